@@ -1,0 +1,59 @@
+# aci-triage. The two commands: `make serve` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+ROOT := $(CURDIR)
+E2E := $(ROOT)/tests/e2e
+PORT ?= 8080
+export PATH := $(E2E)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export CHROMEDRIVER := /usr/bin/chromedriver
+# Trunk must never try to download a tool: the exact versions are installed above.
+export TRUNK_OFFLINE := true
+
+.PHONY: serve test dist tools browser fmt-check clippy test-host test-wasm test-e2e budget watch clean
+
+## make serve: build the release site and serve it on http://127.0.0.1:$(PORT)
+serve: dist
+	@echo "Serving dist/ on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+
+## make test: every layer — format, lints, host tests, browser component tests, size budget, end-to-end
+test: tools browser fmt-check clippy test-host test-wasm dist budget test-e2e
+
+tools:
+	@tools/ensure-tools.sh build
+
+browser:
+	@tools/ensure-tools.sh browser
+
+## make dist: the release build into dist/, ready for any static host
+dist: tools
+	cargo fetch --quiet
+	trunk build --release
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy: tools
+	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --bins --test web --quiet -- -D warnings
+
+test-host:
+	cargo test --quiet
+
+test-wasm: tools browser
+	cargo test --target wasm32-unknown-unknown --test web
+
+budget:
+	python3 tools/size_budget.py dist
+
+test-e2e: tools browser
+	cd $(E2E) && npx playwright test
+
+## make watch: debug build with live reload (trunk serve) for development
+watch: tools
+	trunk serve --address 127.0.0.1 --port $(PORT) --public-url /
+
+clean:
+	cargo clean
+	rm -rf dist

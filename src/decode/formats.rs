@@ -1,0 +1,430 @@
+//! Denials that are not `policyDecision` blobs but worth recognising in the same paste:
+//! the guest's plain-text format from before April 2023, AKS Confidential Containers (Kata)
+//! agent-policy denials, ARM / resource-provider rejections of the policy itself, the
+//! closed-door enforcer's fixed messages and a few plain-text guest errors.
+//!
+//! Every message here is found near the word "policy", so the text is searched once for that
+//! word and each signature is compared around it.
+
+use super::Occurrence;
+use std::ops::Range;
+
+/// A recognised message that is not a policyDecision blob.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OtherFormat {
+    /// `<rule> not allowed by policy. Errors: [...]. Input: {...}` (hcsshim before PR #1718).
+    Legacy {
+        rule: String,
+        /// The text between `Errors: [` and `]`, as written (Go prints the list space-separated).
+        errors: Option<String>,
+        /// Whatever followed: `Input: {…}`, a fixed reason text, …
+        rest: Option<String>,
+    },
+    /// `<Name>Request is blocked by policy[: details]` from the Kata agent.
+    Kata {
+        request: String,
+        details: Option<String>,
+    },
+    /// A fixed message from [`SIGNATURES`]; `id` is its catalog id.
+    Known { id: &'static str, text: String },
+}
+
+impl OtherFormat {
+    /// Identity for collapsing repeats.
+    pub fn key(&self) -> String {
+        match self {
+            OtherFormat::Legacy { rule, errors, rest } => {
+                format!("legacy\u{0}{rule}\u{0}{errors:?}\u{0}{rest:?}")
+            }
+            OtherFormat::Kata { request, details } => format!("kata\u{0}{request}\u{0}{details:?}"),
+            OtherFormat::Known { id, text } => format!("known\u{0}{id}\u{0}{text}"),
+        }
+    }
+}
+
+/// Fixed messages: (catalog id, verbatim text). Compared case-insensitively.
+pub const SIGNATURES: &[(&str, &str)] = &[
+    // ARM / ACI resource provider, before anything reaches the guest.
+    (
+        "arm-empty-policy",
+        "The CCE Policy cannot be left empty for Confidential Container Groups.",
+    ),
+    ("arm-invalid-base64", "The CCE Policy is not valid Base64."),
+    ("arm-invalid-cce-policy", "\"code\": \"InvalidCcePolicy\""),
+    ("arm-invalid-cce-policy", "\"code\":\"InvalidCcePolicy\""),
+    ("arm-invalid-cce-policy", "code: InvalidCcePolicy"),
+    // The guest failing to load the policy.
+    (
+        "rego-compilation-failed",
+        "error creating Rego policy: rego compilation failed",
+    ),
+    (
+        "policy-base64-undecodable",
+        "unable to decode policy from Base64 format",
+    ),
+    ("policy-already-set", "security policy has already been set"),
+    (
+        "hostdata-mismatch",
+        "doesn't match HostData provided at launch",
+    ),
+    (
+        "capabilities-nil",
+        "capabilities object provided by the UVM to the policy engine is nil",
+    ),
+    // Plain-text stdio denials (internal/guest/runtime/hcsv2/uvm.go).
+    (
+        "stdio-denied",
+        "denied due to policy not allowing stdio access",
+    ),
+    // Closed-door enforcer: the guest has no policy (or a deny-all one) yet.
+    ("closed-door", "mounting is denied by policy"),
+    ("closed-door", "unmounting is denied by policy"),
+    ("closed-door", "creating an overlay fs is denied by policy"),
+    ("closed-door", "removing an overlay fs is denied by policy"),
+    ("closed-door", "running commands is denied by policy"),
+    (
+        "closed-door",
+        "starting additional processes in a container is denied by policy",
+    ),
+    (
+        "closed-door",
+        "starting additional processes in uvm is denied by policy",
+    ),
+    (
+        "closed-door",
+        "shutting down containers is denied by policy",
+    ),
+    (
+        "closed-door",
+        "signalling container processes is denied by policy",
+    ),
+    (
+        "closed-door",
+        "getting container properties is denied by policy",
+    ),
+    ("closed-door", "getting stack dumps is denied by policy"),
+    ("closed-door", "loading fragments is denied by policy"),
+    ("closed-door", "runtime logging is denied by policy"),
+    ("closed-door", "mounting scratch is denied by the policy"),
+    ("closed-door", "unmounting scratch is denied by the policy"),
+    ("closed-door", "host network is denied by policy"),
+    ("closed-door", "container mounts are denied by policy"),
+    (
+        "closed-door",
+        "enforcing expected mounts is denied by policy",
+    ),
+    (
+        "closed-door",
+        "enforcing wait mount points is denied by policy",
+    ),
+    // Third-party Kata tooling.
+    (
+        "contrast-missing-annotation",
+        "The policy annotation is missing. Did you forget to run",
+    ),
+];
+
+const ANCHOR: &[u8] = b"polic";
+const LEGACY: &[u8] = b"not allowed by policy";
+const KATA: &[u8] = b"is blocked by policy";
+/// Longest stretch read after a message (details, legacy input).
+const MAX_TAIL: usize = 2000;
+
+fn anchor_offset(s: &str) -> Option<usize> {
+    s.as_bytes()
+        .windows(ANCHOR.len())
+        .position(|w| w.eq_ignore_ascii_case(ANCHOR))
+}
+
+fn covered_by(covered: &[Range<usize>], pos: usize) -> bool {
+    // `covered` is sorted by start and non-overlapping.
+    let i = covered.partition_point(|r| r.start <= pos);
+    i > 0 && covered[i - 1].end > pos
+}
+
+fn eq_at(b: &[u8], at: usize, needle: &[u8]) -> bool {
+    b.get(at..at + needle.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Finds the other formats in `text`, outside the byte ranges in `covered` (the blobs).
+pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFormat, Occurrence)> {
+    let b = text.as_bytes();
+    let mut out: Vec<(OtherFormat, Occurrence)> = Vec::new();
+    let mut consumed_to = 0usize;
+    let mut line = 1usize;
+    let mut line_at = 0usize;
+    let mut i = 0usize;
+    while i + ANCHOR.len() <= b.len() {
+        match b[i..].iter().position(|&c| c | 0x20 == b'p') {
+            Some(off) => i += off,
+            None => break,
+        }
+        if !eq_at(b, i, ANCHOR) {
+            i += 1;
+            continue;
+        }
+        let pos = i;
+        i += ANCHOR.len();
+        if pos < consumed_to || covered_by(covered, pos) {
+            continue;
+        }
+        if let Some((found, range)) = match_at(text, pos) {
+            if range.start < consumed_to || covered_by(covered, range.start) {
+                continue;
+            }
+            line += b[line_at..range.start]
+                .iter()
+                .filter(|&&c| c == b'\n')
+                .count();
+            line_at = range.start;
+            consumed_to = range.end;
+            i = i.max(range.end);
+            out.push((found, Occurrence { range, line }));
+        }
+    }
+    out
+}
+
+/// Tries every format whose anchor word ("polic…") could sit at `pos`.
+fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    // "… not allowed by policy" and "… is blocked by policy": the anchor is in the last word.
+    let phrase_at = |phrase: &[u8]| {
+        let off = phrase.len() - "policy".len();
+        pos.checked_sub(off).filter(|&s| eq_at(b, s, phrase))
+    };
+    if let Some(found) = phrase_at(LEGACY).and_then(|s| legacy_at(text, s)) {
+        return Some(found);
+    }
+    if let Some(found) = phrase_at(KATA).and_then(|s| kata_at(text, s)) {
+        return Some(found);
+    }
+    for &(id, sig) in SIGNATURES {
+        let Some(off) = anchor_offset(sig) else {
+            continue;
+        };
+        let Some(start) = pos.checked_sub(off) else {
+            continue;
+        };
+        let boundary = start == 0 || !b[start - 1].is_ascii_alphanumeric();
+        if boundary && eq_at(b, start, sig.as_bytes()) {
+            let mut end = start + sig.len();
+            // Keep the variable tail of messages that carry one (the compiler's complaint).
+            if matches!(id, "rego-compilation-failed" | "policy-base64-undecodable") {
+                end = tail_end(text, end);
+            }
+            let shown = text.get(start..end).unwrap_or(sig).to_string();
+            return Some((OtherFormat::Known { id, text: shown }, start..end));
+        }
+    }
+    None
+}
+
+/// End of the message that continues at `from`: the end of the line or of the JSON string.
+fn tail_end(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let limit = (from + MAX_TAIL).min(b.len());
+    let mut j = from;
+    while j < limit {
+        match b[j] {
+            b'\n' | b'\r' => break,
+            b'"' if b[j - 1] != b'\\' => break,
+            _ => j += 1,
+        }
+    }
+    while j > from && !text.is_char_boundary(j) {
+        j -= 1;
+    }
+    j
+}
+
+/// End of the `{…}` group that starts at `open` (braces counted, at most MAX_TAIL bytes), plus a
+/// following full stop.
+fn braces_end(text: &str, open: usize) -> usize {
+    let b = text.as_bytes();
+    let limit = (open + MAX_TAIL).min(b.len());
+    let mut depth = 0usize;
+    let mut j = open;
+    while j < limit {
+        match b[j] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    j += 1;
+                    if b.get(j) == Some(&b'.') {
+                        j += 1;
+                    }
+                    return j;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    tail_end(text, open)
+}
+
+fn ident_before(b: &[u8], end: usize, ok: impl Fn(u8) -> bool) -> usize {
+    let mut s = end;
+    while s > 0 && ok(b[s - 1]) && end - s < 64 {
+        s -= 1;
+    }
+    s
+}
+
+fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    // "<rule> not allowed by policy": one space before the phrase, a snake_case name before it.
+    let name_end = phrase.checked_sub(1).filter(|&e| b[e] == b' ')?;
+    let start = ident_before(b, name_end, |c| c.is_ascii_lowercase() || c == b'_');
+    if start == name_end || (start > 0 && b[start - 1].is_ascii_alphanumeric()) {
+        return None;
+    }
+    let rule = text[start..name_end].to_string();
+    let mut end = phrase + LEGACY.len();
+    // ". Errors: [ ... ]"
+    let mut errors = None;
+    let after = text.get(end..)?;
+    if let Some(rest) = after.strip_prefix(". Errors: [") {
+        let close = rest.find(']').filter(|&c| c <= MAX_TAIL)?;
+        errors = Some(rest[..close].to_string());
+        end += ". Errors: [".len() + close + 1;
+    } else if after.starts_with('.') {
+        end += 1;
+    }
+    // Whatever follows on the same message: "Input: {...}", a reason text.
+    let tail_to = match text[end..].find("Input: {") {
+        Some(at) if at <= 200 => braces_end(text, end + at + "Input: ".len()),
+        _ => tail_end(text, end),
+    };
+    let rest_text = text[end..tail_to].trim_start_matches(['.', ' ']).trim_end();
+    let rest = (!rest_text.is_empty()).then(|| rest_text.to_string());
+    if rest.is_some() {
+        end = tail_to;
+    }
+    Some((OtherFormat::Legacy { rule, errors, rest }, start..end))
+}
+
+fn kata_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    // `"CreateContainerRequest is blocked by policy` — skip one space and an optional quote.
+    let mut name_end = phrase.checked_sub(1).filter(|&e| b[e] == b' ')?;
+    let mut start = ident_before(b, name_end, |c| c.is_ascii_alphanumeric());
+    if start == name_end {
+        return None;
+    }
+    let request = text[start..name_end].to_string();
+    if !request.ends_with("Request") {
+        return None;
+    }
+    if start > 0 && matches!(b[start - 1], b'"' | b'\'') {
+        start -= 1;
+    }
+    name_end = phrase + KATA.len();
+    let mut details = None;
+    if let Some(rest) = text.get(name_end..) {
+        if rest.starts_with(": ") {
+            let d_start = name_end + 2;
+            let d_end = tail_end(text, d_start);
+            let d = text[d_start..d_end].trim();
+            if !d.is_empty() && !d.eq_ignore_ascii_case("unknown") {
+                details = Some(d.to_string());
+                name_end = d_end;
+            }
+        }
+    }
+    Some((OtherFormat::Kata { request, details }, start..name_end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(t: &str) -> Vec<OtherFormat> {
+        find_other_formats(t, &[])
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    #[test]
+    fn legacy_with_errors_and_input() {
+        let f = find("Error: mount_overlay not allowed by policy. Errors: [no matching containers for overlay]. Input: {\"containerID\":\"abc\"}.");
+        assert_eq!(
+            f,
+            vec![OtherFormat::Legacy {
+                rule: "mount_overlay".into(),
+                errors: Some("no matching containers for overlay".into()),
+                rest: Some("Input: {\"containerID\":\"abc\"}.".into()),
+            }]
+        );
+    }
+
+    #[test]
+    fn kata_with_and_without_details() {
+        let f = find(
+            "failed to create shim task: \"CreateContainerRequest is blocked by policy\": unknown",
+        );
+        assert_eq!(
+            f,
+            vec![OtherFormat::Kata {
+                request: "CreateContainerRequest".into(),
+                details: None
+            }]
+        );
+        let f = find(
+            "ExecProcessRequest is blocked by policy: agent_policy:114: allow_exec: input = {}",
+        );
+        assert_eq!(
+            f,
+            vec![OtherFormat::Kata {
+                request: "ExecProcessRequest".into(),
+                details: Some("agent_policy:114: allow_exec: input = {}".into()),
+            }]
+        );
+    }
+
+    #[test]
+    fn arm_and_closed_door_signatures() {
+        let f = find(
+            r#"{"code": "InvalidCcePolicy", "message": "The CCE Policy is not valid Base64."}"#,
+        );
+        let ids: Vec<_> = f
+            .iter()
+            .map(|x| match x {
+                OtherFormat::Known { id, .. } => *id,
+                _ => "",
+            })
+            .collect();
+        assert_eq!(ids, ["arm-invalid-cce-policy", "arm-invalid-base64"]);
+        let f = find("err: running commands is denied by policy");
+        assert!(matches!(
+            &f[0],
+            OtherFormat::Known {
+                id: "closed-door",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn unmounting_is_found_as_itself() {
+        let f = find("unmounting is denied by policy");
+        assert_eq!(
+            f,
+            vec![OtherFormat::Known {
+                id: "closed-door",
+                text: "unmounting is denied by policy".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn covered_ranges_are_skipped() {
+        let t = "running commands is denied by policy";
+        let all: Range<usize> = 0..t.len();
+        assert!(find_other_formats(t, std::slice::from_ref(&all)).is_empty());
+    }
+}

@@ -1,0 +1,391 @@
+//! Finding and decoding what a paste holds. Pure code: no browser APIs.
+//!
+//! [`analyze`] is the entry point: it finds every `policyDecision< … >policyDecision` blob (and
+//! the other denial formats worth recognising), decodes each as far as it can, reads the event
+//! text around it, and collapses identical decisions into one [`Finding`] with all occurrences.
+
+pub mod b64;
+pub mod context;
+pub mod formats;
+pub mod model;
+pub mod repair;
+pub mod scan;
+pub mod units;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde_json::Value;
+
+pub use b64::{Alphabet, B64Note};
+pub use context::Wrapper;
+pub use formats::OtherFormat;
+pub use model::{Decision, Reason};
+pub use scan::RawBlob;
+
+/// How far back from a blob the wrapper text is read.
+const WINDOW: usize = 700;
+
+/// Where a finding occurred in the paste.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Byte range in the pasted text.
+    pub range: Range<usize>,
+    /// 1-based line number of its start.
+    pub line: usize,
+}
+
+/// A JSON syntax problem, with its position in the decoded text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Everything learnt from one blob's payload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodedBlob {
+    /// The base64 text as found (whitespace removed, escapes resolved).
+    pub base64: String,
+    /// Whether the closing `>policyDecision` was present.
+    pub closed: bool,
+    /// Whether the delimiters were escaped (`\u003c`, `&lt;` …).
+    pub escaped_delimiters: bool,
+    pub alphabet: Alphabet,
+    pub b64_notes: Vec<B64Note>,
+    /// Characters between the delimiters that are not base64, with their byte offsets in the
+    /// paste. They were skipped.
+    pub invalid_chars: Vec<(usize, char)>,
+    /// Lines dropped from the end of an unclosed blob because they did not decode to text.
+    pub dropped_lines: usize,
+    /// The decoded text (invalid UTF-8 replaced).
+    pub text: String,
+    /// Byte index in the decoded bytes where invalid UTF-8 starts.
+    pub utf8_error_at: Option<usize>,
+    /// The parsed JSON (possibly completed, see `repaired`).
+    pub json: Option<Value>,
+    pub json_problem: Option<JsonProblem>,
+    /// Text after the JSON value that is not part of it.
+    pub trailing: Option<String>,
+    /// When the JSON was cut off: the characters added to close it.
+    pub repaired: Option<String>,
+    pub decision: Option<Decision>,
+}
+
+impl DecodedBlob {
+    /// Whether the blob is known to be incomplete (cut off or damaged).
+    pub fn is_incomplete(&self) -> bool {
+        !self.closed
+            || self.repaired.is_some()
+            || self
+                .b64_notes
+                .iter()
+                .any(|n| matches!(n, B64Note::DanglingCharacter { .. }))
+    }
+}
+
+/// A decoded policy decision and the event text around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionFinding {
+    pub blob: DecodedBlob,
+    /// The guest's wrapper sentence before the blob, when one was recognised.
+    pub wrapper: Option<Wrapper>,
+    /// Details from the host's layers of the message (container ID, correlation IDs).
+    pub host: Vec<(String, String)>,
+}
+
+/// Where the enforcement point of a decision came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSource {
+    /// `input.rule` in the decision.
+    Input,
+    /// The wrapper text before the blob.
+    Wrapper,
+}
+
+impl DecisionFinding {
+    /// The enforcement point and how it is known.
+    pub fn rule(&self) -> Option<(&str, RuleSource)> {
+        if let Some(r) = self.blob.decision.as_ref().and_then(|d| d.rule.as_deref()) {
+            return Some((r, RuleSource::Input));
+        }
+        self.wrapper.as_ref().map(|w| (w.rule, RuleSource::Wrapper))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FindingKind {
+    Decision(Box<DecisionFinding>),
+    Other(OtherFormat),
+}
+
+/// One distinct finding with every place it occurred.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// The result of reading a paste.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    /// How many blobs and other messages were found, counting repeats.
+    pub total_occurrences: usize,
+    /// Length of the analysed text in bytes.
+    pub input_len: usize,
+}
+
+/// Finds, decodes and groups everything in `text`.
+pub fn analyze(text: &str) -> Analysis {
+    let b = text.as_bytes();
+    let blobs = scan::find_blobs(text);
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Decoding is done once per distinct payload.
+    let mut decoded_cache: HashMap<(usize, u64), DecodedBlob> = HashMap::new();
+    let mut prev_end = 0usize;
+    let mut covered: Vec<Range<usize>> = Vec::with_capacity(blobs.len());
+
+    for raw in &blobs {
+        let window_start = raw.range.start.saturating_sub(WINDOW).max(prev_end);
+        let window_start = (window_start..=raw.range.start)
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(raw.range.start);
+        let window = units::normalized_lower(b, window_start, raw.range.start);
+        let wrapper = context::infer_wrapper(&window);
+        let host = context::host_details(&window);
+
+        let blob = decode_raw(text, raw, &mut decoded_cache);
+        let occurrence = Occurrence {
+            range: raw.range.clone(),
+            line: raw.line,
+        };
+        covered.push(raw.range.clone());
+        prev_end = raw.range.end;
+
+        let has_input_rule = blob.decision.as_ref().is_some_and(|d| d.rule.is_some());
+        let mut key = if blob.json.is_some() || !blob.text.is_empty() {
+            blob.text.clone()
+        } else {
+            blob.base64.clone()
+        };
+        if !has_input_rule {
+            key.push('\u{0}');
+            key.push_str(wrapper.as_ref().map_or("", |w| w.rule));
+        }
+        if !blob.closed {
+            key.push_str("\u{0}open");
+        }
+        match by_key.get(&key) {
+            Some(&i) => findings[i].occurrences.push(occurrence),
+            None => {
+                by_key.insert(key, findings.len());
+                findings.push(Finding {
+                    kind: FindingKind::Decision(Box::new(DecisionFinding {
+                        blob,
+                        wrapper,
+                        host,
+                    })),
+                    occurrences: vec![occurrence],
+                });
+            }
+        }
+    }
+
+    for (other, occ) in formats::find_other_formats(text, &covered) {
+        let key = format!("\u{1}{}", other.key());
+        match by_key.get(&key) {
+            Some(&i) => findings[i].occurrences.push(occ),
+            None => {
+                by_key.insert(key, findings.len());
+                findings.push(Finding {
+                    kind: FindingKind::Other(other),
+                    occurrences: vec![occ],
+                });
+            }
+        }
+    }
+    findings.sort_by_key(|f| f.occurrences[0].range.start);
+
+    let total_occurrences = findings.iter().map(|f| f.occurrences.len()).sum();
+    Analysis {
+        findings,
+        total_occurrences,
+        input_len: text.len(),
+    }
+}
+
+fn decode_raw(
+    text: &str,
+    raw: &RawBlob,
+    cache: &mut HashMap<(usize, u64), DecodedBlob>,
+) -> DecodedBlob {
+    let (base64, invalid) = scan::clean_body(text, raw.body.clone());
+    // Identical payloads decode identically; key on a cheap hash of the text.
+    let cache_key = (base64.len(), fxhash(&base64));
+    if invalid.is_empty() && raw.closed {
+        if let Some(hit) = cache.get(&cache_key) {
+            if hit.base64 == base64 {
+                let mut blob = hit.clone();
+                blob.escaped_delimiters = raw.escaped_delimiters;
+                return blob;
+            }
+        }
+    }
+
+    let mut blob = if raw.closed || raw.line_breaks.is_empty() {
+        decode_payload(base64, raw.closed)
+    } else {
+        decode_unclosed(text, raw, base64)
+    };
+    blob.escaped_delimiters = raw.escaped_delimiters;
+    blob.invalid_chars = invalid;
+    if blob.invalid_chars.is_empty() && raw.closed {
+        cache.insert(cache_key, blob.clone());
+    }
+    blob
+}
+
+/// An unclosed blob may have swallowed lines that follow it. Keep the longest run of lines that
+/// still decodes to plausible text.
+fn decode_unclosed(text: &str, raw: &RawBlob, full: String) -> DecodedBlob {
+    let full_blob = decode_payload(full, false);
+    if plausible(&full_blob) {
+        return full_blob;
+    }
+    for (dropped, &cut) in raw.line_breaks.iter().rev().enumerate() {
+        let (b64, _) = scan::clean_body(text, raw.body.start..cut);
+        let mut candidate = decode_payload(b64, false);
+        if plausible(&candidate) {
+            candidate.dropped_lines = dropped + 1;
+            return candidate;
+        }
+    }
+    full_blob
+}
+
+fn plausible(blob: &DecodedBlob) -> bool {
+    blob.utf8_error_at.is_none()
+        && !blob.text.is_empty()
+        && !blob
+            .text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// Decodes a cleaned base64 payload: base64 → UTF-8 → JSON → decision.
+pub fn decode_payload(base64: String, closed: bool) -> DecodedBlob {
+    let d = b64::decode_lenient(&base64);
+    let (text, utf8_error_at) = match String::from_utf8(d.bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    let mut blob = DecodedBlob {
+        base64,
+        closed,
+        escaped_delimiters: false,
+        alphabet: d.alphabet,
+        b64_notes: d.notes,
+        invalid_chars: Vec::new(),
+        dropped_lines: 0,
+        text,
+        utf8_error_at,
+        json: None,
+        json_problem: None,
+        trailing: None,
+        repaired: None,
+        decision: None,
+    };
+    parse_json(&mut blob);
+    blob.decision = blob.json.as_ref().and_then(Decision::from_value);
+    blob
+}
+
+fn parse_json(blob: &mut DecodedBlob) {
+    let text = blob.text.as_str();
+    if text.trim().is_empty() {
+        return;
+    }
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    match stream.next() {
+        Some(Ok(v)) => {
+            let offset = stream.byte_offset();
+            let rest = text[offset..].trim();
+            if !rest.is_empty() {
+                blob.trailing = Some(rest.chars().take(200).collect());
+            }
+            blob.json = Some(v);
+        }
+        Some(Err(e)) => {
+            blob.json_problem = Some(JsonProblem {
+                line: e.line(),
+                column: e.column(),
+                message: json_error_message(&e),
+            });
+            // Decode as far as possible: complete the text up to the problem.
+            let upto = if e.is_eof() {
+                text.len()
+            } else {
+                byte_offset_of(text, e.line(), e.column()).unwrap_or(text.len())
+            };
+            if let Some(r) = repair::repair_prefix(&text[..upto]) {
+                blob.json = Some(r.value);
+                blob.repaired = Some(r.appended);
+                if e.is_eof() {
+                    // A cut-off document is expected damage, reported as incompleteness.
+                    blob.json_problem = None;
+                }
+            }
+        }
+        None => {}
+    }
+}
+
+fn json_error_message(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; positions are reported separately.
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Byte offset of a 1-based line and column (serde_json's column counts bytes).
+fn byte_offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let at = offset + column.saturating_sub(1).min(l.len());
+            return (0..=at).rev().find(|&i| text.is_char_boundary(i));
+        }
+        offset += l.len();
+    }
+    None
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+fn fxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+        (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,305 @@
+//! Finding `policyDecision< … >policyDecision` blobs in pasted text, with their byte ranges.
+//!
+//! The marker is matched case-insensitively; its `<` and `>` may be spelled in any of the ways
+//! [`super::units`] understands. Inside the blob, whitespace (terminal or ticket-system hard
+//! wraps, YAML folding, indentation) is skipped. A blob without its closing marker (a partial
+//! copy) is still returned, with `closed == false`.
+
+use super::units::{unit_at, Unit, Units};
+use std::ops::Range;
+
+const MARKER: &[u8] = b"policydecision";
+/// How far apart an opening and a closing marker may be before the pair is not trusted when the
+/// text between them is not base64.
+const MAX_DIRTY_BODY: usize = 16 * 1024;
+/// How many non-base64 characters a closed body may contain and still be treated as one blob.
+const MAX_INVALID_IN_CLOSED_BODY: usize = 8;
+
+/// One blob as found in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawBlob {
+    /// From the first byte of the opening marker to the last byte of the closing marker (or of
+    /// the body when the closing marker is missing).
+    pub range: Range<usize>,
+    /// The text between the delimiters (may contain whitespace and escapes).
+    pub body: Range<usize>,
+    /// Whether the closing `>policyDecision` was found.
+    pub closed: bool,
+    /// Whether the delimiters were written as escapes (`\u003c`, `&lt;` …) rather than `<`/`>`.
+    pub escaped_delimiters: bool,
+    /// Byte offsets in the text where the body continues after a line break. Used to drop
+    /// trailing lines that are not part of an unclosed blob.
+    pub line_breaks: Vec<usize>,
+    /// 1-based line number of the opening marker.
+    pub line: usize,
+}
+
+fn is_b64(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_')
+}
+
+/// Byte offsets of every case-insensitive occurrence of the marker word.
+fn marker_positions(b: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    if b.len() < MARKER.len() {
+        return out;
+    }
+    let last = b.len() - MARKER.len();
+    let mut i = 0;
+    while i <= last {
+        // Fast skip to the next 'p' or 'P'.
+        match b[i..=last].iter().position(|&c| c | 0x20 == b'p') {
+            Some(off) => i += off,
+            None => break,
+        }
+        if b[i..i + MARKER.len()].eq_ignore_ascii_case(MARKER) {
+            out.push(i);
+            i += MARKER.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// If an opening delimiter (`<` in any spelling, optionally after spaces) follows the marker
+/// word that ends at `after_word`, returns (position after it, escaped?).
+fn opening_delim(b: &[u8], after_word: usize) -> Option<(usize, bool)> {
+    let mut i = after_word;
+    let mut spaces = 0;
+    while i < b.len() {
+        let (u, next) = unit_at(b, i);
+        match u {
+            Unit::Ascii(b'<') => return Some((next, next - i > 1)),
+            Unit::Space { newline: false } if spaces < 2 => {
+                spaces += 1;
+                i = next;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// If a closing delimiter (`>` then optional whitespace then the marker word) starts at `i`,
+/// returns the position after the marker word and whether `>` was escaped.
+fn closing_delim(b: &[u8], i: usize, markers: &[usize]) -> Option<(usize, bool)> {
+    let (u, mut j) = unit_at(b, i);
+    if u != Unit::Ascii(b'>') {
+        return None;
+    }
+    let escaped = j - i > 1;
+    let mut spaces = 0;
+    while j < b.len() && spaces < 3 {
+        let (u, next) = unit_at(b, j);
+        if !u.is_space() {
+            break;
+        }
+        spaces += 1;
+        j = next;
+    }
+    if markers.binary_search(&j).is_ok() {
+        Some((j + MARKER.len(), escaped))
+    } else {
+        None
+    }
+}
+
+/// Finds every blob in `text`, in order.
+pub fn find_blobs(text: &str) -> Vec<RawBlob> {
+    let b = text.as_bytes();
+    let markers = marker_positions(b);
+    // Openings: marker word followed by `<`.
+    let openings: Vec<(usize, usize, bool)> = markers
+        .iter()
+        .filter_map(|&m| opening_delim(b, m + MARKER.len()).map(|(body, esc)| (m, body, esc)))
+        .collect();
+
+    let mut blobs = Vec::with_capacity(openings.len());
+    let mut line = 1usize;
+    let mut line_counted_to = 0usize;
+    let mut resume = 0usize;
+    for (k, &(start, body_start, esc_open)) in openings.iter().enumerate() {
+        if start < resume {
+            // This "opening" sits inside a blob we already consumed.
+            continue;
+        }
+        let limit = openings.get(k + 1).map_or(b.len(), |o| o.0);
+        line += count_newlines(&b[line_counted_to..start]);
+        line_counted_to = start;
+
+        let blob = match find_closed_body(b, body_start, limit, &markers) {
+            Some((body_end, close_end, esc_close)) => RawBlob {
+                range: start..close_end,
+                body: body_start..body_end,
+                closed: true,
+                escaped_delimiters: esc_open || esc_close,
+                line_breaks: line_breaks_in(b, body_start, body_end),
+                line,
+            },
+            None => {
+                let (body_end, breaks) = unclosed_body(b, body_start, limit);
+                RawBlob {
+                    range: start..body_end,
+                    body: body_start..body_end,
+                    closed: false,
+                    escaped_delimiters: esc_open,
+                    line_breaks: breaks,
+                    line,
+                }
+            }
+        };
+        resume = blob.range.end;
+        blobs.push(blob);
+    }
+    blobs
+}
+
+fn count_newlines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
+/// Looks for the closing delimiter between `from` and `limit`. Returns (body end, end of the
+/// closing marker, escaped?) when the pair is trustworthy.
+fn find_closed_body(
+    b: &[u8],
+    from: usize,
+    limit: usize,
+    markers: &[usize],
+) -> Option<(usize, usize, bool)> {
+    let mut invalid = 0usize;
+    for (pos, u, _) in Units::new(b, from, limit) {
+        match u {
+            Unit::Ascii(b'>') => {
+                if let Some((end, esc)) = closing_delim(b, pos, markers) {
+                    return Some((pos, end, esc));
+                }
+                invalid += 1;
+            }
+            Unit::Ascii(c) if is_b64(c) => {}
+            Unit::Space { .. } => {}
+            _ => invalid += 1,
+        }
+        if invalid > MAX_INVALID_IN_CLOSED_BODY || (invalid > 0 && pos - from > MAX_DIRTY_BODY) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The body of a blob whose closing marker is missing: base64 characters, continuing across
+/// whitespace only where a line breaks (a hard wrap). A run of plain spaces ends it.
+fn unclosed_body(b: &[u8], from: usize, limit: usize) -> (usize, Vec<usize>) {
+    let mut end = from;
+    let mut breaks = Vec::new();
+    let mut seen_b64 = false;
+    let mut pending_newline = false;
+    let mut in_gap = false;
+    for (pos, u, next) in Units::new(b, from, limit) {
+        match u {
+            Unit::Ascii(c) if is_b64(c) => {
+                if in_gap && seen_b64 {
+                    if !pending_newline {
+                        break;
+                    }
+                    breaks.push(pos);
+                }
+                in_gap = false;
+                pending_newline = false;
+                seen_b64 = true;
+                end = next;
+            }
+            Unit::Space { newline } => {
+                in_gap = true;
+                pending_newline |= newline;
+            }
+            _ => break,
+        }
+    }
+    (end, breaks)
+}
+
+fn line_breaks_in(b: &[u8], from: usize, to: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut gap_newline = false;
+    for (pos, u, _) in Units::new(b, from, to) {
+        match u {
+            Unit::Space { newline } => gap_newline |= newline,
+            _ => {
+                if gap_newline {
+                    out.push(pos);
+                }
+                gap_newline = false;
+            }
+        }
+    }
+    out
+}
+
+/// The base64 text of a body: every base64 character with escapes resolved and whitespace
+/// dropped, plus the characters that are not base64 with their byte offsets in the text.
+pub fn clean_body(text: &str, body: Range<usize>) -> (String, Vec<(usize, char)>) {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut invalid = Vec::new();
+    for (pos, u, next) in Units::new(b, body.start, body.end) {
+        match u {
+            Unit::Ascii(c) if is_b64(c) => out.push(c as char),
+            Unit::Space { .. } => {}
+            Unit::Ascii(c) => invalid.push((pos, c as char)),
+            Unit::Other => {
+                let ch = text
+                    .get(pos..next)
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or('\u{fffd}');
+                invalid.push((pos, ch));
+            }
+        }
+    }
+    (out, invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B64: &str = "eyJkZWNpc2lvbiI6ImRlbnkifQ==";
+
+    #[test]
+    fn plain_blob_with_range() {
+        let t = format!("x: policyDecision< {B64} >policyDecision: unknown");
+        let blobs = find_blobs(&t);
+        assert_eq!(blobs.len(), 1);
+        assert!(blobs[0].closed);
+        assert_eq!(
+            &t[blobs[0].range.clone()],
+            &format!("policyDecision< {B64} >policyDecision")
+        );
+        assert_eq!(clean_body(&t, blobs[0].body.clone()).0, B64);
+    }
+
+    #[test]
+    fn unclosed_blob_stops_at_plain_space() {
+        let t = format!("policyDecision< {B64} then words");
+        let blobs = find_blobs(&t);
+        assert!(!blobs[0].closed);
+        assert_eq!(clean_body(&t, blobs[0].body.clone()).0, B64);
+    }
+
+    #[test]
+    fn unclosed_blob_continues_over_line_breaks() {
+        let t = "policyDecision< eyJkZWNp\n   c2lvbiI6\n   ImRlbnkifQ";
+        let blobs = find_blobs(t);
+        assert_eq!(
+            clean_body(t, blobs[0].body.clone()).0,
+            "eyJkZWNpc2lvbiI6ImRlbnkifQ"
+        );
+        assert_eq!(blobs[0].line_breaks.len(), 2);
+    }
+
+    #[test]
+    fn marker_word_alone_is_not_a_blob() {
+        assert!(find_blobs("the policyDecision field").is_empty());
+        assert!(find_blobs(">policyDecision").is_empty());
+    }
+}

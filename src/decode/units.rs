@@ -1,0 +1,289 @@
+//! Reading pasted text one *logical* character at a time.
+//!
+//! Real pastes carry the same characters in many spellings: `<` can arrive as `\u003c` (Go and
+//! .NET JSON encoders), `\\u003c` (JSON inside JSON), `&lt;` or `&#60;` (HTML), `\x3c`; newlines
+//! as the two characters `\n`; `/` as `\/`; YAML double-quoted strings continue a line with a
+//! trailing backslash. The scanner works on logical characters so that every spelling, and any
+//! mix of them, is handled by one code path.
+
+/// What one logical unit of the text stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// An ASCII character (after escapes were resolved).
+    Ascii(u8),
+    /// Whitespace; `newline` is true when it breaks a line (a real or escaped newline).
+    Space { newline: bool },
+    /// Anything else (non-ASCII text, control characters).
+    Other,
+}
+
+impl Unit {
+    pub fn is_space(self) -> bool {
+        matches!(self, Unit::Space { .. })
+    }
+}
+
+fn hex_val(b: u8) -> Option<u32> {
+    match b {
+        b'0'..=b'9' => Some((b - b'0') as u32),
+        b'a'..=b'f' => Some((b - b'a' + 10) as u32),
+        b'A'..=b'F' => Some((b - b'A' + 10) as u32),
+        _ => None,
+    }
+}
+
+fn hex_at(b: &[u8], at: usize, len: usize) -> Option<u32> {
+    let digits = b.get(at..at + len)?;
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &d| Some(acc * 16 + hex_val(d)?))
+}
+
+fn from_code(code: u32) -> Unit {
+    match code {
+        0x0a | 0x0d => Unit::Space { newline: true },
+        0x09 | 0x20 | 0xa0 | 0x200b => Unit::Space { newline: false },
+        c if (0x20..0x80).contains(&c) => Unit::Ascii(c as u8),
+        _ => Unit::Other,
+    }
+}
+
+/// Reads the logical unit that starts at byte `i` of `b`; returns it and the index just after it.
+/// `i` must be `< b.len()`.
+pub fn unit_at(b: &[u8], i: usize) -> (Unit, usize) {
+    let c = b[i];
+    match c {
+        b'\\' => backslash_unit(b, i),
+        b'&' => entity_unit(b, i).unwrap_or((Unit::Ascii(b'&'), i + 1)),
+        b'\n' | b'\r' => (Unit::Space { newline: true }, i + 1),
+        b' ' | b'\t' | 0x0c => (Unit::Space { newline: false }, i + 1),
+        0x20..=0x7e => (Unit::Ascii(c), i + 1),
+        0xc2 if b.get(i + 1) == Some(&0xa0) => (Unit::Space { newline: false }, i + 2),
+        // U+200B zero-width space, U+FEFF byte order mark: ticket systems insert them.
+        0xe2 if b.get(i + 1..i + 3) == Some(&[0x80, 0x8b]) => {
+            (Unit::Space { newline: false }, i + 3)
+        }
+        0xef if b.get(i + 1..i + 3) == Some(&[0xbb, 0xbf]) => {
+            (Unit::Space { newline: false }, i + 3)
+        }
+        _ => (Unit::Other, i + utf8_len(c)),
+    }
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => 1,
+    }
+}
+
+fn backslash_unit(b: &[u8], i: usize) -> (Unit, usize) {
+    // A run of backslashes (JSON inside JSON doubles them) followed by the escaped character.
+    let mut j = i;
+    while j < b.len() && b[j] == b'\\' && j - i < 8 {
+        j += 1;
+    }
+    let Some(&e) = b.get(j) else {
+        return (Unit::Ascii(b'\\'), i + 1);
+    };
+    match e {
+        b'u' => match hex_at(b, j + 1, 4) {
+            Some(code) => (from_code(code), j + 5),
+            None => (Unit::Ascii(b'\\'), i + 1),
+        },
+        b'x' => match hex_at(b, j + 1, 2) {
+            Some(code) => (from_code(code), j + 3),
+            None => (Unit::Ascii(b'\\'), i + 1),
+        },
+        b'n' | b'r' => (Unit::Space { newline: true }, j + 1),
+        b't' => (Unit::Space { newline: false }, j + 1),
+        b'/' => (Unit::Ascii(b'/'), j + 1),
+        b'"' => (Unit::Ascii(b'"'), j + 1),
+        // YAML double-quoted line continuation and its escaped leading space.
+        b'\n' => (Unit::Space { newline: true }, j + 1),
+        b'\r' if b.get(j + 1) == Some(&b'\n') => (Unit::Space { newline: true }, j + 2),
+        b' ' => (Unit::Space { newline: false }, j + 1),
+        _ => (Unit::Ascii(b'\\'), i + 1),
+    }
+}
+
+fn entity_unit(b: &[u8], i: usize) -> Option<(Unit, usize)> {
+    let rest = b.get(i + 1..)?;
+    let take = |name: &[u8]| -> bool {
+        rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name)
+    };
+    for (name, ch) in [
+        (&b"lt;"[..], b'<'),
+        (b"gt;", b'>'),
+        (b"quot;", b'"'),
+        (b"apos;", b'\''),
+        (b"sol;", b'/'),
+        (b"plus;", b'+'),
+        (b"equals;", b'='),
+        (b"amp;lt;", b'<'),
+        (b"amp;gt;", b'>'),
+        (b"amp;", b'&'),
+        (b"nbsp;", b' '),
+    ] {
+        if take(name) {
+            let unit = if ch == b' ' {
+                Unit::Space { newline: false }
+            } else {
+                Unit::Ascii(ch)
+            };
+            return Some((unit, i + 1 + name.len()));
+        }
+    }
+    // Numeric references: &#60; &#x3c;
+    if rest.first() == Some(&b'#') {
+        let (hex, start) = match rest.get(1) {
+            Some(b'x') | Some(b'X') => (true, 2),
+            _ => (false, 1),
+        };
+        let mut code: u32 = 0;
+        let mut k = start;
+        while k < rest.len() && k < start + 7 {
+            let d = rest[k];
+            let v = if hex {
+                hex_val(d)
+            } else if d.is_ascii_digit() {
+                Some((d - b'0') as u32)
+            } else {
+                None
+            };
+            match v {
+                Some(v) => code = code * if hex { 16 } else { 10 } + v,
+                None => break,
+            }
+            k += 1;
+        }
+        if k > start && rest.get(k) == Some(&b';') {
+            return Some((from_code(code), i + 1 + k + 1));
+        }
+    }
+    None
+}
+
+/// Iterates the logical units of `b[from..to]` with their byte positions.
+pub struct Units<'a> {
+    b: &'a [u8],
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Units<'a> {
+    pub fn new(b: &'a [u8], from: usize, to: usize) -> Self {
+        Units {
+            b,
+            pos: from,
+            end: to.min(b.len()),
+        }
+    }
+}
+
+impl Iterator for Units<'_> {
+    /// (start byte, unit, end byte)
+    type Item = (usize, Unit, usize);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.end {
+            return None;
+        }
+        let start = self.pos;
+        let (u, next) = unit_at(self.b, start);
+        self.pos = next.min(self.end).max(start + 1);
+        Some((start, u, self.pos))
+    }
+}
+
+/// The text of `b[from..to]` with escapes resolved, whitespace collapsed to single spaces and
+/// ASCII lower-cased. Used to read the wrapper text around a blob.
+pub fn normalized_lower(b: &[u8], from: usize, to: usize) -> String {
+    let mut out = String::with_capacity(to.saturating_sub(from));
+    let mut last_space = true;
+    for (_, u, _) in Units::new(b, from, to) {
+        match u {
+            Unit::Ascii(c) => {
+                out.push(c.to_ascii_lowercase() as char);
+                last_space = false;
+            }
+            Unit::Space { .. } => {
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+            }
+            Unit::Other => {
+                out.push('\u{fffd}');
+                last_space = false;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(s: &str) -> Vec<Unit> {
+        Units::new(s.as_bytes(), 0, s.len())
+            .map(|(_, u, _)| u)
+            .collect()
+    }
+
+    #[test]
+    fn escapes_resolve_to_the_same_character() {
+        for s in [
+            "<",
+            "\\u003c",
+            "\\u003C",
+            "\\\\u003c",
+            "&lt;",
+            "&LT;",
+            "&#60;",
+            "&#x3c;",
+            "\\x3c",
+            "&amp;lt;",
+        ] {
+            assert_eq!(units(s), vec![Unit::Ascii(b'<')], "{s}");
+        }
+        assert_eq!(units("\\/"), vec![Unit::Ascii(b'/')]);
+        assert_eq!(units("\\u002B"), vec![Unit::Ascii(b'+')]);
+    }
+
+    #[test]
+    fn escaped_and_yaml_newlines_are_line_breaks() {
+        assert_eq!(units("\\n"), vec![Unit::Space { newline: true }]);
+        assert_eq!(units("\\\n"), vec![Unit::Space { newline: true }]);
+        assert_eq!(units("\u{a0}"), vec![Unit::Space { newline: false }]);
+    }
+
+    #[test]
+    fn broken_escapes_are_plain_characters() {
+        assert_eq!(
+            units("\\u00"),
+            vec![
+                Unit::Ascii(b'\\'),
+                Unit::Ascii(b'u'),
+                Unit::Ascii(b'0'),
+                Unit::Ascii(b'0')
+            ]
+        );
+        assert_eq!(
+            units("&lt"),
+            vec![Unit::Ascii(b'&'), Unit::Ascii(b'l'), Unit::Ascii(b't')]
+        );
+        assert_eq!(units("&#;")[0], Unit::Ascii(b'&'));
+    }
+
+    #[test]
+    fn normalized_text_collapses_whitespace_and_escapes() {
+        let s = "Container  Creation\\ndenied due\n   to policy: ";
+        assert_eq!(
+            normalized_lower(s.as_bytes(), 0, s.len()),
+            "container creation denied due to policy: "
+        );
+    }
+}

@@ -1,0 +1,375 @@
+//! What the app knows about the policy framework: every enforcement point, every error message,
+//! the plain reason and policyError texts, and the neighbouring denial formats, each with its
+//! meaning, likely causes, fix and sources. Pure data and lookup: no browser APIs.
+//!
+//! The data lives in `src/knowledge/data/*.toml` (see the README for how to add an entry) and is
+//! compiled into static tables by `build.rs`.
+
+pub mod expert;
+
+/// Whose move it usually is when this denial happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The workload or its policy changed: the user fixes it.
+    User,
+    /// The platform did something the policy does not expect: a support case.
+    Platform,
+    /// Either, depending on circumstances.
+    Either,
+}
+
+impl Owner {
+    pub fn label(self) -> &'static str {
+        match self {
+            Owner::User => "Usually yours to fix",
+            Owner::Platform => "Usually the platform's side",
+            Owner::Either => "Could be either side",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An error string in `reason.errors`.
+    Message,
+    /// A plain `reason` string or a `policyError` text.
+    Reason,
+    /// A message in another format (legacy text, Kata, ARM, closed-door …).
+    Format,
+}
+
+/// One input field of an enforcement point.
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub meaning: &'static str,
+}
+
+/// An enforcement point (a rule of the policy framework).
+#[derive(Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    /// What the platform was doing, in plain words.
+    pub title: &'static str,
+    pub doing: &'static str,
+    pub owner: Owner,
+    pub owner_note: &'static str,
+    /// The policy API version that introduced it.
+    pub since: &'static str,
+    /// `Some("Windows")` for points that exist only on confidential Windows containers.
+    pub platform: Option<&'static str>,
+    /// What a denial with an empty `errors` list usually means here.
+    pub empty_errors: Option<&'static str>,
+    pub fields: &'static [Field],
+    pub sources: &'static [&'static str],
+}
+
+impl Rule {
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// A fix step: what to do, and the command to run when there is one.
+#[derive(Debug)]
+pub struct Step {
+    pub text: &'static str,
+    pub run: Option<&'static str>,
+}
+
+/// A message, reason or format entry.
+#[derive(Debug)]
+pub struct Entry {
+    pub kind: Kind,
+    pub id: &'static str,
+    /// Current wordings: verbatim, or a template with `{name}` (one value) or `{name,}` (a
+    /// comma-separated list) parts.
+    pub text: &'static [&'static str],
+    /// Older wordings that mean the same.
+    pub historical: &'static [&'static str],
+    /// Enforcement points that produce it.
+    pub rules: &'static [&'static str],
+    pub title: &'static str,
+    pub meaning: &'static str,
+    /// Likely causes, most likely first.
+    pub causes: &'static [&'static str],
+    pub fix: &'static [Step],
+    pub sources: &'static [&'static str],
+    pub owner: Option<Owner>,
+}
+
+mod generated {
+    use super::{Entry, Field, Kind, Owner, Rule, Step};
+    include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+}
+
+pub use generated::{FORMATS, MESSAGES, REASONS, RULES};
+
+/// Looks up an enforcement point.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Looks up an entry by id in any table.
+pub fn entry(id: &str) -> Option<&'static Entry> {
+    MESSAGES
+        .iter()
+        .chain(REASONS)
+        .chain(FORMATS)
+        .find(|e| e.id == id)
+}
+
+/// A value pulled out of a templated message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    /// One value, or the items of a comma-separated list.
+    pub values: Vec<String>,
+}
+
+/// The result of matching a text against the catalog.
+#[derive(Debug)]
+pub struct Match {
+    pub entry: &'static Entry,
+    pub params: Vec<Param>,
+    /// Whether an older wording matched.
+    pub historical: bool,
+}
+
+/// Matches `text` against a template (`{name}` and `{name,}` parts) in full.
+pub fn match_template(template: &str, text: &str) -> Option<Vec<Param>> {
+    let mut params = Vec::new();
+    let mut t = template;
+    let mut s = text;
+    loop {
+        match t.find('{') {
+            None => return (t == s).then_some(params),
+            Some(open) => {
+                let close = t[open..].find('}')? + open;
+                let (lit, name) = (&t[..open], &t[open + 1..close]);
+                s = s.strip_prefix(lit)?;
+                t = &t[close + 1..];
+                // The value runs to the next literal (or the end).
+                let next_lit = match t.find('{') {
+                    Some(n) => &t[..n],
+                    None => t,
+                };
+                let value = if next_lit.is_empty() {
+                    let v = s;
+                    s = "";
+                    v
+                } else if t.len() == next_lit.len() {
+                    // The last literal must end the text.
+                    let v = s.strip_suffix(next_lit)?;
+                    s = &s[v.len()..];
+                    v
+                } else {
+                    let at = s.find(next_lit)?;
+                    let v = &s[..at];
+                    s = &s[at..];
+                    v
+                };
+                if value.is_empty() {
+                    return None;
+                }
+                let (name, values) = match name.strip_suffix(',') {
+                    Some(n) => (
+                        n,
+                        value
+                            .split(',')
+                            .map(|x| x.trim().to_string())
+                            .filter(|x| !x.is_empty())
+                            .collect(),
+                    ),
+                    None => (name, vec![value.to_string()]),
+                };
+                params.push(Param {
+                    name: name.to_string(),
+                    values,
+                });
+            }
+        }
+    }
+}
+
+fn find_in(table: &'static [Entry], text: &str) -> Option<Match> {
+    let text = text.trim();
+    // Exact wordings first, so `invalid env list` never reads as a broken template.
+    for historical in [false, true] {
+        for e in table {
+            let list = if historical { e.historical } else { e.text };
+            if list.iter().any(|t| !t.contains('{') && *t == text) {
+                return Some(Match {
+                    entry: e,
+                    params: Vec::new(),
+                    historical,
+                });
+            }
+        }
+    }
+    for historical in [false, true] {
+        for e in table {
+            let list = if historical { e.historical } else { e.text };
+            for t in list.iter().filter(|t| t.contains('{')) {
+                if let Some(params) = match_template(t, text) {
+                    return Some(Match {
+                        entry: e,
+                        params,
+                        historical,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Looks up an error message from `reason.errors`.
+pub fn lookup_message(text: &str) -> Option<Match> {
+    find_in(MESSAGES, text)
+}
+
+/// Looks up a plain `reason` string or a `policyError` text.
+pub fn lookup_reason(text: &str) -> Option<Match> {
+    find_in(REASONS, text).or_else(|| {
+        // Interpreter errors carry variable detail after a fixed start.
+        REASONS.iter().find_map(|e| {
+            e.text
+                .iter()
+                .filter_map(|t| t.strip_suffix("{detail}"))
+                .find(|p| text.trim().starts_with(p))
+                .map(|_| Match {
+                    entry: e,
+                    params: Vec::new(),
+                    historical: false,
+                })
+        })
+    })
+}
+
+/// Splits the error list of the legacy plain-text format, which Go printed space-separated
+/// (`[invalid command invalid env list: A,B]`), into messages, using the catalog's wordings.
+pub fn split_legacy_errors(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = list.trim();
+    'outer: while !rest.is_empty() {
+        // The longest known wording (or template start) that begins the rest.
+        let mut best: Option<usize> = None;
+        for e in MESSAGES {
+            for t in e.text.iter().chain(e.historical) {
+                let fixed = t.split('{').next().unwrap_or(t);
+                if !fixed.is_empty() && rest.starts_with(fixed) {
+                    let len = if t.contains('{') {
+                        // Template: the value runs to the next space.
+                        let after = &rest[fixed.len()..];
+                        fixed.len() + after.find(' ').unwrap_or(after.len())
+                    } else {
+                        fixed.len()
+                    };
+                    let ends_word = rest[len..].is_empty() || rest[len..].starts_with(' ');
+                    if ends_word && best.is_none_or(|b| len > b) {
+                        best = Some(len);
+                    }
+                }
+            }
+        }
+        match best {
+            Some(len) => {
+                out.push(rest[..len].to_string());
+                rest = rest[len..].trim_start();
+            }
+            None => {
+                // Unknown text: keep the remainder as one message rather than guess.
+                out.push(rest.to_string());
+                break 'outer;
+            }
+        }
+    }
+    out
+}
+
+/// The enforcement point a message belongs to when it belongs to exactly one.
+pub fn only_rule_of(entry: &Entry) -> Option<&'static str> {
+    match entry.rules {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// A readable label for a source URL (`owner/repo · path` for GitHub files).
+pub fn source_label(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("https://github.com/") {
+        let parts: Vec<&str> = rest.splitn(5, '/').collect();
+        if parts.len() == 5 && (parts[2] == "blob" || parts[2] == "tree") {
+            return format!("{}/{} · {}", parts[0], parts[1], parts[4]);
+        }
+        if parts.len() >= 4 && (parts[2] == "issues" || parts[2] == "pull") {
+            return format!("{}/{} #{}", parts[0], parts[1], parts[3]);
+        }
+        if parts.len() >= 4 && parts[2] == "commit" {
+            return format!(
+                "{}/{} @{}",
+                parts[0],
+                parts[1],
+                &parts[3][..parts[3].len().min(9)]
+            );
+        }
+        return rest.trim_end_matches('/').to_string();
+    }
+    url.trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_extract_params() {
+        let p = match_template("invalid env list: {names,}", "invalid env list: A,B").unwrap();
+        assert_eq!(
+            p,
+            vec![Param {
+                name: "names".into(),
+                values: vec!["A".into(), "B".into()]
+            }]
+        );
+        let p = match_template(
+            "framework_version is ahead of the current version: {policy} is greater than {current}",
+            "framework_version is ahead of the current version: 0.9.0 is greater than 0.5.0",
+        )
+        .unwrap();
+        assert_eq!(p[0].values, ["0.9.0"]);
+        assert_eq!(p[1].values, ["0.5.0"]);
+        assert!(match_template("invalid env list: {names,}", "invalid env list").is_none());
+        assert!(match_template("missing receipt from {issuer}", "missing receipt from ").is_none());
+    }
+
+    #[test]
+    fn seed_messages_are_known() {
+        assert_eq!(
+            lookup_message("invalid command").unwrap().entry.id,
+            "invalid-command"
+        );
+        assert_eq!(
+            lookup_message("deviceHash not found").unwrap().entry.id,
+            "device-hash-not-found"
+        );
+        assert!(lookup_message("no such message").is_none());
+    }
+
+    #[test]
+    fn source_labels() {
+        assert_eq!(
+            source_label(
+                "https://github.com/microsoft/hcsshim/blob/main/pkg/securitypolicy/framework.rego"
+            ),
+            "microsoft/hcsshim · pkg/securitypolicy/framework.rego"
+        );
+        assert_eq!(
+            source_label("https://github.com/Azure/azure-cli-extensions/issues/10310"),
+            "Azure/azure-cli-extensions #10310"
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Versioned, compressed state in the URL fragment.
