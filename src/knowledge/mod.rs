@@ -231,20 +231,50 @@ pub fn lookup_message(text: &str) -> Option<Match> {
 
 /// Looks up a plain `reason` string or a `policyError` text.
 pub fn lookup_reason(text: &str) -> Option<Match> {
-    find_in(REASONS, text).or_else(|| {
-        // Interpreter errors carry variable detail after a fixed start.
-        REASONS.iter().find_map(|e| {
-            e.text
-                .iter()
-                .filter_map(|t| t.strip_suffix("{detail}"))
-                .find(|p| text.trim().starts_with(p))
-                .map(|_| Match {
-                    entry: e,
-                    params: Vec::new(),
-                    historical: false,
-                })
+    find_in(REASONS, text)
+        .or_else(|| {
+            // Interpreter errors carry variable detail after a fixed start.
+            REASONS.iter().find_map(|e| {
+                e.text
+                    .iter()
+                    .filter_map(|t| t.strip_suffix("{detail}"))
+                    .find(|p| text.trim().starts_with(p))
+                    .map(|_| Match {
+                        entry: e,
+                        params: Vec::new(),
+                        historical: false,
+                    })
+            })
         })
-    })
+        .or_else(|| fixed_reason_at_start(text))
+}
+
+/// A fixed reason sentence at the start of `text`, with or without its final full stop and
+/// followed by nothing or by further sentences: the legacy plain-text format appends
+/// ` Input: {…}` to the fixed reason, and callers may have trimmed the full stop.
+fn fixed_reason_at_start(text: &str) -> Option<Match> {
+    let text = text.trim();
+    for historical in [false, true] {
+        for e in REASONS {
+            let list = if historical { e.historical } else { e.text };
+            for t in list.iter().filter(|t| !t.contains('{')) {
+                let stem = t.trim_end_matches('.');
+                if stem.is_empty() {
+                    continue;
+                }
+                if let Some(rest) = text.strip_prefix(stem) {
+                    if rest.is_empty() || rest.starts_with('.') || rest.starts_with(' ') {
+                        return Some(Match {
+                            entry: e,
+                            params: Vec::new(),
+                            historical,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Splits the error list of the legacy plain-text format, which Go printed space-separated
@@ -260,9 +290,13 @@ pub fn split_legacy_errors(list: &str) -> Vec<String> {
                 let fixed = t.split('{').next().unwrap_or(t);
                 if !fixed.is_empty() && rest.starts_with(fixed) {
                     let len = if t.contains('{') {
-                        // Template: the value runs to the next space.
-                        let after = &rest[fixed.len()..];
-                        fixed.len() + after.find(' ').unwrap_or(after.len())
+                        // Template: the shortest stretch, ending at a space or the end, that
+                        // matches the whole template with space-free values. Templates with
+                        // several values (`… {policy} > {current}`) have spaces between them.
+                        match template_len(t, rest, fixed.len()) {
+                            Some(len) => len,
+                            None => continue,
+                        }
                     } else {
                         fixed.len()
                     };
@@ -286,6 +320,28 @@ pub fn split_legacy_errors(list: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Length of the shortest prefix of `rest` (ending at a space or at the end, and longer than
+/// `from`) that matches `template` in full with values that contain no whitespace.
+fn template_len(template: &str, rest: &str, from: usize) -> Option<usize> {
+    let ends = rest
+        .char_indices()
+        .filter(|&(i, c)| i > from && c == ' ')
+        .map(|(i, _)| i)
+        .chain(std::iter::once(rest.len()));
+    for end in ends {
+        let candidate = &rest[..end];
+        if let Some(params) = match_template(template, candidate) {
+            if params
+                .iter()
+                .all(|p| p.values.iter().all(|v| !v.contains(char::is_whitespace)))
+            {
+                return Some(end);
+            }
+        }
+    }
+    None
 }
 
 /// The enforcement point a message belongs to when it belongs to exactly one.

@@ -1,0 +1,434 @@
+//! Decoded decisions meet the catalog: for every enforcement point, a realistic decision is
+//! base64-encoded into event text, found and decoded by `decode::analyze`, and its rule and
+//! error messages must resolve to catalog entries. Also the message families with values, the
+//! policy-error shapes, and the neighbouring formats (legacy text, Kata, ARM).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeSet;
+
+use aci_triage::decode::{
+    analyze, Analysis, DecisionFinding, FindingKind, OtherFormat, Reason, RuleSource,
+};
+use aci_triage::knowledge::{
+    self, entry, lookup_message, lookup_reason, rule, split_legacy_errors, Kind, RULES,
+};
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+fn blob(decision: &Value) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(decision.to_string());
+    format!("policyDecision< {b64} >policyDecision")
+}
+
+/// An event line as `kubectl describe pod` shows it, with the guest's wrapper before the blob.
+fn event(wrapper: &str, decision: &Value) -> String {
+    format!(
+        "  Warning  Failed  12s (x2 over 40s)  kubelet  Error: failed to create containerd task: failed to create shim task: failed to create container 18197025abfacf6365ef65d083687e1d9f03b9792779e15796247a7281043065: guest RPC failure: {wrapper}{}: unknown\n",
+        blob(decision)
+    )
+}
+
+fn only_decision(a: &Analysis) -> &DecisionFinding {
+    assert_eq!(a.findings.len(), 1, "{a:#?}");
+    match &a.findings[0].kind {
+        FindingKind::Decision(d) => d,
+        other => panic!("expected a decision, got {other:?}"),
+    }
+}
+
+fn deny(rule: &str, input: Value, errors: &[&str]) -> Value {
+    let mut input = input;
+    input
+        .as_object_mut()
+        .expect("input object")
+        .insert("rule".into(), json!(rule));
+    json!({"decision": "deny", "input": input, "reason": {"errors": errors}})
+}
+
+/// (rule, guest wrapper text, input without `rule`, errors)
+fn cases() -> Vec<(&'static str, &'static str, Value, Vec<&'static str>)> {
+    let cid = "3873bfc939e2415892b5b74a7b1dbade0f7222e266df43df85968ddda59be56e";
+    vec![
+        ("mount_device", "mounting scsi device controller 0 lun 3 onto /run/mounts/scsi/m3 denied by policy: ",
+            json!({"deviceHash": "deab9495e4a3c245e3be675a350d0e7a9fe6dcdc95a73582f8586dd759ca7a0b", "mountPathRegex": "/run/mounts/scsi/m[0-9]+", "target": "/run/mounts/scsi/m3"}),
+            vec!["deviceHash not found"]),
+        ("rw_mount_device", "mounting scsi device controller 0 lun 1 onto /run/mounts/scsi/m1 denied by policy: ",
+            json!({"encrypted": false, "ensureFilesystem": true, "filesystem": "ext4", "mountPathRegex": "/run/mounts/scsi/m[0-9]+", "target": "/run/mounts/scsi/m1"}),
+            vec!["unencrypted scratch not allowed, non-readonly mount request for SCSI disk must request encryption"]),
+        ("mount_blockdev", "creating blockdev symlink at /run/blockdev/b0 (-> scsi controller 0 lun 4) denied by policy: ",
+            json!({"target": "/run/blockdev/b0"}),
+            vec!["blockdev mounts are not supported"]),
+        ("mount_overlay", "overlay creation denied by policy: ",
+            json!({"containerID": cid, "layerPaths": ["/run/mounts/scsi/m2", "/run/mounts/scsi/m3"], "target": format!("/run/gcs/c/{cid}/rootfs")}),
+            vec!["no matching containers for overlay"]),
+        ("mount_cims", "CIM mount is denied by policy: ",
+            json!({"containerID": cid, "layerHashes": ["ab12", "cd34"], "mountedCim": "merged.cim"}),
+            vec![]),
+        ("registry_changes", "registry entry operation is denied by policy: ",
+            json!({"containerID": cid, "registryChanges": {"AddValues": [{"Key": {"Hive": "System", "Name": "Software\\Contoso"}, "Name": "Mode", "StringValue": "on"}]}}),
+            vec![]),
+        ("create_container", "container creation denied due to policy: ",
+            json!({
+                "argList": ["/bin/sh", "-c", "python3 main.py"],
+                "capabilities": "[unprivileged]",
+                "containerID": cid,
+                "devices": [],
+                "envList": ["PATH=<<redacted>>", "FOO=<<redacted>>"],
+                "groups": [{"id": "0", "name": "root"}],
+                "hugePagesDir": "/run/gcs/c/abc/hugepages",
+                "isSandboxContainer": false,
+                "mounts": [{"destination": "/etc/hosts", "options": ["rbind", "rw"], "source": "sandbox:///tmp/atlas/emptydir/hosts", "type": "bind"}],
+                "noNewPrivileges": false,
+                "privileged": false,
+                "sandboxDir": "/run/gcs/c/abc/sandboxMounts",
+                "seccompProfileSHA256": "",
+                "umask": "0022",
+                "user": {"id": "0", "name": "root"},
+                "workingDir": "/app"
+            }),
+            vec!["invalid command", "invalid env list: FOO"]),
+        ("unmount_device", "unmounting scsi device at /run/mounts/scsi/m3 denied by policy: ",
+            json!({"unmountTarget": "/run/mounts/scsi/m3"}),
+            vec!["no device at path to unmount"]),
+        ("rw_unmount_device", "unmounting scsi device at /run/mounts/scsi/m1 denied by policy: ",
+            json!({"unmountTarget": "/run/mounts/scsi/m1"}),
+            vec!["received read-write unmount request, but device provided is read-only"]),
+        ("unmount_blockdev", "removing blockdev symlink at /run/blockdev/b0 (-> scsi controller 0 lun 4) denied by policy: ",
+            json!({"unmountTarget": "/run/blockdev/b0"}),
+            vec!["blockdev mounts are not supported"]),
+        ("unmount_overlay", "overlay removal denied by policy: ",
+            json!({"unmountTarget": format!("/run/gcs/c/{cid}/rootfs")}),
+            vec!["no overlay at path to unmount"]),
+        ("exec_in_container", "exec in container denied due to policy: ",
+            json!({"argList": ["/bin/sh"], "capabilities": "[unprivileged]", "containerID": cid, "envList": ["TERM=<<redacted>>"], "groups": [], "noNewPrivileges": false, "umask": "0022", "user": {"id": "0", "name": "root"}, "workingDir": "/"}),
+            vec!["invalid command"]),
+        ("exec_external", "exec is denied due to policy: ",
+            json!({"argList": ["/bin/ls"], "envList": [], "workingDir": "/"}),
+            vec!["external processes only distinguishable by allow_stdio_access"]),
+        ("shutdown_container", "",
+            json!({"containerID": cid}),
+            vec!["container not started"]),
+        ("signal_container_process", "",
+            json!({"argList": ["/bin/sleep", "infinity"], "containerID": cid, "isInitProcess": false, "signal": 9}),
+            vec![]),
+        ("plan9_mount", "mounting plan9 device at /run/gcs/c/abc/mounts/m1 denied by policy: ",
+            json!({"mountPathPrefix": "/mounts/m[0-9]+", "rootPrefix": "/run/gcs/c", "target": "/run/gcs/c/abc/mounts/m1"}),
+            vec!["device already mounted at path"]),
+        ("plan9_unmount", "unmounting plan9 device at /run/gcs/c/abc/mounts/m1 denied by policy: ",
+            json!({"unmountTarget": "/run/gcs/c/abc/mounts/m1"}),
+            vec!["no device at path to unmount"]),
+        ("get_properties", "get properties denied due to policy: ", json!({}), vec![]),
+        ("dump_stacks", "dump stacks denied due to policy: ", json!({}), vec![]),
+        ("runtime_logging", "", json!({}), vec![]),
+        ("load_fragment", "error loading security policy fragment: ",
+            json!({"feed": "mcr.microsoft.com/aci/aci-cc-infra-fragment", "fragment_loaded": false, "has_header_svn": true, "header_svn": 1, "issuer": "did:x509:0:sha256:unknown::eku:1.3.6.1.4.1.311.76.59.1.3", "namespace": "fragment", "receipts": []}),
+            vec!["invalid fragment issuer"]),
+        ("scratch_mount", "scratch mounting denied by policy: ",
+            json!({"encrypted": false, "target": "/run/gcs/c/abc/scratch"}),
+            vec!["unencrypted scratch not allowed"]),
+        ("scratch_unmount", "",
+            json!({"unmountTarget": "/run/gcs/c/abc/scratch"}),
+            vec!["no scratch at path to unmount"]),
+        ("log_provider", "log providers denied by policy: ",
+            json!({"providers": ["Microsoft-Windows-Kernel-Process"]}),
+            vec!["log provider not allowed by policy"]),
+        ("load_transparency_trust_list", "error loading transparency trust list: ",
+            json!({"issuer": "did:x509:0:sha256:abc::subject:CN:Contoso", "ledgers": ["contoso.ledger"], "subject": "contoso-ttl", "svn": "1"}),
+            vec!["no TTL candidate matches the provided TTL's issuer, subject and svn"]),
+        ("host_network", "", json!({}), vec![]),
+    ]
+}
+
+#[test]
+fn every_enforcement_point_decodes_to_catalog_entries() {
+    let cases = cases();
+    let covered: BTreeSet<&str> = cases.iter().map(|c| c.0).collect();
+    let all: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(covered, all, "one decision per enforcement point");
+
+    for (id, wrapper, input, errors) in cases {
+        let text = event(wrapper, &deny(id, input.clone(), &errors));
+        let a = analyze(&text);
+        let d = only_decision(&a);
+        let dec = d.blob.decision.as_ref().expect("decoded decision");
+        assert_eq!(dec.decision.as_deref(), Some("deny"));
+        assert_eq!(d.rule(), Some((id, RuleSource::Input)), "{id}");
+        // The wrapper, when there is one, names the same point (or lists it as an alternative).
+        if let Some(w) = &d.wrapper {
+            assert!(
+                w.rule == id || w.alternatives.contains(&id),
+                "{id}: wrapper says {}",
+                w.rule
+            );
+        }
+        let r = rule(id).unwrap_or_else(|| panic!("no catalog rule {id}"));
+        // Every input field the decision carries is explained.
+        for (name, _) in dec.input.as_ref().expect("input") {
+            assert!(r.field(name).is_some(), "{id}: field {name} unexplained");
+        }
+        assert_eq!(dec.errors(), errors.as_slice(), "{id}");
+        if errors.is_empty() {
+            assert!(
+                r.empty_errors.is_some(),
+                "{id}: empty errors need an explanation"
+            );
+        }
+        for e in dec.errors() {
+            let m = lookup_message(e).unwrap_or_else(|| panic!("{id}: {e:?} unknown"));
+            assert!(
+                m.entry.rules.is_empty() || m.entry.rules.contains(&id),
+                "{id}: {e:?} belongs to {:?}",
+                m.entry.rules
+            );
+        }
+    }
+}
+
+/// Expected template parameters: (name, values).
+type Params = Vec<(&'static str, Vec<&'static str>)>;
+
+#[test]
+fn each_message_family_resolves_with_its_values() {
+    // (rule, error, catalog id, expected parameters)
+    let cases: Vec<(&str, &str, &str, Params)> = vec![
+        ("create_container", "invalid env list: APP_IDENTITY_ENDPOINT,IDENTITY_ENDPOINT", "invalid-env-list",
+            vec![("variables", vec!["APP_IDENTITY_ENDPOINT", "IDENTITY_ENDPOINT"])]),
+        ("exec_in_container", "invalid env list: DEBUG", "invalid-env-list",
+            vec![("variables", vec!["DEBUG"])]),
+        ("create_container", "invalid env list", "invalid-env-list-combination", vec![]),
+        ("create_container", "invalid mount list: /var/run/secrets/kubernetes.io/serviceaccount,/mnt/azurefiles", "invalid-mount-list",
+            vec![("destinations", vec!["/var/run/secrets/kubernetes.io/serviceaccount", "/mnt/azurefiles"])]),
+        ("mount_device", "framework_version is missing. Current version: 0.5.0", "framework-version-missing",
+            vec![("guest_version", vec!["0.5.0"])]),
+        ("mount_overlay", "framework_version is ahead of the current version: 0.6.0 is greater than 0.5.0", "framework-version-ahead",
+            vec![("policy_version", vec!["0.6.0"]), ("guest_version", vec!["0.5.0"])]),
+        ("load_fragment", "fragment framework_version is missing. Current version: 0.5.0", "fragment-framework-version-missing",
+            vec![("guest_version", vec!["0.5.0"])]),
+        ("load_fragment", "fragment framework_version is ahead of the current version: 0.6.0 is greater than 0.5.0", "fragment-framework-version-ahead",
+            vec![("fragment_version", vec!["0.6.0"]), ("guest_version", vec!["0.5.0"])]),
+        ("load_fragment", "svn in header 3 does not match svn in fragment rego 2", "fragment-svn-header-mismatch",
+            vec![("header_svn", vec!["3"]), ("fragment_svn", vec!["2"])]),
+        ("load_fragment", "missing receipt from TTL:contoso", "missing-receipt",
+            vec![("receipt_issuer", vec!["TTL:contoso"])]),
+        ("signal_container_process", "target isn't allowed to receive the signal", "signal-not-allowed", vec![]),
+        ("load_fragment", "fragment svn is below the specified minimum", "fragment-svn-below-minimum", vec![]),
+    ];
+    for (id, error, entry_id, params) in cases {
+        let text = event("", &deny(id, json!({}), &[error]));
+        let a = analyze(&text);
+        let d = only_decision(&a);
+        let errors = d.blob.decision.as_ref().unwrap().errors();
+        assert_eq!(errors, [error]);
+        let m = lookup_message(&errors[0]).unwrap_or_else(|| panic!("{error:?} unknown"));
+        assert_eq!(m.entry.id, entry_id, "{error:?}");
+        assert!(!m.historical);
+        let got: Vec<(&str, Vec<&str>)> = m
+            .params
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.values.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(got, params, "{error:?}");
+    }
+}
+
+#[test]
+fn the_public_examples_resolve() {
+    // Both examples of the virtual-nodes troubleshooting doc.
+    let text = "failed to create containerd task: failed to create shim task: failed to create container 18197025abfacf6365ef65d083687e1d9f03b9792779e15796247a7281043065: guest RPC failure: container creation denied due to policy: policyDecision< eyJkZWNpc2lvbiI6ImRlbnkiLCJyZWFzb24iOnsiZXJyb3JzIjpbImludmFsaWQgY29tbWFuZCJdfSwidHJ1bmNhdGVkIjpbImlucHV0Il19 >policyDecision: unknown";
+    let a = analyze(text);
+    let d = only_decision(&a);
+    assert_eq!(d.rule(), Some(("create_container", RuleSource::Wrapper)));
+    let dec = d.blob.decision.as_ref().unwrap();
+    assert!(dec.was_truncated("input"));
+    let m = lookup_message(&dec.errors()[0]).unwrap();
+    assert_eq!(m.entry.id, "invalid-command");
+    assert!(m.entry.rules.contains(&"create_container"));
+    assert!(rule("create_container").is_some());
+
+    let decision = json!({"decision":"deny","input":{"deviceHash":"deab9495e4a3c245e3be675a350d0e7a9fe6dcdc95a73582f8586dd759ca7a0b","rule":"mount_device","target":"/run/mounts/m9"},"reason":{"errors":["deviceHash not found"]}});
+    let a = analyze(&blob(&decision));
+    let d = only_decision(&a);
+    assert_eq!(d.rule(), Some(("mount_device", RuleSource::Input)));
+    let m = lookup_message(&d.blob.decision.as_ref().unwrap().errors()[0]).unwrap();
+    assert_eq!(m.entry.id, "device-hash-not-found");
+    assert_eq!(knowledge::only_rule_of(m.entry), Some("mount_device"));
+}
+
+#[test]
+fn policy_errors_and_reasonless_denials_resolve() {
+    // denyWithError: the input has no `rule`, the wrapper tells it, policyError names it.
+    let decision = json!({
+        "decision": "deny",
+        "input": {"argList": ["/pause"], "containerID": "abc"},
+        "policyError": "rule for create_container is missing from policy",
+        "reason": "Security policy is not valid. Please check security policy or re-generate with tooling."
+    });
+    let a = analyze(&event(
+        "container creation denied due to policy: ",
+        &decision,
+    ));
+    let d = only_decision(&a);
+    assert_eq!(d.rule(), Some(("create_container", RuleSource::Wrapper)));
+    let dec = d.blob.decision.as_ref().unwrap();
+    let m = lookup_reason(dec.policy_error.as_deref().unwrap()).unwrap();
+    assert_eq!(m.entry.id, "rule-missing-from-policy");
+    assert_eq!(m.params[0].values, ["create_container"]);
+    let Some(Reason::Text(t)) = &dec.reason else {
+        panic!("plain reason expected: {:?}", dec.reason)
+    };
+    assert_eq!(lookup_reason(t).unwrap().entry.id, "invalid-policy");
+
+    // A policy that gives no reason.
+    let decision = json!({
+        "decision": "deny",
+        "input": {"rule": "get_properties"},
+        "reason": "Security policy is either not valid or did not provide a reason for denial. Please check security policy or re-generate with tooling."
+    });
+    let a = analyze(&event("get properties denied due to policy: ", &decision));
+    let d = only_decision(&a);
+    let Some(Reason::Text(t)) = &d.blob.decision.as_ref().unwrap().reason else {
+        panic!("plain reason expected")
+    };
+    let m = lookup_reason(t).unwrap();
+    assert_eq!(m.entry.id, "no-reason");
+    assert_eq!(m.entry.kind, Kind::Reason);
+}
+
+#[test]
+fn an_unknown_message_is_kept_verbatim() {
+    let unknown = "policy framework 9.9 refused the flux capacitor";
+    let decision = deny(
+        "create_container",
+        json!({"containerID": "abc"}),
+        &["invalid command", unknown],
+    );
+    let a = analyze(&event(
+        "container creation denied due to policy: ",
+        &decision,
+    ));
+    let d = only_decision(&a);
+    let errors = d.blob.decision.as_ref().unwrap().errors();
+    assert_eq!(errors, ["invalid command", unknown]);
+    assert!(lookup_message(unknown).is_none());
+    assert!(lookup_reason(unknown).is_none());
+    assert!(lookup_message(&errors[0]).is_some());
+}
+
+fn legacy(a: &Analysis) -> (String, Option<String>, Option<String>) {
+    assert_eq!(a.findings.len(), 1, "{a:#?}");
+    match &a.findings[0].kind {
+        FindingKind::Other(OtherFormat::Legacy { rule, errors, rest }) => {
+            (rule.clone(), errors.clone(), rest.clone())
+        }
+        other => panic!("expected the legacy format, got {other:?}"),
+    }
+}
+
+#[test]
+fn legacy_plain_text_resolves() {
+    assert!(entry("legacy").is_some_and(|e| e.kind == Kind::Format));
+
+    // The support article's example.
+    let text = "Failed to create containerd task: failed to create shim task: failed to mount container storage: failed to add LCOW layer: failed to add SCSI layer: failed to modify UVM with new SCSI mount: guest modify: guest RPC failure: mounting scsi device controller 3 lun 2 onto /run/mounts/m4 denied by policy: mount_device not allowed by policy. Errors: [deviceHash not found].";
+    let (r, errors, _) = legacy(&analyze(text));
+    assert_eq!(r, "mount_device");
+    assert!(rule(&r).is_some());
+    let msgs = split_legacy_errors(errors.as_deref().unwrap());
+    assert_eq!(msgs, ["deviceHash not found"]);
+    assert_eq!(
+        lookup_message(&msgs[0]).unwrap().entry.id,
+        "device-hash-not-found"
+    );
+
+    // An old framework-version message, with spaces inside its values.
+    let text = "guest RPC failure: overlay creation denied by policy: mount_overlay not allowed by policy. Errors: [framework_svn is ahead of the current svn: 1.1.0 > 0.1.0].";
+    let (r, errors, _) = legacy(&analyze(text));
+    assert_eq!(r, "mount_overlay");
+    let msgs = split_legacy_errors(errors.as_deref().unwrap());
+    assert_eq!(
+        msgs,
+        ["framework_svn is ahead of the current svn: 1.1.0 > 0.1.0"]
+    );
+    let m = lookup_message(&msgs[0]).unwrap();
+    assert_eq!(m.entry.id, "framework-version-ahead");
+    assert!(m.historical);
+    assert_eq!(m.params[0].values, ["1.1.0"]);
+    assert_eq!(m.params[1].values, ["0.1.0"]);
+
+    // Several errors, space-separated, and the input.
+    let text = "container creation denied due to policy: create_container not allowed by policy. Errors: [invalid command invalid env list: A,B]. Input: {\"argList\":[\"/bin/app\"],\"containerID\":\"abc\"}.";
+    let (r, errors, rest) = legacy(&analyze(text));
+    assert_eq!(r, "create_container");
+    let msgs = split_legacy_errors(errors.as_deref().unwrap());
+    assert_eq!(msgs, ["invalid command", "invalid env list: A,B"]);
+    let ids: Vec<&str> = msgs
+        .iter()
+        .map(|m| lookup_message(m).unwrap().entry.id)
+        .collect();
+    assert_eq!(ids, ["invalid-command", "invalid-env-list"]);
+    assert!(rest.unwrap().starts_with("Input: {"));
+
+    // The invalid-policy variant: the fixed reason followed by the input.
+    let text = "mount_device not allowed by policy. Security policy is not valid. Please check security policy or re-generate with tooling. Input: {\"deviceHash\":\"ab\",\"target\":\"/run/mounts/m1\"}";
+    let (r, errors, rest) = legacy(&analyze(text));
+    assert_eq!(r, "mount_device");
+    assert!(errors.is_none());
+    let rest = rest.expect("the reason text");
+    // As the UI passes it: with a trailing full stop removed.
+    let m = lookup_reason(rest.trim_end_matches('.')).unwrap();
+    assert_eq!(m.entry.id, "invalid-policy");
+}
+
+fn kata(a: &Analysis) -> (String, Option<String>) {
+    assert_eq!(a.findings.len(), 1, "{a:#?}");
+    match &a.findings[0].kind {
+        FindingKind::Other(OtherFormat::Kata { request, details }) => {
+            (request.clone(), details.clone())
+        }
+        other => panic!("expected a Kata denial, got {other:?}"),
+    }
+}
+
+#[test]
+fn kata_denials_resolve_to_the_kata_entry() {
+    let e = entry("kata").expect("kata entry");
+    assert_eq!(e.kind, Kind::Format);
+
+    let text = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: \"CreateContainerRequest is blocked by policy\": unknown";
+    let (request, details) = kata(&analyze(text));
+    assert_eq!(request, "CreateContainerRequest");
+    assert!(details.is_none());
+
+    let text = "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"4f1c\": cannot enter container 4f1c, with err rpc error: code = PermissionDenied desc = \"ExecProcessRequest is blocked by policy: agent_policy:114: allow_exec: input = {}\": unknown";
+    let (request, details) = kata(&analyze(text));
+    assert_eq!(request, "ExecProcessRequest");
+    let details = details.expect("agent_policy details");
+    assert!(details.starts_with("agent_policy:114"), "{details}");
+    assert!(e.meaning.contains("agent_policy"));
+    assert!(e.causes.iter().any(|c| c.contains("ExecProcessRequest")));
+}
+
+#[test]
+fn arm_rejections_resolve() {
+    let text = r#"{"status":"Failed","error":{"code":"InvalidCcePolicy","message":"The CCE Policy cannot be left empty for Confidential Container Groups."}}"#;
+    let a = analyze(text);
+    let ids: Vec<&str> = a
+        .findings
+        .iter()
+        .map(|f| match &f.kind {
+            FindingKind::Other(OtherFormat::Known { id, .. }) => *id,
+            other => panic!("expected known formats, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(ids, ["arm-invalid-cce-policy", "arm-empty-policy"]);
+    for id in ids {
+        let e = entry(id).unwrap();
+        assert_eq!(e.kind, Kind::Format);
+        assert!(!e.fix.is_empty());
+    }
+}
