@@ -1,0 +1,906 @@
+//! The network troubleshooting wizard: the graph's shape and content, and the state machine
+//! (answer, back, jump to an earlier answer, link round trip, Markdown summary).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aci_triage::wizard::{code_lang, Graph, Node, Outcome, WizardError, WizardState, NETWORK};
+
+const G: &Graph = &NETWORK;
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn outcome(id: &str) -> &'static Outcome {
+    G.outcome(id).unwrap_or_else(|| panic!("no outcome {id}"))
+}
+
+/// Depth-first over the tree of all paths from the start: `visit` sees every reachable state
+/// exactly once, as the answer ids taken and the node it stands at. Panics on a cycle or a
+/// dangling `next` (each has its own test too, with a clearer message).
+fn walk(visit: &mut dyn FnMut(&[&'static str], &'static Node)) {
+    fn go(
+        node: &'static Node,
+        path: &mut Vec<&'static str>,
+        seen: &mut Vec<&'static str>,
+        visit: &mut dyn FnMut(&[&'static str], &'static Node),
+    ) {
+        assert!(!seen.contains(&node.id()), "cycle through {}", node.id());
+        visit(path, node);
+        if let Node::Question(q) = node {
+            seen.push(q.id);
+            for a in q.answers {
+                let next = G
+                    .node(a.next)
+                    .unwrap_or_else(|| panic!("{}/{} leads to unknown {}", q.id, a.id, a.next));
+                path.push(a.id);
+                go(next, path, seen, visit);
+                path.pop();
+            }
+            seen.pop();
+        }
+    }
+    go(G.start_node(), &mut Vec::new(), &mut Vec::new(), visit);
+}
+
+// ---- shape of the graph ---------------------------------------------------------------------
+
+#[test]
+fn start_is_a_question() {
+    let start = G.node(G.start).expect("start node exists");
+    assert!(
+        start.as_question().is_some(),
+        "the wizard starts with a question"
+    );
+}
+
+#[test]
+fn ids_are_unique_and_url_safe() {
+    let mut ids = BTreeSet::new();
+    for n in G.nodes {
+        assert!(is_kebab(n.id()), "node id {:?} is not kebab-case", n.id());
+        assert!(ids.insert(n.id()), "duplicate node id {}", n.id());
+        if let Node::Question(q) = n {
+            let mut answers = BTreeSet::new();
+            for a in q.answers {
+                assert!(
+                    is_kebab(a.id),
+                    "answer id {}/{:?} is not kebab-case",
+                    q.id,
+                    a.id
+                );
+                assert!(
+                    answers.insert(a.id),
+                    "duplicate answer id {}/{}",
+                    q.id,
+                    a.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_dangling_next() {
+    for n in G.nodes {
+        if let Node::Question(q) = n {
+            for a in q.answers {
+                assert!(
+                    G.node(a.next).is_some(),
+                    "{}/{} leads to unknown node {:?}",
+                    q.id,
+                    a.id,
+                    a.next
+                );
+                assert_ne!(
+                    a.next, q.id,
+                    "{}/{} leads back to its own question",
+                    q.id, a.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_node_is_reachable() {
+    let mut reached = BTreeSet::new();
+    let mut todo = vec![G.start];
+    while let Some(id) = todo.pop() {
+        if !reached.insert(id) {
+            continue;
+        }
+        if let Some(Node::Question(q)) = G.node(id) {
+            todo.extend(q.answers.iter().map(|a| a.next));
+        }
+    }
+    let unreachable: Vec<_> = G
+        .nodes
+        .iter()
+        .map(Node::id)
+        .filter(|id| !reached.contains(id))
+        .collect();
+    assert!(unreachable.is_empty(), "unreachable nodes: {unreachable:?}");
+}
+
+#[test]
+fn no_cycles() {
+    // Depth-first search with three colours: a grey node met again is a cycle.
+    fn visit(
+        id: &'static str,
+        colour: &mut BTreeMap<&'static str, u8>,
+        stack: &mut Vec<&'static str>,
+    ) {
+        match colour.get(id) {
+            Some(1) => panic!("cycle: {} -> {id}", stack.join(" -> ")),
+            Some(2) => return,
+            _ => {}
+        }
+        colour.insert(id, 1);
+        stack.push(id);
+        if let Some(Node::Question(q)) = G.node(id) {
+            for a in q.answers {
+                visit(a.next, colour, stack);
+            }
+        }
+        stack.pop();
+        colour.insert(id, 2);
+    }
+    let mut colour = BTreeMap::new();
+    for n in G.nodes {
+        visit(n.id(), &mut colour, &mut Vec::new());
+    }
+}
+
+#[test]
+fn every_path_ends_in_an_outcome() {
+    let mut paths = 0usize;
+    let mut longest = 0;
+    let mut ends = BTreeSet::new();
+    walk(&mut |path, node| {
+        let leaf = match node {
+            Node::Outcome(_) => true,
+            Node::Question(q) => q.answers.is_empty(),
+        };
+        if leaf {
+            assert!(
+                node.is_outcome(),
+                "path {} ends at question {}",
+                path.join("."),
+                node.id()
+            );
+            paths += 1;
+            longest = longest.max(path.len());
+            ends.insert(node.id());
+        }
+    });
+    assert!(paths > 20, "only {paths} paths");
+    for n in G.nodes.iter().filter(|n| n.is_outcome()) {
+        assert!(ends.contains(n.id()), "outcome {} ends no path", n.id());
+    }
+    assert_eq!(
+        G.max_questions_from(G.start),
+        longest,
+        "max_questions_from agrees with the longest path"
+    );
+}
+
+#[test]
+fn every_question_has_answers_and_one_i_dont_know_that_leads_to_a_check() {
+    for n in G.nodes {
+        let Node::Question(q) = n else { continue };
+        assert!(q.answers.len() >= 2, "{} has fewer than 2 answers", q.id);
+        let unsure: Vec<_> = q.answers.iter().filter(|a| a.unsure).collect();
+        assert_eq!(
+            unsure.len(),
+            1,
+            "{} needs exactly one \"I don't know\" answer",
+            q.id
+        );
+        let a = unsure[0];
+        assert!(
+            a.label.contains("don't know")
+                || a.label.contains("can't")
+                || a.label.contains("Neither"),
+            "{}/{}: {:?} doesn't read like an \"I don't know\" answer",
+            q.id,
+            a.id,
+            a.label
+        );
+        assert_eq!(q.unsure_answer().map(|a| a.id), Some(a.id));
+        let next = G.node(a.next).unwrap();
+        if q.id.ends_with("-check") {
+            // From a check that can't be done: go on to the next question, or collect data for
+            // support. Never straight to a diagnosis.
+            assert!(
+                next.as_question().is_some() || next.id() == "support",
+                "{}/{} leads straight to the diagnosis {}",
+                q.id,
+                a.id,
+                next.id()
+            );
+        } else {
+            let check = format!("{}-check", q.id);
+            assert_eq!(
+                a.next, check,
+                "{}: \"I don't know\" should lead to its check",
+                q.id
+            );
+            assert!(next.as_question().is_some(), "{check} is a question");
+        }
+        // The known answers are not all the same as "I don't know".
+        assert!(
+            q.answers.iter().any(|b| !b.unsure && b.next != a.next),
+            "{}: answers don't branch",
+            q.id
+        );
+    }
+}
+
+#[test]
+fn every_question_says_how_to_find_the_answer() {
+    for n in G.nodes {
+        let Node::Question(q) = n else { continue };
+        assert!(q.title.ends_with('?'), "{}: the title is a question", q.id);
+        assert!(!q.intro.trim().is_empty(), "{}: intro", q.id);
+        assert!(!q.checks.is_empty(), "{}: no checks", q.id);
+        assert!(
+            q.checks.iter().any(|c| c.command.is_some()),
+            "{}: no check with a command",
+            q.id
+        );
+        for c in q.checks {
+            assert!(
+                !c.text.trim().is_empty() && !c.meaning.trim().is_empty(),
+                "{}: empty check",
+                q.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_outcome_is_complete_and_sourced() {
+    for n in G.nodes {
+        let Node::Outcome(o) = n else { continue };
+        assert!(!o.title.trim().is_empty(), "{}: title", o.id);
+        assert!(o.observation.len() > 20, "{}: observation", o.id);
+        assert!(o.cause.len() > 20, "{}: cause", o.id);
+        assert!(!o.fix.is_empty(), "{}: fix", o.id);
+        assert!(!o.verify.is_empty(), "{}: verify", o.id);
+        for s in o.fix.iter().chain(o.verify) {
+            assert!(!s.text.trim().is_empty(), "{}: empty step", o.id);
+        }
+        assert!(
+            o.fix.iter().chain(o.verify).any(|s| s.run.is_some()),
+            "{}: nothing to copy",
+            o.id
+        );
+        assert!(!o.sources.is_empty(), "{}: no source", o.id);
+    }
+}
+
+#[test]
+fn sources_are_https_links() {
+    for n in G.nodes {
+        let sources = match n {
+            Node::Question(q) => q.sources,
+            Node::Outcome(o) => o.sources,
+        };
+        let mut seen = BTreeSet::new();
+        for s in sources {
+            assert!(
+                s.starts_with("https://") && s.len() > 12,
+                "{}: {s:?} is not an https link",
+                n.id()
+            );
+            assert!(!s.contains(char::is_whitespace), "{}: {s:?}", n.id());
+            assert!(seen.insert(s), "{}: {s} listed twice", n.id());
+        }
+    }
+}
+
+/// Every prose text of the graph, with where it is.
+fn prose() -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for n in G.nodes {
+        match n {
+            Node::Question(q) => {
+                out.push((format!("{}.title", q.id), q.title));
+                out.push((format!("{}.intro", q.id), q.intro));
+                for c in q.checks {
+                    out.push((format!("{}.check", q.id), c.text));
+                    out.push((format!("{}.meaning", q.id), c.meaning));
+                }
+                for a in q.answers {
+                    out.push((format!("{}/{}.label", q.id, a.id), a.label));
+                }
+            }
+            Node::Outcome(o) => {
+                out.push((format!("{}.title", o.id), o.title));
+                out.push((format!("{}.observation", o.id), o.observation));
+                out.push((format!("{}.cause", o.id), o.cause));
+                for s in o.fix.iter().chain(o.verify) {
+                    out.push((format!("{}.step", o.id), s.text));
+                }
+                for c in o.caveats {
+                    out.push((format!("{}.caveat", o.id), c));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every command and manifest of the graph.
+fn code() -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for n in G.nodes {
+        match n {
+            Node::Question(q) => out.extend(
+                q.checks
+                    .iter()
+                    .filter_map(|c| c.command)
+                    .map(|c| (q.id.to_string(), c)),
+            ),
+            Node::Outcome(o) => out.extend(
+                o.fix
+                    .iter()
+                    .chain(o.verify)
+                    .filter_map(|s| s.run)
+                    .map(|c| (o.id.to_string(), c)),
+            ),
+        }
+    }
+    out
+}
+
+#[test]
+fn text_is_clean_and_inline_code_is_balanced() {
+    for (at, text) in prose() {
+        assert!(!text.trim().is_empty(), "{at}: empty");
+        assert_eq!(text, text.trim(), "{at}: surrounding whitespace");
+        assert_eq!(
+            text.matches('`').count() % 2,
+            0,
+            "{at}: unbalanced backticks in {text:?}"
+        );
+        assert!(
+            !text.contains('\n') && !text.contains('\t'),
+            "{at}: line break or tab"
+        );
+        assert!(!text.contains("``"), "{at}: empty inline code");
+    }
+}
+
+#[test]
+fn commands_and_manifests_are_tidy() {
+    let all = code();
+    assert!(all.len() > 40);
+    for (at, c) in all {
+        assert!(!c.trim().is_empty(), "{at}: empty command");
+        assert!(!c.contains('\t'), "{at}: tab in {c:?}");
+        assert!(
+            !c.starts_with(char::is_whitespace),
+            "{at}: leading whitespace in {c:?}"
+        );
+        for line in c.lines() {
+            assert_eq!(
+                line,
+                line.trim_end(),
+                "{at}: trailing whitespace in {line:?}"
+            );
+        }
+        // Backticks would run commands inside double quotes in a shell.
+        assert!(!c.contains('`'), "{at}: backtick in {c:?}");
+        if code_lang(c) == "yaml" {
+            for line in c.lines() {
+                let indent = line.len() - line.trim_start().len();
+                assert_eq!(indent % 2, 0, "{at}: odd YAML indentation in {line:?}");
+            }
+        }
+    }
+}
+
+// ---- the key paths ----------------------------------------------------------------------------
+
+fn state(link: &str) -> WizardState {
+    WizardState::decode(G, link).unwrap_or_else(|e| panic!("{link}: {e}"))
+}
+
+#[test]
+fn outbound_slow_without_nat_gateway_ends_at_the_nat_outcome() {
+    for link in [
+        "outbound-slow.v2.no",
+        "outbound-fail.v2.no",
+        "outbound-slow.v2.unsure.none",
+        "outbound-slow.v1.no.no",
+    ] {
+        let s = state(link);
+        let o = s
+            .outcome(G)
+            .unwrap_or_else(|| panic!("{link} ends at a question"));
+        assert_eq!(o.id, "no-nat-gateway", "{link}");
+    }
+    let o = outcome("no-nat-gateway");
+    let runs: Vec<&str> = o.fix.iter().filter_map(|s| s.run).collect();
+    let all = runs.join("\n");
+    assert!(
+        all.contains("az network public-ip create"),
+        "creates a public IP"
+    );
+    assert!(
+        all.contains("az network nat gateway create"),
+        "creates the NAT gateway"
+    );
+    assert!(
+        all.contains("az network vnet subnet update") && all.contains("--nat-gateway"),
+        "attaches it"
+    );
+    assert!(all.contains("--name cg"), "to the cg subnet");
+    assert!(
+        o.fix.iter().any(|s| s.text.contains("Re-create")),
+        "and re-creates the pods"
+    );
+    assert!(
+        o.verify
+            .iter()
+            .filter_map(|s| s.run)
+            .any(|r| r.contains("natGateway")),
+        "verifies the subnet"
+    );
+}
+
+#[test]
+fn confidential_pod_path_ends_at_dns_injection_with_pod_and_deployment_snippets() {
+    for link in [
+        "outbound-slow.v2.yes.confidential.on",
+        "outbound-slow.v2.yes.unsure.ccepolicy.on",
+        "outbound-slow.v2.yes.confidential.unsure.cluster-ip",
+        "outbound-slow.v2.yes.no-kube-proxy.on",
+    ] {
+        assert_eq!(
+            state(link).outcome(G).map(|o| o.id),
+            Some("disable-dns-injection"),
+            "{link}"
+        );
+    }
+    let o = outcome("disable-dns-injection");
+    let annotation = "microsoft.containerinstance.virtualnode.injectdns: \"false\"";
+    let pod = o
+        .fix
+        .iter()
+        .filter_map(|s| s.run)
+        .find(|r| r.contains("kind: Pod"))
+        .expect("a Pod manifest");
+    assert!(pod.contains(annotation));
+    // In a Pod the annotation sits in the top-level metadata, before the spec.
+    assert!(pod.find(annotation).unwrap() < pod.find("\nspec:").unwrap());
+    let deployment = o
+        .fix
+        .iter()
+        .filter_map(|s| s.run)
+        .find(|r| r.contains("kind: Deployment"))
+        .expect("a Deployment manifest");
+    // In a Deployment it sits under spec.template.metadata.annotations.
+    let template = deployment
+        .find("  template:\n    metadata:")
+        .expect("a pod template");
+    let at = deployment.find(annotation).expect("the annotation");
+    assert!(at > template, "the annotation is inside the pod template");
+    assert!(
+        deployment[template..at].contains("      annotations:\n"),
+        "under template metadata annotations"
+    );
+    // What stops working, and what to use instead.
+    let caveats = o.caveats.join(" ");
+    assert!(caveats.contains("svc.cluster.local"));
+    assert!(caveats.contains("internal load balancer") && caveats.contains("external-dns"));
+    assert!(caveats.contains("private endpoints"));
+    assert!(o.sources.iter().any(|s| s.contains("Troubleshooting.md")));
+}
+
+#[test]
+fn cluster_only_failures_without_kube_proxy_explain_the_alternatives() {
+    assert_eq!(
+        state("cluster-only.no-kube-proxy").outcome(G).map(|o| o.id),
+        Some("cluster-services")
+    );
+    assert_eq!(
+        state("cluster-only.both-on.full-works")
+            .outcome(G)
+            .map(|o| o.id),
+        Some("short-names")
+    );
+    let o = outcome("cluster-services");
+    let runs: String = o.fix.iter().filter_map(|s| s.run).collect();
+    assert!(runs.contains("azure-load-balancer-internal: \"true\""));
+    assert!(runs.contains("external-dns.alpha.kubernetes.io/hostname"));
+}
+
+#[test]
+fn further_causes_are_covered() {
+    let expect = [
+        (
+            "outbound-fail.v2.yes.kube-proxy-on.connect.yes",
+            "forced-tunnel",
+        ),
+        (
+            "outbound-fail.v2.yes.kube-proxy-on.connect.no.deny",
+            "nsg-deny",
+        ),
+        (
+            "outbound-fail.v2.yes.kube-proxy-on.connect.no.allow.under-load",
+            "snat-exhaustion",
+        ),
+        (
+            "outbound-fail.v2.yes.kube-proxy-on.connect.no.allow.after-idle",
+            "idle-timeout",
+        ),
+        (
+            "outbound-fail.v2.yes.kube-proxy-on.connect.no.allow.port-25",
+            "port-25",
+        ),
+        (
+            "outbound-fail.v2.yes.kube-proxy-on.response",
+            "destination-rejects",
+        ),
+        (
+            "outbound-slow.v2.yes.kube-proxy-on.lookup.custom",
+            "custom-dns",
+        ),
+        (
+            "outbound-slow.v2.yes.kube-proxy-on.lookup.cluster",
+            "cluster-dns-slow",
+        ),
+        ("outbound-slow.v1.yes", "v1-limits"),
+        ("not-starting.not-delegated", "subnet-delegation"),
+        ("not-starting.full", "subnet-full"),
+        (
+            "outbound-fail.v2.yes.kube-proxy-on.connect.no.allow.always",
+            "support",
+        ),
+    ];
+    for (link, id) in expect {
+        assert_eq!(state(link).outcome(G).map(|o| o.id), Some(id), "{link}");
+    }
+    let support = outcome("support");
+    assert!(
+        support.fix.len() >= 3,
+        "the support outcome says what data to collect"
+    );
+}
+
+// ---- the state machine ------------------------------------------------------------------------
+
+/// Checks one state against the graph: `ancestors[i]` is the state after the first `i` answers
+/// (`ancestors.last()` is `s` itself) and `questions[i]` the question answered at step `i`.
+fn check_state(
+    s: &WizardState,
+    node: &'static Node,
+    ancestors: &[WizardState],
+    questions: &[&'static str],
+) {
+    let n = s.len();
+    assert_eq!(ancestors.len(), n + 1);
+    assert_eq!(s.current(G).id(), node.id());
+
+    // The link: only URL-fragment-safe characters, and it reads back to the same state.
+    let link = s.encode();
+    assert!(
+        link.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'),
+        "{link}"
+    );
+    assert_eq!(WizardState::decode(G, &link).as_ref(), Ok(s), "{link}");
+
+    // The breadcrumb lists each answered question with the answer given.
+    let trail = s.trail(G);
+    assert_eq!(trail.len(), n, "{link}");
+    for (i, item) in trail.iter().enumerate() {
+        assert_eq!(
+            (item.index, item.question_id, item.answer_id),
+            (i, questions[i], s.answer_at(i).unwrap())
+        );
+        let q = G.question(item.question_id).unwrap();
+        assert_eq!(item.question_title, q.title);
+        assert_eq!(item.answer_label, q.answer(item.answer_id).unwrap().label);
+    }
+
+    // Back returns to the previous state; jump_to(i) keeps the answers before i and stands at
+    // question i again, for every i.
+    if n > 0 {
+        assert_eq!(&s.back(), &ancestors[n - 1], "{link}");
+        assert_eq!(s.back().current(G).id(), questions[n - 1]);
+    } else {
+        assert_eq!(
+            s.back(),
+            WizardState::default(),
+            "back at the start stays at the start"
+        );
+    }
+    for (i, earlier) in ancestors.iter().enumerate() {
+        let j = s.jump_to(i);
+        assert_eq!(&j, earlier, "{link} jump_to({i})");
+        if i < n {
+            assert_eq!(j.current(G).id(), questions[i], "{link} jump_to({i})");
+        }
+    }
+    assert_eq!(
+        &s.jump_to(n + 3),
+        s,
+        "jumping past the end keeps everything"
+    );
+
+    // Answering: an unknown id is refused, at an outcome everything is.
+    match node {
+        Node::Outcome(_) => assert!(s.answer(G, "yes").is_err()),
+        Node::Question(_) => assert!(s.answer(G, "not-an-answer").is_err()),
+    }
+}
+
+/// Answers `a` at the end of (`ancestors`, `questions`), checks that the new state stands at
+/// the node the answer names, and returns that node.
+fn step(
+    ancestors: &mut Vec<WizardState>,
+    questions: &mut Vec<&'static str>,
+    a: &str,
+) -> &'static Node {
+    let s = ancestors.last().unwrap();
+    let q = s.question(G).expect("a question to answer");
+    let answer = q.answer(a).unwrap();
+    let next = s
+        .answer(G, a)
+        .unwrap_or_else(|e| panic!("{}: {e}", s.encode()));
+    assert_eq!(next.answers[..s.len()], s.answers[..]);
+    assert_eq!(
+        next.answers.last(),
+        Some(&(q.id.to_string(), a.to_string()))
+    );
+    assert_eq!(next.current(G).id(), answer.next);
+    ancestors.push(next);
+    questions.push(q.id);
+    G.node(answer.next).unwrap()
+}
+
+/// Every (question, answer) edge, each from one state that reaches the question (the first
+/// found breadth-first), and every state along the way.
+#[test]
+fn every_answer_navigates_and_round_trips() {
+    let mut first: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([(G.start, Vec::new())]);
+    while let Some((id, path)) = queue.pop_front() {
+        if first.contains_key(id) {
+            continue;
+        }
+        if let Some(Node::Question(q)) = G.node(id) {
+            for a in q.answers {
+                let mut p = path.clone();
+                p.push(a.id);
+                queue.push_back((a.next, p));
+            }
+        }
+        first.insert(id, path);
+    }
+    assert_eq!(first.len(), G.nodes.len());
+    let mut edges = 0;
+    for n in G.nodes {
+        let Node::Question(q) = n else { continue };
+        for a in q.answers {
+            let mut ancestors = vec![WizardState::new()];
+            let mut questions = Vec::new();
+            let mut node = G.start_node();
+            check_state(&ancestors[0], node, &ancestors, &questions);
+            for id in first[q.id].iter().chain([&a.id]) {
+                node = step(&mut ancestors, &mut questions, id);
+                check_state(ancestors.last().unwrap(), node, &ancestors, &questions);
+            }
+            assert_eq!(node.id(), a.next);
+            edges += 1;
+        }
+    }
+    assert!(edges > 60, "{edges} edges");
+}
+
+/// Thousands of complete walks with pseudo-random answers (fixed seed), every state checked.
+#[test]
+fn random_walks_navigate_and_round_trip() {
+    let mut seed: u64 = 0x5eed_cafe_f00d_0001;
+    let mut next = move |bound: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % bound
+    };
+    let mut outcomes = BTreeSet::new();
+    for _ in 0..2000 {
+        let mut ancestors = vec![WizardState::new()];
+        let mut questions = Vec::new();
+        let mut node = G.start_node();
+        check_state(&ancestors[0], node, &ancestors, &questions);
+        while let Node::Question(q) = node {
+            let a = q.answers[next(q.answers.len())].id;
+            node = step(&mut ancestors, &mut questions, a);
+            check_state(ancestors.last().unwrap(), node, &ancestors, &questions);
+        }
+        outcomes.insert(node.id());
+    }
+    assert!(outcomes.len() > 5, "{outcomes:?}");
+}
+
+/// The same checks for every reachable state (every prefix of every path, about a million):
+/// about a minute in a debug build, so it runs on demand: `cargo test --test wizard -- --ignored`.
+#[test]
+#[ignore = "exhaustive over every reachable state; about a minute in a debug build"]
+fn every_reachable_state_navigates_and_round_trips() {
+    fn go(
+        node: &'static Node,
+        ancestors: &mut Vec<WizardState>,
+        questions: &mut Vec<&'static str>,
+        count: &mut usize,
+    ) {
+        *count += 1;
+        check_state(ancestors.last().unwrap(), node, ancestors, questions);
+        if let Node::Question(q) = node {
+            for a in q.answers {
+                let next = step(ancestors, questions, a.id);
+                go(next, ancestors, questions, count);
+                questions.pop();
+                ancestors.pop();
+            }
+        }
+    }
+    let mut count = 0;
+    go(
+        G.start_node(),
+        &mut vec![WizardState::new()],
+        &mut Vec::new(),
+        &mut count,
+    );
+    assert!(count > 100, "{count} states");
+}
+
+#[test]
+fn answer_rejects_wrong_ids_and_outcomes() {
+    let start = WizardState::new();
+    let err = start.answer(G, "v2").unwrap_err();
+    assert!(
+        matches!(err, WizardError::NotAnAnswer { ref question_id, .. } if question_id == "symptom")
+    );
+    assert!(err.to_string().contains(G.start_node().title()), "{err}");
+    assert_eq!(err.kept(), None);
+
+    let done = state("outbound-slow.v2.no");
+    let err = done.answer(G, "yes").unwrap_err();
+    assert!(
+        matches!(err, WizardError::AtOutcome { ref outcome_id, .. } if outcome_id == "no-nat-gateway")
+    );
+    assert!(err.to_string().contains("No NAT gateway"), "{err}");
+}
+
+#[test]
+fn decode_rejects_garbage_unknown_ids_and_misplaced_answers() {
+    assert_eq!(WizardState::decode(G, ""), Ok(WizardState::default()));
+    assert_eq!(
+        WizardState::decode(G, "  outbound-slow.v2 \n"),
+        Ok(state("outbound-slow.v2"))
+    );
+
+    // Garbage.
+    for bad in [
+        "%%%",
+        "outbound-slow..v2",
+        ".",
+        "outbound-slow.",
+        "Outbound-Slow",
+        "a b",
+        "<script>",
+    ] {
+        let err = WizardState::decode(G, bad).unwrap_err();
+        assert!(
+            matches!(err, WizardError::Malformed { .. }),
+            "{bad}: {err:?}"
+        );
+        assert!(!err.to_string().is_empty());
+    }
+    let err = WizardState::decode(G, "outbound-slow..v2").unwrap_err();
+    assert!(
+        matches!(err, WizardError::Malformed { step: 2, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.kept(), Some(&state("outbound-slow")));
+
+    // An unknown id.
+    let err = WizardState::decode(G, "outbound-slow.bogus").unwrap_err();
+    match &err {
+        WizardError::UnknownAnswer {
+            step,
+            part,
+            question_id,
+            kept,
+            ..
+        } => {
+            assert_eq!(
+                (*step, part.as_str(), question_id.as_str()),
+                (2, "bogus", "generation")
+            );
+            assert_eq!(kept, &state("outbound-slow"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let msg = err.to_string();
+    assert!(msg.contains("step 2") && msg.contains("bogus"), "{msg}");
+    assert!(
+        msg.contains(G.question("generation").unwrap().title),
+        "{msg}"
+    );
+
+    // A real answer id, but of another question than the one reached.
+    let err = WizardState::decode(G, "v2").unwrap_err();
+    assert!(
+        matches!(err, WizardError::UnknownAnswer { step: 1, ref question_id, .. } if question_id == "symptom"),
+        "{err:?}"
+    );
+    assert_eq!(err.kept(), Some(&WizardState::default()));
+    assert!(err.to_string().contains("first question"), "{err}");
+    let err = WizardState::decode(G, "outbound-slow.v2.confidential").unwrap_err();
+    assert!(
+        matches!(err, WizardError::UnknownAnswer { step: 3, ref question_id, .. } if question_id == "nat"),
+        "{err:?}"
+    );
+
+    // Going on after the result.
+    let err = WizardState::decode(G, "outbound-slow.v2.no.yes").unwrap_err();
+    assert!(
+        matches!(err, WizardError::PastOutcome { step: 4, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.kept(), Some(&state("outbound-slow.v2.no")));
+
+    // Very long input is cut short in messages.
+    let long = "x".repeat(10_000);
+    let err = WizardState::decode(G, &long).unwrap_err();
+    assert!(err.to_string().len() < 400, "{err}");
+}
+
+#[test]
+fn markdown_has_the_trail_and_the_outcome_with_commands() {
+    let s = state("outbound-slow.v2.no");
+    let md = s.markdown(G);
+    for item in s.trail(G) {
+        assert!(md.contains(item.question_title), "{md}");
+        assert!(md.contains(item.answer_label), "{md}");
+    }
+    let o = outcome("no-nat-gateway");
+    assert!(md.contains(o.title) && md.contains(o.observation) && md.contains(o.cause));
+    for step in o.fix.iter().chain(o.verify) {
+        assert!(md.contains(step.text), "{md}");
+    }
+    assert!(md.contains("```sh\n"), "{md}");
+    assert!(md.contains("az network nat gateway create"), "{md}");
+    for src in o.sources {
+        assert!(md.contains(&format!("<{src}>")), "{md}");
+    }
+    // Every fence that opens also closes.
+    assert_eq!(md.matches("```").count() % 2, 0, "{md}");
+
+    let md = state("outbound-slow.v2.yes.confidential.on").markdown(G);
+    assert!(md.contains("```yaml\n"), "{md}");
+    assert!(
+        md.contains("microsoft.containerinstance.virtualnode.injectdns: \"false\""),
+        "{md}"
+    );
+
+    let md = state("outbound-slow.v2").markdown(G);
+    assert!(
+        md.contains("Open question") && md.contains(G.question("nat").unwrap().title),
+        "{md}"
+    );
+    assert!(WizardState::new().markdown(G).contains("No answers yet"));
+}
