@@ -10,7 +10,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 # Trunk must never try to download a tool: the exact versions are installed above.
 export TRUNK_OFFLINE := true
 
-.PHONY: serve test dist tools browser fmt-check clippy test-host test-wasm test-e2e budget watch clean
+.PHONY: serve test dist single-file tools browser fmt-check clippy test-host test-wasm test-e2e budget watch clean
 
 ## make serve: build the release site and serve it on http://127.0.0.1:$(PORT)
 serve: dist
@@ -30,6 +30,11 @@ browser:
 dist: tools
 	cargo fetch --quiet
 	trunk build --release
+	python3 tools/postbuild.py dist
+
+## make single-file: dist/aci-triage.html, one self-contained file that works from disk (file://)
+single-file: dist
+	@ls -l dist/aci-triage.html
 
 fmt-check:
 	cargo fmt --all -- --check

@@ -3,6 +3,11 @@
 (function () {
   "use strict";
   var TIMEOUT_MS = 15000;
+  // Apply the saved theme before the first paint (the app's switch keeps it up to date).
+  try {
+    var theme = window.localStorage.getItem("aci-triage.theme");
+    if (theme === "light" || theme === "dark") { document.documentElement.setAttribute("data-theme", theme); }
+  } catch (e) { /* storage may be disabled */ }
   function ready() { return document.body && document.body.classList.contains("app-ready"); }
   function fail(reason) {
     if (ready()) { return; }
@@ -29,4 +34,11 @@
     fail(r && r.message ? r.message : String(r));
   });
   window.setTimeout(function () { fail("it took too long to load"); }, TIMEOUT_MS);
+
+  // Offline support: a service worker precaches this build (not when opened from a file).
+  if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("sw.js").catch(function () { /* offline use is optional */ });
+    });
+  }
 })();

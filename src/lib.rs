@@ -6,9 +6,35 @@
 
 pub mod decode;
 pub mod examples;
+pub mod json;
 pub mod knowledge;
+pub mod report;
 pub mod share;
 pub mod ui;
 pub mod wizard;
 
-pub use ui::App;
+use leptos::prelude::*;
+use ui::{DecoderState, Route};
+
+/// The root component: the view switcher, notices, the current view and the footer.
+#[component]
+pub fn App() -> impl IntoView {
+    let decoder = DecoderState::new();
+    provide_context(decoder);
+    let route = RwSignal::new(Route::Decoder);
+    let notices = RwSignal::new(Vec::new());
+    ui::route::start(decoder, route, notices);
+    ui::route::listen(decoder, route, notices);
+
+    view! {
+        <ui::Nav route=route />
+        <main id="main">
+            <ui::Notices notices=notices />
+            {move || match route.get() {
+                Route::Decoder => view! { <ui::Decoder /> }.into_any(),
+                Route::Wizard(answers) => view! { <ui::WizardView encoded=answers /> }.into_any(),
+            }}
+        </main>
+        <ui::Footer />
+    }
+}

@@ -125,7 +125,10 @@ fn kubectl_events_json_with_escaped_delimiters() {
         .as_ref()
         .unwrap();
     let env_list = &input.iter().find(|(k, _)| k == "envList").unwrap().1;
-    assert_eq!(env_list[0], "PATH=<<redacted>>");
+    let aci_triage::json::Value::Array(items) = env_list else {
+        panic!("{env_list:?}")
+    };
+    assert_eq!(items[0].as_str(), Some("PATH=<<redacted>>"));
     // The range covers the escaped markers.
     let s = &text[env.occurrences[0].range.clone()];
     assert!(

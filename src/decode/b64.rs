@@ -1,16 +1,35 @@
 //! Lenient base64: standard alphabet first, URL-safe as a fallback, padding optional, and as
-//! many bytes as can be recovered from damaged input.
+//! many bytes as can be recovered from damaged input. (Hand-written: a few dozen lines instead of
+//! a general base64 crate in the WASM bundle.)
 
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine;
+/// The 6-bit value of a base64 character of either alphabet (`+`/`-` = 62, `/`/`_` = 63).
+pub fn sextet(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
 
-const CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new()
-    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-    .with_decode_allow_trailing_bits(true);
-const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, CONFIG);
-const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, CONFIG);
+/// Decodes base64 characters (no padding, no other characters: they are skipped). A final group
+/// of 2 or 3 characters yields 1 or 2 bytes; its unused low bits are ignored.
+pub fn decode_chars(chars: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(chars.len() / 4 * 3 + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in chars.iter().filter_map(|&c| sextet(c)) {
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Alphabet {
@@ -57,9 +76,6 @@ pub fn decode_lenient(s: &str) -> Decoded {
         notes.push(B64Note::PaddingInMiddle { index: data_len });
     }
     let mut data: String = s[..data_len].to_string();
-    if alphabet == Alphabet::Mixed {
-        data = data.replace('-', "+").replace('_', "/");
-    }
     if data.len() % 4 == 1 {
         notes.push(B64Note::DanglingCharacter {
             index: data.len() - 1,
@@ -68,24 +84,12 @@ pub fn decode_lenient(s: &str) -> Decoded {
     } else if !data.len().is_multiple_of(4) && after.is_empty() {
         notes.push(B64Note::MissingPadding);
     }
-    let engine = if alphabet == Alphabet::UrlSafe {
-        &URL_SAFE
-    } else {
-        &STANDARD
-    };
-    // The data holds only alphabet characters and has a valid length, so this cannot fail; keep
-    // a defensive fallback all the same.
-    let bytes = engine.decode(data.as_bytes()).unwrap_or_default();
+    let bytes = decode_chars(data.as_bytes());
     Decoded {
         bytes,
         alphabet,
         notes,
     }
-}
-
-/// Standard base64 of bytes, with padding (used to show re-encoded text).
-pub fn encode_standard(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 #[cfg(test)]

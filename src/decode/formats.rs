@@ -34,9 +34,16 @@ impl OtherFormat {
     pub fn key(&self) -> String {
         match self {
             OtherFormat::Legacy { rule, errors, rest } => {
-                format!("legacy\u{0}{rule}\u{0}{errors:?}\u{0}{rest:?}")
+                let e = errors.as_deref().unwrap_or("\u{1}");
+                let r = rest.as_deref().unwrap_or("\u{1}");
+                format!("legacy\u{0}{rule}\u{0}{e}\u{0}{r}")
             }
-            OtherFormat::Kata { request, details } => format!("kata\u{0}{request}\u{0}{details:?}"),
+            OtherFormat::Kata { request, details } => {
+                format!(
+                    "kata\u{0}{request}\u{0}{}",
+                    details.as_deref().unwrap_or("\u{1}")
+                )
+            }
             OtherFormat::Known { id, text } => format!("known\u{0}{id}\u{0}{text}"),
         }
     }

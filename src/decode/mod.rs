@@ -15,7 +15,7 @@ pub mod units;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use serde_json::Value;
+use crate::json::{self, Value};
 
 pub use b64::{Alphabet, B64Note};
 pub use context::Wrapper;
@@ -194,20 +194,34 @@ pub fn analyze(text: &str) -> Analysis {
         }
     }
 
+    // Other formats come in text order too; merge the two ordered lists by first occurrence.
+    let decisions = std::mem::take(&mut findings);
+    let mut others: Vec<Finding> = Vec::new();
+    let mut other_keys: HashMap<String, usize> = HashMap::new();
     for (other, occ) in formats::find_other_formats(text, &covered) {
-        let key = format!("\u{1}{}", other.key());
-        match by_key.get(&key) {
-            Some(&i) => findings[i].occurrences.push(occ),
+        match other_keys.get(&other.key()) {
+            Some(&i) => others[i].occurrences.push(occ),
             None => {
-                by_key.insert(key, findings.len());
-                findings.push(Finding {
+                other_keys.insert(other.key(), others.len());
+                others.push(Finding {
                     kind: FindingKind::Other(other),
                     occurrences: vec![occ],
                 });
             }
         }
     }
-    findings.sort_by_key(|f| f.occurrences[0].range.start);
+    let mut a = decisions.into_iter().peekable();
+    let mut b = others.into_iter().peekable();
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if x.occurrences[0].range.start <= y.occurrences[0].range.start {
+            a.next()
+        } else {
+            b.next()
+        };
+        findings.extend(next);
+    }
+    findings.extend(a);
+    findings.extend(b);
 
     let total_occurrences = findings.iter().map(|f| f.occurrences.len()).sum();
     Analysis {
@@ -311,61 +325,31 @@ fn parse_json(blob: &mut DecodedBlob) {
     if text.trim().is_empty() {
         return;
     }
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-    match stream.next() {
-        Some(Ok(v)) => {
-            let offset = stream.byte_offset();
-            let rest = text[offset..].trim();
+    match json::parse_prefix(text) {
+        Ok((v, end)) => {
+            let rest = text[end..].trim();
             if !rest.is_empty() {
                 blob.trailing = Some(rest.chars().take(200).collect());
             }
             blob.json = Some(v);
         }
-        Some(Err(e)) => {
+        Err(e) => {
             blob.json_problem = Some(JsonProblem {
-                line: e.line(),
-                column: e.column(),
-                message: json_error_message(&e),
+                line: e.line,
+                column: e.column,
+                message: e.message.to_string(),
             });
             // Decode as far as possible: complete the text up to the problem.
-            let upto = if e.is_eof() {
-                text.len()
-            } else {
-                byte_offset_of(text, e.line(), e.column()).unwrap_or(text.len())
-            };
-            if let Some(r) = repair::repair_prefix(&text[..upto]) {
+            if let Some(r) = repair::repair_prefix(&text[..e.offset.min(text.len())]) {
                 blob.json = Some(r.value);
                 blob.repaired = Some(r.appended);
-                if e.is_eof() {
+                if e.eof {
                     // A cut-off document is expected damage, reported as incompleteness.
                     blob.json_problem = None;
                 }
             }
         }
-        None => {}
     }
-}
-
-fn json_error_message(e: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; positions are reported separately.
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
-/// Byte offset of a 1-based line and column (serde_json's column counts bytes).
-fn byte_offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            let at = offset + column.saturating_sub(1).min(l.len());
-            return (0..=at).rev().find(|&i| text.is_char_boundary(i));
-        }
-        offset += l.len();
-    }
-    None
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -5,11 +5,10 @@
 //! Real pastes and hostile ones can hold anything, so the model is read leniently from a JSON
 //! value: wrong types are kept as JSON text and unknown keys are kept, never dropped.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use crate::json::Value;
 
 /// The `reason` of a decision.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Reason {
     /// The usual shape: `{"errors": [...]}`, possibly with `error_objects` and other keys.
     Errors {
@@ -24,7 +23,7 @@ pub enum Reason {
 }
 
 /// A decoded decision.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Decision {
     /// Usually `"deny"`.
     pub decision: Option<String>,
@@ -44,7 +43,7 @@ pub struct Decision {
 pub fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => crate::json::to_string(other),
     }
 }
 
@@ -59,7 +58,7 @@ fn string_list(v: &Value) -> Vec<String> {
 impl Decision {
     /// Reads a decision from any JSON value. Returns `None` when the value is not an object.
     pub fn from_value(v: &Value) -> Option<Decision> {
-        let obj = v.as_object()?;
+        let Value::Object(obj) = v else { return None };
         let mut d = Decision::default();
         for (k, v) in obj {
             match k.as_str() {
@@ -106,7 +105,7 @@ impl Decision {
 fn reason_from(v: &Value) -> Reason {
     match v {
         Value::String(s) => Reason::Text(s.clone()),
-        Value::Object(m) if m.contains_key("errors") => {
+        Value::Object(m) if m.iter().any(|(k, _)| k == "errors") => {
             let mut errors = Vec::new();
             let mut error_objects = None;
             let mut other = Vec::new();
@@ -127,25 +126,27 @@ fn reason_from(v: &Value) -> Reason {
     }
 }
 
-/// Keys of the object in order (for showing maps that serde_json keeps ordered).
-pub fn object_entries(m: &Map<String, Value>) -> Vec<(String, Value)> {
-    m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::parse;
+
+    fn json(s: &str) -> Value {
+        parse(s).unwrap()
+    }
 
     #[test]
     fn reads_the_seed_examples() {
-        let d = Decision::from_value(&json!({"decision":"deny","reason":{"errors":["invalid command"]},"truncated":["input"]})).unwrap();
+        let d = Decision::from_value(&json(
+            r#"{"decision":"deny","reason":{"errors":["invalid command"]},"truncated":["input"]}"#,
+        ))
+        .unwrap();
         assert_eq!(d.decision.as_deref(), Some("deny"));
         assert_eq!(d.errors(), ["invalid command"]);
         assert!(d.was_truncated("input"));
         assert!(d.rule.is_none());
 
-        let d = Decision::from_value(&json!({"decision":"deny","input":{"deviceHash":"ab","rule":"mount_device","target":"/run/mounts/m9"},"reason":{"errors":["deviceHash not found"]}})).unwrap();
+        let d = Decision::from_value(&json(r#"{"decision":"deny","input":{"deviceHash":"ab","rule":"mount_device","target":"/run/mounts/m9"},"reason":{"errors":["deviceHash not found"]}}"#)).unwrap();
         assert_eq!(d.rule.as_deref(), Some("mount_device"));
         let input = d.input.unwrap();
         assert_eq!(input.len(), 2);
@@ -154,9 +155,9 @@ mod tests {
 
     #[test]
     fn keeps_unknown_keys_and_odd_types() {
-        let d = Decision::from_value(&json!({"decision":5,"extra":{"a":1},"reason":"Security policy is not valid.","truncated":"input"})).unwrap();
+        let d = Decision::from_value(&json(r#"{"decision":5,"extra":{"a":1},"reason":"Security policy is not valid.","truncated":"input"}"#)).unwrap();
         assert_eq!(d.decision.as_deref(), Some("5"));
-        assert_eq!(d.unknown, vec![("extra".to_string(), json!({"a":1}))]);
+        assert_eq!(d.unknown, vec![("extra".to_string(), json(r#"{"a":1}"#))]);
         assert_eq!(
             d.reason,
             Some(Reason::Text("Security policy is not valid.".into()))
@@ -166,6 +167,6 @@ mod tests {
 
     #[test]
     fn non_object_is_not_a_decision() {
-        assert!(Decision::from_value(&json!([1, 2])).is_none());
+        assert!(Decision::from_value(&json(r#"[1, 2]"#)).is_none());
     }
 }

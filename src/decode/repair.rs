@@ -1,6 +1,6 @@
 //! Completing JSON that was cut off, so a partial blob still shows what it holds.
 
-use serde_json::Value;
+use crate::json::{self, Value};
 
 /// How many cut points are tried, from the end backwards, before giving up.
 const MAX_ATTEMPTS: usize = 48;
@@ -103,7 +103,7 @@ fn try_parse(s: &str, keep: usize, tail: &str) -> Option<Repaired> {
     let mut candidate = String::with_capacity(keep + tail.len());
     candidate.push_str(s.get(..keep)?);
     candidate.push_str(tail);
-    let value: Value = serde_json::from_str(&candidate).ok()?;
+    let value: Value = json::parse(&candidate).ok()?;
     // An empty container recovers nothing worth showing.
     let empty = match &value {
         Value::Object(m) => m.is_empty(),
@@ -123,14 +123,18 @@ fn try_parse(s: &str, keep: usize, tail: &str) -> Option<Repaired> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::parse;
+
+    fn json(s: &str) -> Value {
+        parse(s).unwrap()
+    }
 
     #[test]
     fn closes_an_open_string_and_containers() {
         let r = repair_prefix(r#"{"decision":"deny","reason":{"errors":["invalid comm"#).unwrap();
         assert_eq!(
             r.value,
-            json!({"decision":"deny","reason":{"errors":["invalid comm"]}})
+            json(r#"{"decision":"deny","reason":{"errors":["invalid comm"]}}"#)
         );
         assert_eq!(r.appended, "\"]}}");
     }
@@ -141,14 +145,14 @@ mod tests {
         // The dangling key cannot be completed, so the cut falls back to the last comma.
         assert_eq!(
             r.value,
-            json!({"decision":"deny","input":{"rule":"mount_device"}})
+            json(r#"{"decision":"deny","input":{"rule":"mount_device"}}"#)
         );
     }
 
     #[test]
     fn cut_literal_falls_back_to_an_empty_container() {
         let r = repair_prefix(r#"{"a":[tru"#).unwrap();
-        assert_eq!(r.value, json!({"a":[]}));
+        assert_eq!(r.value, json(r#"{"a":[]}"#));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Reading a decision's input like an expert: what particular values tell.
 
-use serde_json::Value;
+use crate::json::Value;
 
 /// Linux signal names by number (x86-64 numbering, as the guest uses).
 pub fn signal_name(n: i64) -> Option<&'static str> {
@@ -122,7 +122,7 @@ pub fn field_notes(rule: Option<&str>, field: &str, value: &Value) -> Vec<String
             ));
         }
         ("signal", Value::Number(n)) => {
-            if let Some(name) = n.as_i64().and_then(signal_name) {
+            if let Some(name) = n.parse().ok().and_then(signal_name) {
                 notes.push(format!(
                     "Signal {n} is {name}. Policies with a framework_version below 0.4.1 allow SIGKILL (9) and SIGTERM (15) to every container implicitly; newer policies must list every stop signal explicitly."
                 ));
@@ -136,7 +136,11 @@ pub fn field_notes(rule: Option<&str>, field: &str, value: &Value) -> Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::parse;
+
+    fn json(s: &str) -> Value {
+        parse(s).unwrap()
+    }
 
     #[test]
     fn signals_by_name() {
@@ -150,7 +154,7 @@ mod tests {
         let n = field_notes(
             Some("create_container"),
             "envList",
-            &json!(["A=<<redacted>>", "B=<<redacted>>"]),
+            &json(r#"["A=<<redacted>>", "B=<<redacted>>"]"#),
         );
         assert!(n[0].starts_with("2 variable(s): A, B."));
     }
@@ -158,13 +162,13 @@ mod tests {
     #[test]
     fn mount_target_age() {
         assert!(
-            field_notes(Some("mount_device"), "target", &json!("/run/mounts/m9"))[0]
+            field_notes(Some("mount_device"), "target", &json(r#""/run/mounts/m9""#))[0]
                 .contains("older")
         );
         assert!(field_notes(
             Some("mount_device"),
             "target",
-            &json!("/run/mounts/scsi/m2")
+            &json(r#""/run/mounts/scsi/m2""#)
         )[0]
         .contains("newer"));
     }

@@ -6,6 +6,7 @@
 //! compiled into static tables by `build.rs`.
 
 pub mod expert;
+pub mod explain;
 
 /// Whose move it usually is when this denial happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

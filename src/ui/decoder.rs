@@ -1,83 +1,201 @@
-//! The decoder screen: the paste box and the findings.
+//! The decoder screen: the paste box (or, for large pastes, a summary), file open and drop, the
+//! findings in pages, sharing and the Markdown report.
 
 use leptos::prelude::*;
-use std::time::Duration;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use super::finding::FindingCard;
-use super::plural;
-use crate::decode::{self, Analysis};
+use super::share::{fragment_for, SharePanel};
+use super::state::{DecoderState, Origin, LARGE, PAGE};
+use super::CopyButton;
+use super::{megabytes, plural};
+use crate::decode::Analysis;
+use crate::knowledge::explain;
+use crate::report;
+use crate::share::{findings_text, Shared};
 
-/// Delay after the last keystroke before the text is analysed again.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Reads a dropped or chosen file as text and hands it to the decoder.
+fn read_file(st: DecoderState, file: web_sys::File) {
+    let name = file.name();
+    spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(v) => st.load(v.as_string().unwrap_or_default(), Origin::User),
+            Err(_) => st
+                .input_note
+                .set(Some(format!("The file {name} could not be read as text."))),
+        }
+    });
+}
+
+/// The Markdown report of every finding.
+fn report_markdown(a: &Analysis) -> String {
+    let mut md = String::from("# aci-triage report\n\n");
+    md.push_str(&format!(
+        "{} in the pasted text (decoded locally with aci-triage).\n\n",
+        plural(a.findings.len(), "finding", "findings")
+    ));
+    for (i, f) in a.findings.iter().enumerate() {
+        md.push_str(&report::markdown(&explain::finding_doc(
+            f,
+            &format!("finding-{i}"),
+        )));
+        md.push_str("\n---\n\n");
+    }
+    md
+}
 
 #[component]
 pub fn Decoder() -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let analysis = RwSignal::new(Analysis::default());
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let st = expect_context::<DecoderState>();
+    let text = st.text;
+    let analysis = st.analysis;
 
-    let run = move || {
-        let a = text.with_untracked(|t| decode::analyze(t));
-        analysis.set(a);
-    };
-    let schedule = move || {
-        if let Some(h) = pending.get_value() {
-            h.clear();
+    let make_link = Callback::new(move |full: bool| {
+        let t = if full {
+            text.get_untracked()
+        } else {
+            text.with_untracked(|t| analysis.with_untracked(|a| findings_text(t, a)))
+        };
+        fragment_for(&Shared::Decoder { text: t, full })
+    });
+    let describe = Callback::new(move |full: bool| {
+        let n = analysis.with(|a| a.findings.len());
+        if full {
+            format!(
+                "The link carries the whole pasted text ({} characters), including pod names, namespaces and anything else in it. Share it only with people who may see all of that.",
+                text.with(|t| t.chars().count())
+            )
+        } else {
+            format!(
+                "The link carries only the {} (each blob with the platform's one-line reason), not pod names, namespaces or any other event text. Everything stays in the part after #, which browsers never send to a server.",
+                plural(n, "decoded finding", "decoded findings")
+            )
         }
-        pending.set_value(set_timeout_with_handle(run, DEBOUNCE).ok());
-    };
-    let set_now = move |t: String| {
-        if let Some(h) = pending.get_value() {
-            h.clear();
+    });
+    let report = Signal::derive(move || analysis.with(report_markdown));
+
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        let Some(data) = ev.clipboard_data() else {
+            return;
+        };
+        let Ok(pasted) = data.get_data("text") else {
+            return;
+        };
+        // Large pastes are taken like a file: laying out megabytes in a text box freezes the tab.
+        if pasted.len() > LARGE {
+            ev.prevent_default();
+            st.load(pasted, Origin::User);
         }
-        text.set(t);
-        run();
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        let file = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0));
+        if let Some(file) = file {
+            ev.prevent_default();
+            read_file(st, file);
+        }
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(input) = input {
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                read_file(st, file);
+            }
+            input.set_value("");
+        }
+    };
+
+    let editor = move || {
+        if st.large.get() {
+            let (bytes, lines) = text.with(|t| (t.len(), t.lines().count()));
+            view! {
+                <div class="large-paste" id="event-text" role="group" aria-label="Event text" tabindex="-1">
+                    <p>
+                        <strong>{format!("{}, {} lines", megabytes(bytes), lines)}</strong>
+                        " were taken like a file: they are decoded in full, but not laid out here, which would slow the page down."
+                    </p>
+                    <button type="button" on:click=move |_| st.large.set(false)>"Edit as text"</button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <textarea
+                    id="event-text"
+                    aria-describedby="event-text-hint"
+                    spellcheck="false"
+                    autocomplete="off"
+                    rows="10"
+                    prop:value=move || text.get()
+                    on:input=move |ev| st.edited(event_target_value(&ev))
+                    on:paste=on_paste
+                ></textarea>
+            }
+            .into_any()
+        }
     };
 
     view! {
-        <section class="paste" aria-labelledby="paste-heading">
+        <section class="paste" aria-labelledby="paste-heading"
+            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=on_drop>
             <h2 id="paste-heading" class="visually-hidden">"Paste"</h2>
             <label for="event-text">"Event text"</label>
             <p class="hint" id="event-text-hint">
                 "Paste the output of " <code>"kubectl describe pod"</code> ", "
                 <code>"kubectl get events -o json"</code> " or " <code>"-o yaml"</code>
-                ", or a portal or ARM error. It is decoded as you type, on this device."
+                ", or a portal or ARM error, or drop a file here. It is decoded as you type, on this device."
             </p>
-            <textarea
-                id="event-text"
-                aria-describedby="event-text-hint"
-                spellcheck="false"
-                autocomplete="off"
-                rows="10"
-                prop:value=move || text.get()
-                on:input=move |ev| {
-                    text.set(event_target_value(&ev));
-                    schedule();
-                }
-            ></textarea>
+            {editor}
             <div class="actions">
-                <button type="button" on:click=move |_| set_now(crate::examples::describe_pod_example())>
+                <button type="button" on:click=move |_| st.set_now(crate::examples::describe_pod_example(), Origin::Example)>
                     "Try an example"
                 </button>
-                <button type="button" on:click=move |_| set_now(String::new())>
+                <label class="button file">
+                    "Open a file"
+                    <input type="file" class="visually-hidden" accept=".txt,.log,.json,.yaml,.yml,text/*" on:change=on_file />
+                </label>
+                <button type="button" on:click=move |_| { st.input_note.set(None); st.set_now(String::new(), Origin::Empty) }>
                     "Clear"
                 </button>
+                <Show when=move || analysis.with(|a| !a.findings.is_empty())>
+                    <CopyButton text=report label="Copy report" />
+                    <SharePanel make=make_link describe=describe offer_full=true label="Share" />
+                </Show>
             </div>
+            {move || st.input_note.get().map(|n| view! { <p class="warn-text" role="alert">{n}</p> })}
+            {move || st.storage_note.get().map(|n| view! { <p class="note">{n}</p> })}
         </section>
         <p class="summary" role="status">{move || summary(&analysis.read(), text.with(|t| t.trim().is_empty()))}</p>
         <section class="findings" aria-label="Findings">
             {move || {
+                let shown = st.shown.get();
                 let a = analysis.get();
-                if a.findings.is_empty() {
-                    empty_state(text.with_untracked(|t| t.trim().is_empty())).into_any()
-                } else {
-                    a.findings
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, f)| view! { <FindingCard finding=f index=i /> })
-                        .collect_view()
-                        .into_any()
+                let total = a.findings.len();
+                if total == 0 {
+                    return empty_state(text.with_untracked(|t| t.trim().is_empty())).into_any();
                 }
+                let cards = a
+                    .findings
+                    .into_iter()
+                    .take(shown)
+                    .enumerate()
+                    .map(|(i, f)| view! { <FindingCard finding=f index=i /> })
+                    .collect_view();
+                let more = (total > shown).then(|| {
+                    let next = (total - shown).min(PAGE);
+                    view! {
+                        <button type="button" class="more" on:click=move |_| st.shown.update(|s| *s += PAGE)>
+                            {format!("Show {next} more ({} not shown yet)", total - shown)}
+                        </button>
+                    }
+                });
+                view! { {cards} {more} }.into_any()
             }}
         </section>
     }

@@ -1,25 +1,26 @@
 //! Thin Leptos components. All logic lives in the pure modules; these only render it.
 //! Every value from a paste is rendered as text, never parsed as HTML.
 
+pub mod browser;
+mod chrome;
 mod copy;
 mod decoder;
+mod doc;
 mod finding;
+pub mod route;
+mod share;
+pub mod state;
+mod wizard;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+pub use crate::App;
+pub use chrome::{Footer, Nav, Notices};
 pub use copy::CopyButton;
 pub use decoder::Decoder;
-
-/// The root component.
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <main id="main">
-            <Decoder />
-        </main>
-    }
-}
+pub use state::{DecoderState, Notice, Origin, Route};
+pub use wizard::WizardView;
 
 /// Mounts [`App`] into `#app` of the static shell (replacing its loading placeholder), or into
 /// the body when there is no shell.
@@ -40,21 +41,6 @@ pub fn mount() {
     }
 }
 
-/// Renders text with `inline code` spans (backticks) as `<code>`; everything else as text.
-pub fn rich(text: &str) -> impl IntoView + use<> {
-    text.split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            let part = part.to_string();
-            if i % 2 == 1 {
-                view! { <code>{part}</code> }.into_any()
-            } else {
-                part.into_any()
-            }
-        })
-        .collect_view()
-}
-
 /// "1 time" / "3 times" style counts.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -62,4 +48,10 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     } else {
         format!("{n} {many}")
     }
+}
+
+/// "10.4 MB" without floating point (float formatting costs kilobytes of WASM).
+pub fn megabytes(bytes: usize) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
 }

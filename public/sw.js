@@ -1,0 +1,42 @@
+// Service worker: precaches exactly one build (the list and version are written in by
+// tools/postbuild.py), so after one visit the app loads and decodes with the network off.
+// Pages are network-first (a new deployment is picked up at once, with its own hashed assets);
+// assets are cache-first. Each build has its own cache, and old ones are deleted when a new build
+// takes over, so a page never mixes old html with new wasm.
+"use strict";
+const VERSION = "__VERSION__";
+const ASSETS = __ASSETS__;
+const CACHE = "aci-triage-" + VERSION;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(ASSETS.map((a) => new Request(a, { cache: "reload" }))))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("aci-triage-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET" || new URL(req.url).origin !== self.location.origin) {
+    return;
+  }
+  if (req.mode === "navigate") {
+    // The page: the network when it answers, else this build's copy.
+    event.respondWith(
+      fetch(req).catch(() => caches.open(CACHE).then((c) => c.match("./")).then((r) => r || Response.error()))
+    );
+    return;
+  }
+  event.respondWith(
+    caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true })).then((hit) => hit || fetch(req))
+  );
+});

@@ -1,0 +1,703 @@
+//! Explaining a finding: the decoded decision (or other message) combined with the catalog into a
+//! document (see [`crate::report`]) that the UI renders and "Copy report" turns into Markdown.
+
+use crate::json::Value;
+
+use super::{expert, Entry, Match, Param};
+use crate::decode::{
+    model::value_text, Alphabet, B64Note, Decision, DecisionFinding, DecodedBlob, Finding,
+    FindingKind, Occurrence, OtherFormat, Reason, RuleSource,
+};
+use crate::report::{heading, inlines, para, para_class, text, Block, Inline};
+
+/// How many occurrence line numbers are listed before "and N more".
+const MAX_LINES_LISTED: usize = 20;
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The enforcement point of a decision and how it is known.
+pub fn decision_rule(d: &DecisionFinding) -> Option<(String, Option<RuleSource>)> {
+    if let Some((r, src)) = d.rule() {
+        return Some((r.to_string(), Some(src)));
+    }
+    d.blob
+        .decision
+        .as_ref()?
+        .errors()
+        .iter()
+        .find_map(|e| super::lookup_message(e))
+        .and_then(|m| super::only_rule_of(m.entry))
+        .map(|r| (r.to_string(), None))
+}
+
+/// The title of a finding (its first heading).
+pub fn finding_title(f: &Finding) -> String {
+    match &f.kind {
+        FindingKind::Decision(d) => {
+            let rule = decision_rule(d);
+            match rule.as_ref().map(|(id, _)| (id, super::rule(id))) {
+                Some((_, Some(r))) => r.title.to_string(),
+                Some((id, None)) => format!("Policy denial at an unknown enforcement point ({id})"),
+                None => "Policy denial (enforcement point not known)".to_string(),
+            }
+        }
+        FindingKind::Other(o) => other_title(o),
+    }
+}
+
+fn other_title(o: &OtherFormat) -> String {
+    match o {
+        OtherFormat::Legacy { rule, .. } => match super::rule(rule) {
+            Some(r) => format!("{} (older plain-text format)", r.title),
+            None => format!("Policy denial at {rule} (older plain-text format)"),
+        },
+        OtherFormat::Kata { .. } => super::entry("kata")
+            .map_or("AKS Confidential Containers (Kata) policy denial", |e| {
+                e.title
+            })
+            .to_string(),
+        OtherFormat::Known { id, .. } => super::entry(id)
+            .map_or("A known policy error", |e| e.title)
+            .to_string(),
+    }
+}
+
+/// Whether a finding comes from a Confidential ACI pod (a decoded decision or the legacy text).
+pub fn is_confidential_aci(f: &Finding) -> bool {
+    matches!(
+        f.kind,
+        FindingKind::Decision(_) | FindingKind::Other(OtherFormat::Legacy { .. })
+    )
+}
+
+/// "Seen 3 times in the paste, on lines 4, 9, 12."
+pub fn occurrence_text(occ: &[Occurrence]) -> String {
+    let mut lines: Vec<usize> = occ.iter().map(|o| o.line).collect();
+    lines.dedup();
+    let shown: Vec<String> = lines
+        .iter()
+        .take(MAX_LINES_LISTED)
+        .map(|l| l.to_string())
+        .collect();
+    let more = if lines.len() > MAX_LINES_LISTED {
+        format!(" and {} more", lines.len() - MAX_LINES_LISTED)
+    } else {
+        String::new()
+    };
+    let where_ = match shown.as_slice() {
+        [] => String::new(),
+        [one] => format!(", on line {one}"),
+        many => format!(", on lines {}{more}", many.join(", ")),
+    };
+    if occ.len() == 1 {
+        format!("Seen once in the paste{where_}.")
+    } else {
+        format!(
+            "Seen {} in the paste{where_}.",
+            plural(occ.len(), "time", "times")
+        )
+    }
+}
+
+/// The whole explanation of a finding. `heading_id` is given to its title.
+pub fn finding_doc(f: &Finding, heading_id: &str) -> Vec<Block> {
+    let mut doc = vec![Block::Heading {
+        level: 2,
+        text: text(finding_title(f)),
+        id: Some(heading_id.to_string()),
+    }];
+    match &f.kind {
+        FindingKind::Decision(d) => decision_doc(d, &mut doc),
+        FindingKind::Other(o) => other_doc(o, &mut doc),
+    }
+    doc.push(para_class("occurrences", &occurrence_text(&f.occurrences)));
+    doc
+}
+
+fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
+    let empty = Decision::default();
+    let dec = d.blob.decision.as_ref().unwrap_or(&empty);
+    let rule_info = decision_rule(d);
+    let rule = rule_info.as_ref().and_then(|(id, _)| super::rule(id));
+
+    let mut badges = vec![(
+        format!("decision: {}", dec.decision.as_deref().unwrap_or("(none)")),
+        "verdict",
+    )];
+    if d.blob.is_incomplete() {
+        badges.push(("incomplete".to_string(), "warn"));
+    }
+    if let Some(p) = rule.and_then(|r| r.platform) {
+        badges.push((format!("{p} only"), ""));
+    }
+    doc.push(Block::Badges(badges));
+
+    if let Some((id, src)) = &rule_info {
+        let how = match src {
+            Some(RuleSource::Input) => "named in the decision's input".to_string(),
+            Some(RuleSource::Wrapper) => {
+                let w = d.wrapper.as_ref();
+                let alt = w
+                    .map(|w| w.alternatives)
+                    .filter(|a| !a.is_empty())
+                    .map(|a| format!(" (or {})", a.join(", ")))
+                    .unwrap_or_default();
+                format!(
+                    "inferred from the event text \u{201c}{}\u{201d}{alt}, because the decision itself does not name it",
+                    w.map(|w| w.text.as_str()).unwrap_or_default()
+                )
+            }
+            None => "inferred from the error message, which only this enforcement point reports"
+                .to_string(),
+        };
+        doc.push(Block::Para {
+            class: "rule-line",
+            text: vec![
+                Inline::Text("Enforcement point ".into()),
+                Inline::Code(id.clone()),
+                Inline::Text(format!(", {how}.")),
+            ],
+        });
+    }
+    if let Some(r) = rule {
+        doc.push(para_class("doing", r.doing));
+        let mut owner = vec![
+            Inline::Strong(r.owner.label().to_string()),
+            Inline::Text(": ".into()),
+        ];
+        owner.extend(inlines(r.owner_note));
+        doc.push(Block::Para {
+            class: "owner",
+            text: owner,
+        });
+    }
+
+    doc.push(Block::Section {
+        class: "reason",
+        body: reason_blocks(dec, rule),
+    });
+    if let Some(b) = input_section(dec, rule_info.as_ref().map(|r| r.0.as_str())) {
+        doc.push(b);
+    }
+    if let Some(t) = &dec.truncated {
+        let items = t
+            .iter()
+            .map(|x| {
+                vec![Block::Para {
+                    class: "",
+                    text: vec![Inline::Code(x.clone())],
+                }]
+            })
+            .collect();
+        doc.push(Block::Section {
+            class: "truncated",
+            body: vec![
+                heading(3, "What the platform cut"),
+                Block::List {
+                    ordered: false,
+                    class: "inline-list",
+                    items,
+                },
+                para(&expert::truncation_meaning(t)),
+            ],
+        });
+    }
+    if !dec.unknown.is_empty() {
+        let rows = dec
+            .unknown
+            .iter()
+            .map(|(k, v)| vec![code_cell(k), value_cell(v)])
+            .collect();
+        doc.push(Block::Section {
+            class: "unknown-keys",
+            body: vec![
+                heading(3, "Other fields"),
+                para(
+                    "The decision holds fields this app does not know. They are shown as they are.",
+                ),
+                Block::Table {
+                    head: vec!["Field".into(), "Value".into()],
+                    rows,
+                },
+            ],
+        });
+    }
+    if let Some(b) = context_section(d) {
+        doc.push(b);
+    }
+    let problems = blob_problems(&d.blob);
+    if !problems.is_empty() {
+        let items = problems
+            .into_iter()
+            .map(|(warn, t)| {
+                vec![Block::Para {
+                    class: if warn { "warn" } else { "" },
+                    text: text(t),
+                }]
+            })
+            .collect();
+        doc.push(Block::Section {
+            class: "problems",
+            body: vec![
+                heading(3, "Decoding notes"),
+                Block::List {
+                    ordered: false,
+                    class: "",
+                    items,
+                },
+            ],
+        });
+    }
+    doc.push(raw_block(&d.blob));
+}
+
+fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>) -> Vec<Block> {
+    let mut out = vec![heading(3, "Why it was denied")];
+    match &dec.reason {
+        Some(Reason::Errors {
+            errors,
+            error_objects,
+            other,
+        }) => {
+            if errors.is_empty() {
+                out.push(para_class(
+                    "empty-errors",
+                    rule.and_then(|r| r.empty_errors).unwrap_or(
+                        "The policy denied this without naming a reason (`errors` is empty): the rule's conditions were not met, but no error rule described why. Compare the workload with the policy using `--diff`.",
+                    ),
+                ));
+            }
+            for e in errors {
+                out.push(message_block(e, super::lookup_message(e)));
+            }
+            if let Some(eo) = error_objects {
+                out.push(Block::Details {
+                    summary: "Candidates the policy compared against (error_objects)".into(),
+                    open: false,
+                    body: vec![Block::Pre {
+                        code: pretty(eo),
+                        copy: Vec::new(),
+                    }],
+                });
+            }
+            for (k, v) in other {
+                out.push(Block::Para {
+                    class: "",
+                    text: vec![
+                        Inline::Text("Also in the reason: ".into()),
+                        Inline::Code(k.clone()),
+                        Inline::Text(" = ".into()),
+                        Inline::Code(v.to_string()),
+                    ],
+                });
+            }
+        }
+        Some(Reason::Text(t)) => out.push(message_block(t, super::lookup_reason(t))),
+        Some(Reason::Other(v)) => out.push(Block::Para {
+            class: "",
+            text: vec![
+                Inline::Text("The reason has an unexpected shape, shown as it is: ".into()),
+                Inline::Code(v.to_string()),
+            ],
+        }),
+        None if dec.was_truncated("reason") => out.push(para(
+            "The reason was cut to fit the size limit (see below).",
+        )),
+        None if dec.policy_error.is_none() => out.push(para("The decision carries no reason.")),
+        None => {}
+    }
+    if let Some(pe) = &dec.policy_error {
+        out.push(heading(4, "Policy error"));
+        out.push(message_block(pe, super::lookup_reason(pe)));
+    }
+    out
+}
+
+/// One message, verbatim, with its explanation, or the general guidance when unknown.
+pub fn message_block(verbatim: &str, found: Option<Match>) -> Block {
+    let mut body = vec![Block::Para {
+        class: "verbatim",
+        text: vec![Inline::Code(verbatim.to_string())],
+    }];
+    match found {
+        Some(m) => {
+            body.push(heading(4, m.entry.title));
+            if let Some(p) = params_block(&m.params) {
+                body.push(p);
+            }
+            if m.historical {
+                body.push(para_class(
+                    "note",
+                    "This is an older wording of the same message.",
+                ));
+            }
+            body.extend(entry_blocks(m.entry));
+            Block::Section {
+                class: "message known",
+                body,
+            }
+        }
+        None => {
+            body.push(heading(4, "A message the catalog does not know"));
+            body.push(para("It is shown exactly as the platform wrote it. Whatever it says, the general way to a fix is the same: regenerate the policy from the exact manifest you deploy, compare it with the one on the pod, and redeploy."));
+            body.push(Block::List {
+                ordered: true,
+                class: "steps",
+                items: vec![
+                    vec![para("Regenerate the policy from the deployed manifest."), Block::Command { code: "az confcom acipolicygen --virtual-node-yaml pod.yaml".into() }],
+                    vec![para("Compare it with the policy on the pod (exit code 2 means they differ)."), Block::Command { code: "az confcom acipolicygen --virtual-node-yaml pod.yaml --diff".into() }],
+                ],
+            });
+            Block::Section {
+                class: "message unknown",
+                body,
+            }
+        }
+    }
+}
+
+fn params_block(params: &[Param]) -> Option<Block> {
+    if params.is_empty() {
+        return None;
+    }
+    Some(Block::Defs(
+        params
+            .iter()
+            .map(|p| {
+                let items = p
+                    .values
+                    .iter()
+                    .map(|v| {
+                        vec![Block::Para {
+                            class: "",
+                            text: vec![Inline::Code(v.clone())],
+                        }]
+                    })
+                    .collect();
+                (
+                    text(p.name.replace('_', " ")),
+                    vec![Block::List {
+                        ordered: false,
+                        class: "values",
+                        items,
+                    }],
+                )
+            })
+            .collect(),
+    ))
+}
+
+/// Meaning, causes, fix and sources of a catalog entry.
+pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
+    let causes = e.causes.iter().map(|c| vec![para(c)]).collect();
+    let steps = e
+        .fix
+        .iter()
+        .map(|s| {
+            let mut item = vec![para(s.text)];
+            if let Some(run) = s.run {
+                item.push(Block::Command {
+                    code: run.to_string(),
+                });
+            }
+            item
+        })
+        .collect();
+    vec![
+        para_class("meaning", e.meaning),
+        heading(5, "Likely causes"),
+        Block::List {
+            ordered: true,
+            class: "causes",
+            items: causes,
+        },
+        heading(5, "Fix"),
+        Block::List {
+            ordered: true,
+            class: "steps",
+            items: steps,
+        },
+        sources_block(e.sources),
+    ]
+}
+
+pub fn sources_block(sources: &[&str]) -> Block {
+    let mut t = vec![Inline::Text("Sources: ".into())];
+    for (i, u) in sources.iter().enumerate() {
+        if i > 0 {
+            t.push(Inline::Text(" · ".into()));
+        }
+        t.push(Inline::Link {
+            href: u.to_string(),
+            text: super::source_label(u),
+        });
+    }
+    Block::Para {
+        class: "sources",
+        text: t,
+    }
+}
+
+fn code_cell(s: &str) -> Vec<Block> {
+    vec![Block::Para {
+        class: "",
+        text: vec![Inline::Code(s.to_string())],
+    }]
+}
+
+fn value_cell(v: &Value) -> Vec<Block> {
+    match v {
+        Value::Array(items) if items.is_empty() => vec![para_class("muted", "(empty list)")],
+        Value::Array(items) if items.iter().all(|i| i.is_string() || i.is_number()) => {
+            let items = items.iter().map(|i| code_cell(&value_text(i))).collect();
+            vec![Block::List {
+                ordered: true,
+                class: "values",
+                items,
+            }]
+        }
+        Value::Object(_) | Value::Array(_) => vec![Block::Pre {
+            code: pretty(v),
+            copy: Vec::new(),
+        }],
+        other => code_cell(&value_text(other)),
+    }
+}
+
+fn input_section(dec: &Decision, rule_id: Option<&str>) -> Option<Block> {
+    let input = dec.input.as_ref()?;
+    let rule = rule_id.and_then(super::rule);
+    let rows = input
+        .iter()
+        .map(|(k, v)| {
+            let mut meaning = Vec::new();
+            if let Some(f) = rule.and_then(|r| r.field(k)) {
+                meaning.push(para(f.meaning));
+            }
+            for n in expert::field_notes(rule_id, k, v) {
+                meaning.push(para_class("note", &n));
+            }
+            vec![code_cell(k), value_cell(v), meaning]
+        })
+        .collect();
+    Some(Block::Section {
+        class: "input",
+        body: vec![
+            heading(3, "What the platform asked for"),
+            Block::Table {
+                head: vec!["Field".into(), "Value".into(), "Meaning".into()],
+                rows,
+            },
+        ],
+    })
+}
+
+fn context_section(d: &DecisionFinding) -> Option<Block> {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    if let Some(w) = &d.wrapper {
+        rows.push(("guest message".into(), w.text.clone()));
+        rows.extend(w.details.iter().cloned());
+    }
+    rows.extend(d.host.iter().cloned());
+    if rows.is_empty() {
+        return None;
+    }
+    let rows = rows
+        .into_iter()
+        .map(|(k, v)| vec![vec![para(&k)], code_cell(&v)])
+        .collect();
+    Some(Block::Section {
+        class: "context",
+        body: vec![
+            heading(3, "From the event text"),
+            Block::Table {
+                head: Vec::new(),
+                rows,
+            },
+        ],
+    })
+}
+
+/// Everything worth saying about how a blob decoded: (is it a warning, text).
+pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    if !b.closed {
+        out.push((true, "The closing >policyDecision marker is missing: the paste ends inside this blob, or the copy was cut. What could be decoded is shown.".to_string()));
+    }
+    if b.dropped_lines > 0 {
+        out.push((
+            false,
+            format!(
+                "{} after the blob did not decode and were left out.",
+                plural(b.dropped_lines, "line", "lines")
+            ),
+        ));
+    }
+    if !b.invalid_chars.is_empty() {
+        let shown: Vec<String> = b
+            .invalid_chars
+            .iter()
+            .take(5)
+            .map(|(off, c)| {
+                format!(
+                    "\u{201c}{}\u{201d} at byte {off} of the paste",
+                    c.escape_default()
+                )
+            })
+            .collect();
+        let n = b.invalid_chars.len();
+        out.push((
+            true,
+            format!(
+                "{} between the markers {} not base64 and {} skipped: {}.",
+                plural(n, "character", "characters"),
+                if n == 1 { "is" } else { "are" },
+                if n == 1 { "was" } else { "were" },
+                shown.join(", ")
+            ),
+        ));
+    }
+    for n in &b.b64_notes {
+        match n {
+            B64Note::MissingPadding => out.push((false, "The base64 had no = padding; that is harmless.".into())),
+            B64Note::PaddingInMiddle { index } => out.push((true, format!("An = sign appears inside the base64 at character {}; everything after it was ignored.", index + 1))),
+            B64Note::DanglingCharacter { index } => out.push((true, format!("The base64 ends with one character too many (character {}): the blob was cut off.", index + 1))),
+        }
+    }
+    match b.alphabet {
+        Alphabet::Standard => {}
+        Alphabet::UrlSafe => out.push((false, "The blob uses the URL-safe base64 alphabet (- and _); the guest writes the standard one, so something re-encoded it.".into())),
+        Alphabet::Mixed => out.push((true, "The blob mixes both base64 alphabets; it was decoded treating - and _ as + and /.".into())),
+    }
+    if b.escaped_delimiters {
+        out.push((false, "The markers were escaped (\\u003c, &lt; or similar), as JSON and HTML output write them.".into()));
+    }
+    if let Some(at) = b.utf8_error_at {
+        out.push((true, format!("The decoded bytes are not valid UTF-8 from byte {at} on; such bytes are shown as \u{fffd}.")));
+    }
+    if let Some(p) = &b.json_problem {
+        out.push((
+            true,
+            format!(
+                "The decoded text is not valid JSON: {} (line {}, column {}).",
+                p.message, p.line, p.column
+            ),
+        ));
+    }
+    if let Some(appended) = &b.repaired {
+        out.push((true, format!("The JSON was cut off; it was completed by adding \u{201c}{appended}\u{201d} so that the part that arrived can be shown. Fields after the cut are missing.")));
+    }
+    if let Some(t) = &b.trailing {
+        out.push((
+            true,
+            format!("Text follows the JSON inside the blob and was ignored: \u{201c}{t}\u{201d}"),
+        ));
+    }
+    if b.json.is_some() && b.decision.is_none() {
+        out.push((true, "The JSON is not an object, so it is not a policy decision; it is shown below as it is.".into()));
+    }
+    if b.text.is_empty() {
+        out.push((true, "Nothing could be decoded from this blob.".into()));
+    }
+    out
+}
+
+fn raw_block(b: &DecodedBlob) -> Block {
+    let (summary, shown, label) = match &b.json {
+        Some(v) => ("Decoded JSON", pretty(v), "Copy JSON"),
+        None if !b.text.is_empty() => ("Decoded text", b.text.clone(), "Copy text"),
+        None => ("Base64 as found", b.base64.clone(), "Copy text"),
+    };
+    Block::Details {
+        summary: summary.into(),
+        open: b.json.is_none(),
+        body: vec![Block::Pre {
+            code: shown.clone(),
+            copy: vec![(label, shown), ("Copy base64", b.base64.clone())],
+        }],
+    }
+}
+
+fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
+    match o {
+        OtherFormat::Legacy { rule, errors, rest } => {
+            doc.push(Block::Para {
+                class: "rule-line",
+                text: vec![
+                    Inline::Text("Enforcement point ".into()),
+                    Inline::Code(rule.clone()),
+                    Inline::Text(", named in the message.".into()),
+                ],
+            });
+            if let Some(e) = super::entry("legacy") {
+                doc.push(para_class("meaning", e.meaning));
+            }
+            let mut body = vec![heading(3, "Why it was denied")];
+            for e in errors
+                .as_deref()
+                .map(super::split_legacy_errors)
+                .unwrap_or_default()
+            {
+                let m = super::lookup_message(&e);
+                body.push(message_block(&e, m));
+            }
+            if let Some(t) = rest {
+                match super::lookup_reason(t.trim_end_matches('.')) {
+                    Some(m) => body.push(message_block(t, Some(m))),
+                    None => body.push(Block::Para {
+                        class: "",
+                        text: vec![
+                            Inline::Text("Also in the message: ".into()),
+                            Inline::Code(t.clone()),
+                        ],
+                    }),
+                }
+            }
+            doc.push(Block::Section {
+                class: "reason",
+                body,
+            });
+        }
+        OtherFormat::Kata { request, details } => {
+            doc.push(Block::Para {
+                class: "rule-line",
+                text: vec![
+                    Inline::Text("Request ".into()),
+                    Inline::Code(request.clone()),
+                    Inline::Text(" was blocked by the Kata agent policy.".into()),
+                ],
+            });
+            if let Some(d) = details {
+                doc.push(Block::Para {
+                    class: "",
+                    text: vec![
+                        Inline::Text("Details from the agent: ".into()),
+                        Inline::Code(d.clone()),
+                    ],
+                });
+            }
+            if let Some(e) = super::entry("kata") {
+                doc.extend(entry_blocks(e));
+            }
+        }
+        OtherFormat::Known { id, text: t } => {
+            doc.push(Block::Para {
+                class: "verbatim",
+                text: vec![Inline::Code(t.clone())],
+            });
+            if let Some(e) = super::entry(id) {
+                doc.extend(entry_blocks(e));
+            }
+        }
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    crate::json::to_pretty(v)
+}

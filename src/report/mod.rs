@@ -1,0 +1,306 @@
+//! A small document model for everything the app explains (findings, wizard outcomes), with a
+//! Markdown writer. Pure code: the UI renders the same blocks to DOM, so the screen and the
+//! copied ticket text never disagree, and one generic renderer keeps the WASM small.
+
+pub mod wizard;
+
+/// Inline text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    Strong(String),
+    Link { href: String, text: String },
+}
+
+/// A block of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A heading; `level` 2–5. `id` lets a landmark point at it.
+    Heading {
+        level: u8,
+        text: Vec<Inline>,
+        id: Option<String>,
+    },
+    /// A paragraph with a style hint (`""`, `"note"`, `"warn"` …).
+    Para {
+        class: &'static str,
+        text: Vec<Inline>,
+    },
+    /// A list whose items are blocks.
+    List {
+        ordered: bool,
+        class: &'static str,
+        items: Vec<Vec<Block>>,
+    },
+    /// A command or snippet to copy.
+    Command { code: String },
+    /// Preformatted text with copy buttons (label, text to copy).
+    Pre {
+        code: String,
+        copy: Vec<(&'static str, String)>,
+    },
+    /// A table; `head` names the columns; the first cell of each row is its header.
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<Vec<Block>>>,
+    },
+    /// Term/description pairs.
+    Defs(Vec<(Vec<Inline>, Vec<Block>)>),
+    /// Small labels next to a heading: (text, style).
+    Badges(Vec<(String, &'static str)>),
+    /// A collapsible part.
+    Details {
+        summary: String,
+        open: bool,
+        body: Vec<Block>,
+    },
+    /// A titled group with a style hint.
+    Section {
+        class: &'static str,
+        body: Vec<Block>,
+    },
+}
+
+/// Parses text with `inline code` spans (backticks) into inlines.
+pub fn inlines(text: &str) -> Vec<Inline> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                Inline::Code(p.to_string())
+            } else {
+                Inline::Text(p.to_string())
+            }
+        })
+        .collect()
+}
+
+pub fn text(s: impl Into<String>) -> Vec<Inline> {
+    vec![Inline::Text(s.into())]
+}
+
+pub fn para(s: &str) -> Block {
+    Block::Para {
+        class: "",
+        text: inlines(s),
+    }
+}
+
+pub fn para_class(class: &'static str, s: &str) -> Block {
+    Block::Para {
+        class,
+        text: inlines(s),
+    }
+}
+
+pub fn heading(level: u8, s: &str) -> Block {
+    Block::Heading {
+        level,
+        text: inlines(s),
+        id: None,
+    }
+}
+
+/// The plain text of inlines.
+pub fn plain(parts: &[Inline]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Inline::Text(t) | Inline::Code(t) | Inline::Strong(t) => t.as_str(),
+            Inline::Link { text, .. } => text.as_str(),
+        })
+        .collect()
+}
+
+fn md_inline(parts: &[Inline], out: &mut String) {
+    for p in parts {
+        match p {
+            Inline::Text(t) => out.push_str(t),
+            Inline::Code(t) => {
+                let fence = if t.contains('`') { "``" } else { "`" };
+                out.push_str(fence);
+                out.push_str(t);
+                out.push_str(fence);
+            }
+            Inline::Strong(t) => {
+                out.push_str("**");
+                out.push_str(t);
+                out.push_str("**");
+            }
+            Inline::Link { href, text } => {
+                out.push('[');
+                out.push_str(text);
+                out.push_str("](");
+                out.push_str(href);
+                out.push(')');
+            }
+        }
+    }
+}
+
+fn md_fence(code: &str, indent: &str, out: &mut String) {
+    let fence = if code.contains("```") { "~~~~" } else { "```" };
+    out.push_str(indent);
+    out.push_str(fence);
+    out.push('\n');
+    for line in code.lines() {
+        out.push_str(indent);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(indent);
+    out.push_str(fence);
+    out.push('\n');
+}
+
+fn md_blocks(blocks: &[Block], indent: &str, out: &mut String) {
+    for b in blocks {
+        match b {
+            Block::Heading { level, text, .. } => {
+                out.push('\n');
+                out.push_str(&"#".repeat((*level as usize).clamp(1, 6)));
+                out.push(' ');
+                md_inline(text, out);
+                out.push_str("\n\n");
+            }
+            Block::Para { text, .. } => {
+                out.push_str(indent);
+                md_inline(text, out);
+                out.push_str("\n\n");
+            }
+            Block::List { ordered, items, .. } => {
+                for (i, item) in items.iter().enumerate() {
+                    let marker = if *ordered {
+                        format!("{}. ", i + 1)
+                    } else {
+                        "- ".to_string()
+                    };
+                    let inner_indent = format!("{indent}{}", " ".repeat(marker.len()));
+                    let mut inner = String::new();
+                    md_blocks(item, &inner_indent, &mut inner);
+                    let inner = inner.trim_end();
+                    out.push_str(indent);
+                    out.push_str(&marker);
+                    out.push_str(inner.strip_prefix(inner_indent.as_str()).unwrap_or(inner));
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+            Block::Command { code } | Block::Pre { code, .. } => {
+                md_fence(code, indent, out);
+                out.push('\n');
+            }
+            Block::Table { head, rows } => {
+                if !head.is_empty() {
+                    out.push_str(indent);
+                    out.push_str(&format!("| {} |\n", head.join(" | ")));
+                    out.push_str(indent);
+                    out.push_str(&format!("|{}\n", "---|".repeat(head.len())));
+                }
+                for row in rows {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|cell| {
+                            let mut s = String::new();
+                            md_blocks(cell, "", &mut s);
+                            s.split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                                .replace('|', "\\|")
+                        })
+                        .collect();
+                    out.push_str(indent);
+                    out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+                out.push('\n');
+            }
+            Block::Defs(pairs) => {
+                for (term, desc) in pairs {
+                    out.push_str(indent);
+                    out.push_str("- **");
+                    md_inline(term, out);
+                    out.push_str("**: ");
+                    let mut s = String::new();
+                    md_blocks(desc, "", &mut s);
+                    out.push_str(s.trim());
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+            Block::Badges(b) => {
+                out.push_str(indent);
+                let labels: Vec<String> = b.iter().map(|(t, _)| format!("`{t}`")).collect();
+                out.push_str(&labels.join(" "));
+                out.push_str("\n\n");
+            }
+            Block::Details { summary, body, .. } => {
+                out.push_str(indent);
+                out.push_str(&format!("**{summary}**\n\n"));
+                md_blocks(body, indent, out);
+            }
+            Block::Section { body, .. } => md_blocks(body, indent, out),
+        }
+    }
+}
+
+/// Markdown for a ticket.
+pub fn markdown(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    md_blocks(blocks, "", &mut out);
+    // Collapse runs of blank lines.
+    let mut clean = String::with_capacity(out.len());
+    let mut blank = 0;
+    for line in out.trim().lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        clean.push_str(line.trim_end());
+        clean.push('\n');
+    }
+    clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_code_spans() {
+        assert_eq!(
+            inlines("run `az confcom` now"),
+            vec![
+                Inline::Text("run ".into()),
+                Inline::Code("az confcom".into()),
+                Inline::Text(" now".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_of_nested_lists_and_commands() {
+        let doc = vec![
+            heading(2, "Title"),
+            Block::List {
+                ordered: true,
+                class: "",
+                items: vec![vec![
+                    para("Do `this`."),
+                    Block::Command {
+                        code: "az a\naz b".into(),
+                    },
+                ]],
+            },
+        ];
+        let md = markdown(&doc);
+        assert!(md.starts_with("## Title\n"), "{md}");
+        assert!(md.contains("1. Do `this`.\n"), "{md}");
+        assert!(md.contains("   ```\n   az a\n   az b\n   ```"), "{md}");
+    }
+}

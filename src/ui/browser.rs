@@ -1,0 +1,77 @@
+//! Small wrappers around the browser APIs the app uses (location, history, storage). They never
+//! panic: every failure is reported as `None`/`false`.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+/// The fragment without the leading `#`.
+pub fn hash() -> String {
+    window()
+        .location()
+        .hash()
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// The query without the leading `?`.
+pub fn search() -> String {
+    window()
+        .location()
+        .search()
+        .map(|s| s.trim_start_matches('?').to_string())
+        .unwrap_or_default()
+}
+
+/// The address of this page without query or fragment.
+pub fn base_url() -> String {
+    let loc = window().location();
+    let href = loc.href().unwrap_or_default();
+    let end = href.find(['?', '#']).unwrap_or(href.len());
+    href[..end].to_string()
+}
+
+fn url_with_hash(fragment: &str) -> String {
+    let loc = window().location();
+    let path = loc.pathname().unwrap_or_default();
+    if fragment.is_empty() {
+        // Keep the query out as well: state never lives there.
+        path
+    } else {
+        format!("{path}#{fragment}")
+    }
+}
+
+/// Replaces the current history entry's fragment (no new Back step, no hashchange event).
+pub fn replace_hash(fragment: &str) {
+    if let Ok(h) = window().history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url_with_hash(fragment)));
+    }
+}
+
+/// Whether this page was opened from a file (the single-file download).
+pub fn is_file() -> bool {
+    window()
+        .location()
+        .protocol()
+        .map(|p| p == "file:")
+        .unwrap_or(false)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores a value; false when storage is unavailable or full.
+pub fn save(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+pub fn remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}

@@ -1,0 +1,78 @@
+//! The Share control: builds a link whose state lives only in the fragment, copies it, shows it.
+
+use leptos::prelude::*;
+
+use super::browser;
+use super::CopyButton;
+use crate::share::{self, WARN_LEN};
+
+/// What the panel shares. `full` is the state of the "include the full text" box.
+pub type MakeLink = Callback<bool, Result<String, String>>;
+
+/// A "Share" button that opens a panel with the link. `describe` says what the link contains
+/// (for the current state of the box); `offer_full` shows the box.
+#[component]
+pub fn SharePanel(
+    make: MakeLink,
+    #[prop(into)] describe: Callback<bool, String>,
+    offer_full: bool,
+    label: &'static str,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let full = RwSignal::new(false);
+    let result = Memo::new(move |_| {
+        if !open.get() {
+            return None;
+        }
+        Some(
+            make.run(full.get())
+                .map(|fragment| format!("{}#{}", browser::base_url(), fragment)),
+        )
+    });
+    let link = Signal::derive(move || match result.get() {
+        Some(Ok(l)) => l,
+        _ => String::new(),
+    });
+    view! {
+        <div class="share">
+            <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                {label}
+            </button>
+            <Show when=move || open.get()>
+                <div class="share-panel">
+                    {offer_full.then(|| view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || full.get() on:change=move |ev| full.set(event_target_checked(&ev)) />
+                            " Include the full pasted text"
+                        </label>
+                    })}
+                    <p class="note">{move || describe.run(full.get())}</p>
+                    {move || match result.get() {
+                        Some(Ok(l)) => {
+                            let len = l.len();
+                            let warn = (len > WARN_LEN).then(|| view! {
+                                <p class="warn-text">{format!("This link is {len} characters long. Some chat tools and mail clients cut links longer than about {WARN_LEN} characters; if the colleague sees an \u{201c}incomplete\u{201d} message, send it as a file instead.")}</p>
+                            });
+                            view! {
+                                <label for="share-link">"Share link"</label>
+                                <input id="share-link" type="text" readonly prop:value=l.clone() on:focus=move |ev| {
+                                    use wasm_bindgen::JsCast;
+                                    if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { t.select(); }
+                                } />
+                                <CopyButton text=link label="Copy link" />
+                                {warn}
+                            }.into_any()
+                        }
+                        Some(Err(e)) => view! { <p class="warn-text" role="alert">{e}</p> }.into_any(),
+                        None => ().into_any(),
+                    }}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The fragment for a state, with the encoder's refusal turned into a message.
+pub fn fragment_for(state: &share::Shared) -> Result<String, String> {
+    share::encode(state).map_err(|e| e.to_string())
+}

@@ -1,0 +1,191 @@
+// Share links, privacy, offline use and keeping the paste across reloads (issue 5).
+import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import net from 'node:net';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, '..', '..', '..', 'dist');
+
+async function shareLink(page, { full = false } = {}) {
+  await page.getByRole('button', { name: 'Share' }).click();
+  if (full) {
+    await page.getByRole('checkbox', { name: 'Include the full pasted text' }).check();
+  }
+  const box = page.getByRole('textbox', { name: 'Share link' });
+  await expect(box).toHaveValue(/#v1\./);
+  return box.inputValue();
+}
+
+test('a share link opened in a fresh browser context shows the same findings', async ({ page, problems, browser }) => {
+  await openApp(page);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
+  const titles = await findings(page).locator('h2').allTextContents();
+  const link = await shareLink(page);
+  expect(new URL(link).search).toBe('');
+  expect(new URL(link).hash.startsWith('#v1.')).toBe(true);
+
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  const errors = [];
+  p2.on('pageerror', (e) => errors.push(e.message));
+  p2.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await p2.goto(link);
+  await expect(findings(p2)).toHaveCount(2);
+  expect(await findings(p2).locator('h2').allTextContents()).toEqual(titles);
+  await expect(p2.getByRole('status').filter({ hasText: 'Opened a shared link' })).toContainText('only the policy decisions');
+  expect(errors).toEqual([]);
+  await other.close();
+});
+
+test('by default the link does not carry the surrounding event text; the checkbox includes it', async ({ page, problems }) => {
+  await openApp(page);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
+  const link = await shareLink(page);
+  await expect(page.getByText(/carries only the 2 decoded findings/)).toBeVisible();
+  // Decode the link the way the app does and look inside.
+  await page.goto(link);
+  await expect(findings(page)).toHaveCount(2);
+  const shared = await page.getByRole('textbox', { name: 'Event text' }).inputValue();
+  for (const secret of ['web-7d4b9c6f5-x2xkq', 'Namespace', 'myregistry', 'default-scheduler']) {
+    expect(shared).not.toContain(secret);
+  }
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  const fullLink = await shareLink(page, { full: true });
+  await expect(page.getByText(/carries the whole pasted text/)).toBeVisible();
+  expect(fullLink.length).toBeGreaterThan(link.length);
+  await page.goto(fullLink);
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(fixtureText('describe-pod.txt'));
+});
+
+test('damaged, cut-off and future links get a clear message and the app still works', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Try an example' }).click();
+  const link = await shareLink(page);
+  const cases = [
+    [link.slice(0, link.length - 12), 'incomplete'],
+    [link.replace('#v1.', '#v9.'), 'newer version'],
+    [link.slice(0, 40) + '*' + link.slice(41), 'damaged'],
+  ];
+  for (const [url, words] of cases) {
+    await page.goto('about:blank');
+    await page.goto(url);
+    await expect(page.getByRole('alert')).toContainText(words);
+    await pasteText(page, fixtureText('portal.html'));
+    await expect(findings(page)).toHaveCount(1);
+  }
+});
+
+test('state in the query is moved into the fragment with a warning', async ({ page, problems }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Try an example' }).click();
+  const link = await shareLink(page);
+  const frag = new URL(link).hash.slice(1);
+  await page.goto(`./?${frag}`);
+  await expect(page.getByRole('alert')).toContainText('moved to the fragment');
+  expect(new URL(page.url()).search).toBe('');
+  expect(new URL(page.url()).hash).toBe(`#${frag}`);
+  await expect(findings(page)).toHaveCount(2);
+});
+
+test('reload keeps the paste; Clear removes it from storage too', async ({ page, problems }) => {
+  await openApp(page);
+  await pasteText(page, fixtureText('portal.html'));
+  await expect(findings(page)).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(fixtureText('portal.html'));
+  await expect(findings(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.reload();
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue('');
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('aci-triage.text')))).toEqual([]);
+});
+
+test('every request of a full session goes to its own origin and no CSP violation occurs', async ({ page, problems, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await openApp(page);
+  await pasteText(page, fixtureText('events.json'));
+  await expect(findings(page)).toHaveCount(2);
+  await findings(page).first().getByRole('button', { name: 'Copy command' }).first().click();
+  await shareLink(page);
+  await page.getByRole('link', { name: 'Troubleshoot network latency' }).first().click();
+  await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+  await page.getByRole('link', { name: 'Decode policy denials' }).click();
+  await page.getByRole('link', { name: 'Download for offline use' }).isVisible();
+  const origin = new URL(page.url()).origin;
+  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  expect(foreign).toEqual([]);
+  expect(await page.evaluate(() => window.__csp)).toEqual([]);
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(csp).not.toContain("'unsafe-eval'");
+  expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+});
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+async function startServer(port) {
+  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    const ok = await new Promise((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => { sock.end(); resolve(true); });
+      sock.on('error', () => resolve(false));
+    });
+    if (ok) return proc;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+test('after one visit the app loads and decodes with the server gone', async ({ browser }) => {
+  const port = await freePort();
+  let server = await startServer(port);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    server.kill();
+    server = null;
+    await page.reload();
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await pasteText(page, fixtureText('describe-pod.txt'));
+    await expect(findings(page)).toHaveCount(2);
+  } finally {
+    if (server) server.kill();
+    await context.close();
+  }
+});
+
+test('the single file works from file://', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(pathToFileURL(path.join(dist, 'aci-triage.html')).href);
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await pasteText(page, fixtureText('events.yaml'));
+  await expect(findings(page)).toHaveCount(2);
+  await expect(page.getByRole('link', { name: 'Download for offline use' })).toHaveCount(0);
+  expect(errors).toEqual([]);
+  await context.close();
+});

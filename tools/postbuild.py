@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""After `trunk build --release`: makes dist/ deployable and offline-capable.
+
+1. Computes the hash of trunk's one inline loader script and writes a strict
+   Content-Security-Policy into index.html (as <meta>) and into the host header files
+   (_headers, staticwebapp.config.json).
+2. Writes the list of built assets and a build version into the service worker (sw.js), so it
+   precaches exactly this build.
+3. Builds dist/aci-triage.html: one self-contained file (wasm, JS and CSS inlined) that works
+   when opened from disk on an air-gapped machine.
+4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
+   its subresource-integrity hash.
+
+Usage: python3 tools/postbuild.py dist
+"""
+import base64, hashlib, json, os, re, shutil, subprocess, sys
+
+dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
+SINGLE = "aci-triage.html"
+
+
+def read(name, mode="r"):
+    with open(os.path.join(dist, name), mode) as f:
+        return f.read()
+
+
+def write(name, data, mode="w"):
+    with open(os.path.join(dist, name), mode) as f:
+        f.write(data)
+
+
+def sha256(text):
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def fail(msg):
+    print(f"postbuild: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+html = read("index.html")
+if "Content-Security-Policy" in html:
+    fail("index.html already has a CSP; run this once per trunk build")
+
+# --- 1. CSP -------------------------------------------------------------------------------------
+inline = re.findall(r"<script type=\"?module\"?>(.*?)</script>", html, re.S)
+if len(inline) != 1:
+    fail(f"expected exactly one inline script (trunk's loader), found {len(inline)}")
+if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"?module)[^>]*>", html):
+    fail("an unexpected inline script is present")
+if re.search(r"\sstyle=", html) or "<style" in html:
+    fail("inline styles are not allowed (strict CSP)")
+
+policy = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'", "'wasm-unsafe-eval'", sha256(inline[0])],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+}
+csp_meta = "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
+# frame-ancestors only works as a header.
+csp_header = csp_meta + "; frame-ancestors 'none'"
+
+meta = f'<meta http-equiv="Content-Security-Policy" content="{csp_meta}">'
+html, n = re.subn(r"(<meta charset=\"?utf-8\"?>)", r"\1" + meta, html, count=1, flags=re.I)
+if n != 1:
+    fail("could not find <meta charset> to put the CSP after")
+write("index.html", html)
+write("csp.txt", csp_header + "\n")
+
+for name in ("_headers", "staticwebapp.config.json"):
+    if os.path.exists(os.path.join(dist, name)):
+        write(name, read(name).replace("__CSP__", csp_header))
+
+# --- Minify the JS glue (the single file below keeps the original, whose names it calls) -----------
+js_match = re.search(r"from '\./(aci-triage-[0-9a-f]+\.js)'", inline[0])
+if not js_match:
+    fail("could not find the JS glue's name in the loader")
+glue_name = js_match.group(1)
+glue_original = read(glue_name)
+terser = shutil.which("terser")
+if not terser:
+    fail("terser is not on PATH (make installs it with the npm packages in tests/e2e)")
+subprocess.run([terser, os.path.join(dist, glue_name), "--module", "--compress", "--mangle",
+                "-o", os.path.join(dist, glue_name)], check=True)
+sri = "sha384-" + base64.b64encode(hashlib.sha384(read(glue_name, "rb")).digest()).decode()
+html, n = re.subn(r"(href=\./" + re.escape(glue_name) + r" integrity=)sha384-[A-Za-z0-9+/=]+", r"\g<1>" + sri, html)
+if n != 1:
+    fail("could not update the JS glue's integrity hash")
+write("index.html", html)
+
+# --- 2. Service worker ---------------------------------------------------------------------------
+assets = sorted(
+    f for f in os.listdir(dist)
+    if os.path.isfile(os.path.join(dist, f))
+    and f not in ("sw.js", SINGLE, "_headers", "staticwebapp.config.json", "csp.txt")
+)
+digest = hashlib.sha256()
+for f in assets:
+    digest.update(f.encode())
+    digest.update(read(f, "rb"))
+version = digest.hexdigest()[:16]
+sw = read("sw.js")
+if "__ASSETS__" not in sw or "__VERSION__" not in sw:
+    fail("sw.js lacks the __ASSETS__/__VERSION__ placeholders")
+sw = sw.replace("__ASSETS__", json.dumps(["./"] + assets)).replace("__VERSION__", version)
+write("sw.js", sw)
+
+# --- 3. Single self-contained file -----------------------------------------------------------------
+css_name = re.search(r"href=\"?\./(app-[0-9a-f]+\.css)", html)
+js_name = re.search(r"from '\./(aci-triage-[0-9a-f]+\.js)'", inline[0])
+wasm_name = re.search(r"'\./(aci-triage-[0-9a-f]+_bg\.wasm)'", inline[0])
+if not (css_name and js_name and wasm_name):
+    fail("could not find the css, js and wasm names in index.html")
+css = read(css_name.group(1))
+glue = glue_original
+wasm_b64 = base64.b64encode(read(wasm_name.group(1), "rb")).decode()
+boot = read("boot.js")
+icon = base64.b64encode(read([f for f in assets if f.startswith("icon-") and f.endswith(".svg")][0], "rb")).decode()
+
+loader = (
+    glue
+    + "\nconst __bytes = Uint8Array.from(atob(\"" + wasm_b64 + "\"), (c) => c.charCodeAt(0));\n"
+    + "await __wbg_init({ module_or_path: __bytes });\n"
+)
+single_policy = {
+    "default-src": ["'none'"],
+    "script-src": ["'wasm-unsafe-eval'", sha256(boot), sha256(loader)],
+    "style-src": [sha256(css)],
+    "img-src": ["data:"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+}
+single_csp = "; ".join(f"{k} {' '.join(v)}" for k, v in single_policy.items())
+
+body = html.split("<body>", 1)[1].split("</body>", 1)[0]
+title = re.search(r"<title>.*?</title>", html, re.S).group(0)
+description = re.search(r"<meta content=\"[^\"]*\" name=description>", html)
+single = (
+    "<!doctype html><html lang=en><head><meta charset=utf-8>"
+    f'<meta http-equiv="Content-Security-Policy" content="{single_csp}">'
+    '<meta content="width=device-width,initial-scale=1" name=viewport>'
+    '<meta content="light dark" name=color-scheme><meta content=no-referrer name=referrer>'
+    f"{title}{description.group(0) if description else ''}"
+    f'<link rel=icon href="data:image/svg+xml;base64,{icon}">'
+    f"<style>{css}</style>"
+    f"<script>{boot}</script>"
+    f"<script type=module>{loader}</script>"
+    f"</head><body>{body}</body></html>"
+)
+write(SINGLE, single)
+
+print(f"postbuild: CSP {sha256(inline[0])} · service worker {version} ({len(assets) + 1} assets) · {SINGLE} {len(single):,} bytes")
