@@ -47,6 +47,11 @@ fn inline(parts: Vec<Inline>) -> AnyView {
         .into_any()
 }
 
+/// Renders text with `inline code` spans.
+pub fn rich(t: &str) -> AnyView {
+    inline(crate::report::inlines(t))
+}
+
 /// Renders blocks.
 pub fn render(blocks: Vec<Block>) -> AnyView {
     blocks.into_iter().map(block).collect_view().into_any()

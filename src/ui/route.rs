@@ -89,9 +89,17 @@ pub fn apply_fragment(
     false
 }
 
+static NAVIGATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the user has moved within the app since the page loaded (a fragment change).
+pub fn navigated() -> bool {
+    NAVIGATED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Listens for fragment changes (links, Back and Forward).
 pub fn listen(decoder: DecoderState, route: RwSignal<Route>, notices: RwSignal<Vec<Notice>>) {
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        NAVIGATED.store(true, std::sync::atomic::Ordering::Relaxed);
         notices.set(Vec::new());
         let fragment = browser::hash();
         apply_fragment(&fragment, decoder, route, notices);

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::doc::render;
+use super::doc::{render, rich};
 use super::route::wizard_fragment;
 use super::share::{fragment_for, SharePanel};
 use super::CopyButton;
@@ -36,9 +36,9 @@ pub fn WizardView(encoded: String) -> impl IntoView {
                 view! {
                     <li>
                         <a href=to title="Change this answer">
-                            <span class="q">{t.question_title}</span>
+                            <span class="q">{rich(t.question_title)}</span>
                             " "
-                            <span class="a">{t.answer_label}</span>
+                            <span class="a">{rich(t.answer_label)}</span>
                         </a>
                     </li>
                 }
@@ -71,12 +71,12 @@ pub fn WizardView(encoded: String) -> impl IntoView {
                 .iter()
                 .map(|a| {
                     let to = state.answer(g, a.id).map(|s| href(&s)).unwrap_or_default();
-                    view! { <li><a class="answer" class:unsure=a.unsure href=to>{a.label}</a></li> }
+                    view! { <li><a class="answer" class:unsure=a.unsure href=to>{rich(a.label)}</a></li> }
                 })
                 .collect_view();
             view! {
                 <p class="progress">{format!("Question {step} of at most {most}")}</p>
-                <h3 id="wizard-step" tabindex="-1">{q.title}</h3>
+                <h3 id="wizard-step" tabindex="-1">{rich(q.title)}</h3>
                 {render(question_doc(q))}
                 <h4 id="answers-label">"Your answer"</h4>
                 <ul class="answers" aria-labelledby="answers-label">{answers}</ul>
@@ -85,14 +85,14 @@ pub fn WizardView(encoded: String) -> impl IntoView {
         }
         Node::Outcome(o) => view! {
             <p class="progress">"Result"</p>
-            <h3 id="wizard-step" tabindex="-1">{o.title}</h3>
+            <h3 id="wizard-step" tabindex="-1">{rich(o.title)}</h3>
             {render(outcome_doc(o))}
         }
         .into_any(),
     };
 
-    // Move focus to the new step when the user navigated (not on first load).
-    let moved = !state.is_empty();
+    // Move focus to the new step when the user navigated (never on page load).
+    let moved = super::route::navigated();
     Effect::new(move |_| {
         if moved {
             request_animation_frame(|| {

@@ -1,0 +1,220 @@
+// Accessibility, keyboard, hostile and broken input, files, large pastes, theme, report,
+// layout and print (issue 6), on the release build.
+import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const b64 = (s) => Buffer.from(s).toString('base64');
+
+async function axe(page) {
+  // Evaluated through the DevTools protocol, so the page's strict CSP does not block it.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe finds no violations (${scheme}): empty page, findings, wizard question and result`, async ({ page, problems }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await openApp(page);
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Try an example' }).click();
+    await expect(findings(page)).toHaveCount(2);
+    await page.getByText('Decoded JSON').first().click();
+    expect(await axe(page)).toEqual([]);
+    await page.goto('./#wizard/outbound-slow.v2.yes');
+    await expect(page.locator('#wizard-step')).toBeVisible();
+    expect(await axe(page)).toEqual([]);
+    await page.goto('./#wizard/outbound-slow.v2.no');
+    await expect(page.locator('.progress')).toHaveText('Result');
+    expect(await axe(page)).toEqual([]);
+  });
+}
+
+test('everything works by keyboard alone, with a visible focus and no focus theft', async ({ page, problems, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page);
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+  const focusedIs = (sel) => page.evaluate((s) => document.activeElement?.matches(s) ?? false, sel);
+  // Tab to the text box and type.
+  for (let i = 0; i < 10 && !(await focusedIs('#event-text')); i++) await page.keyboard.press('Tab');
+  expect(await focusedIs('#event-text')).toBe(true);
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  expect(outline).not.toBe('none');
+  await page.keyboard.insertText(fixtureText('portal.html'));
+  await expect(findings(page)).toHaveCount(1);
+  // Tab to "Copy command" in the finding and press Enter.
+  for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.textContent === 'Copy command')); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  await expect(findings(page).first().getByRole('status').filter({ hasText: 'Copied' }).first()).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('az confcom acipolicygen');
+  // The wizard by keyboard, on a fresh load: focus the first answer and press Enter.
+  await page.goto('about:blank');
+  await page.goto('./#wizard');
+  await expect(page.locator('#wizard-step')).toBeVisible();
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+  for (let i = 0; i < 60 && !(await focusedIs('a.answer')); i++) await page.keyboard.press('Tab');
+  const before = await page.locator('#wizard-step').textContent();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#wizard-step')).not.toHaveText(before);
+  // After a step change, focus is on the new question for screen readers.
+  expect(await focusedIs('#wizard-step')).toBe(true);
+});
+
+test('hostile decoded content renders as inert text', async ({ page, problems }) => {
+  await openApp(page);
+  await page.evaluate(() => { window.__pwned = 0; });
+  const hostile = [
+    { decision: '<script>window.__pwned=1</script>', input: { rule: '<img src=x onerror="window.__pwned=2">', '<b onmouseover=alert(1)>': '"><svg onload=window.__pwned=3>' }, reason: { errors: ['<iframe src="javascript:window.__pwned=4"></iframe>', 'x'.repeat(200000)] } },
+  ];
+  let deep = '1';
+  for (let i = 0; i < 300; i++) deep = `[${deep}]`;
+  const blobs = [
+    ...hostile.map((h) => b64(JSON.stringify(h))),
+    b64(`{"decision":"deny","reason":{"errors":[${deep}]}}`),
+    Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x00, 0x22, 0x7d]).toString('base64'),
+    b64('{"decision":"deny\u0000","reason":{"errors":["nul\u0000byte"]}}'),
+  ];
+  await pasteText(page, blobs.map((b) => `policyDecision< ${b} >policyDecision`).join('\n'));
+  await expect(findings(page)).toHaveCount(4);
+  const region = page.getByRole('region', { name: 'Findings' });
+  await expect(region.locator('script, img, iframe, svg, b')).toHaveCount(0);
+  await expect(region).toContainText('<script>window.__pwned=1</script>');
+  await expect(region).toContainText('nested too deeply');
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.__pwned)).toBe(0);
+});
+
+test('a corpus of broken inputs never causes a console error and always shows a message', async ({ page, problems }) => {
+  await openApp(page);
+  const good = 'eyJkZWNpc2lvbiI6ImRlbnkiLCJyZWFzb24iOnsiZXJyb3JzIjpbImludmFsaWQgY29tbWFuZCJdfX0=';
+  const corpus = [
+    'policyDecision<', 'policyDecision< >policyDecision', 'policyDecision<<<<>>>>policyDecision',
+    `policyDecision< ${good.slice(0, 13)}`, `policyDecision< ${good.slice(0, 30)}!!!${good.slice(30)} >policyDecision`,
+    `policyDecision< ${good.replace(/=/g, '')}==== >policyDecision`, 'policyDecision< ==== >policyDecision',
+    `policyDecision\\u003c ${good} \\u003epolicyDecision`, `policyDecision&lt; ${good}`,
+    'policyDecision< ' + 'A'.repeat(100001) + ' >policyDecision', '\u0000\u0001\u0002 policyDecision< \u{1F600} >policyDecision',
+    ' not allowed by policy. Errors: [', 'Request is blocked by policy: ', 'x not allowed by policy. Errors: [' + 'a'.repeat(5000),
+    ...['describe-pod.txt', 'events.json', 'events.yaml', 'wrapped.txt', 'mixed.txt', 'damaged.txt'].map((f) => fixtureText(f).slice(0, 700)),
+  ];
+  for (const text of corpus) {
+    await pasteText(page, text);
+    await expect(page.getByRole('region', { name: 'Findings' })).not.toBeEmpty();
+  }
+});
+
+test('a dropped file with a BOM and CRLF line endings is read like a paste', async ({ page, problems }) => {
+  await openApp(page);
+  const content = '\ufeff' + fixtureText('describe-pod.txt').replace(/\n/g, '\r\n');
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'events.log', { type: 'text/plain' }));
+    const target = document.querySelector('section.paste');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, content);
+  await expect(findings(page)).toHaveCount(2);
+  await expect(findings(page).nth(1)).toContainText('Seen 2 times');
+  const box = await page.getByRole('textbox', { name: 'Event text' }).inputValue();
+  expect(box.startsWith('\ufeff')).toBe(false);
+});
+
+test('a file opened with "Open a file" is decoded', async ({ page, problems }) => {
+  await openApp(page);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aci-')), 'events.yaml');
+  fs.writeFileSync(file, fixtureText('events.yaml'));
+  await page.locator('input[type=file]').setInputFiles(file);
+  await expect(findings(page)).toHaveCount(2);
+});
+
+test('a large paste is taken like a file, decoded in full, and editable on request', async ({ page, problems }) => {
+  await openApp(page);
+  const text = fixtureText('describe-pod.txt').repeat(600); // about 1.4 MB
+  await page.locator('#event-text').focus();
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.querySelector('#event-text').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await expect(findings(page)).toHaveCount(2);
+  await expect(page.getByRole('group', { name: 'Event text' })).toContainText('1.5 MB');
+  await expect(page.getByRole('status').filter({ hasText: 'found' })).toContainText('1800 occurrences');
+  await page.getByRole('button', { name: 'Edit as text' }).click();
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(text);
+});
+
+test('an input above 64 MB gets a clear message and changes nothing', async ({ page, problems }) => {
+  test.setTimeout(90_000);
+  await openApp(page);
+  await pasteText(page, fixtureText('portal.html'));
+  await expect(findings(page)).toHaveCount(1);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aci-')), 'huge.log');
+  const fd = fs.openSync(file, 'w');
+  const chunk = Buffer.alloc(1024 * 1024, 'a');
+  for (let i = 0; i < 65; i++) fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+  await page.locator('input[type=file]').setInputFiles(file);
+  await expect(page.getByRole('alert')).toContainText('up to 64 MB', { timeout: 60_000 });
+  await expect(findings(page)).toHaveCount(1);
+});
+
+test('many findings come in pages', async ({ page, problems }) => {
+  await openApp(page);
+  const lines = [];
+  for (let i = 0; i < 45; i++) {
+    lines.push(`policyDecision< ${b64(JSON.stringify({ decision: 'deny', input: { rule: 'mount_device', deviceHash: `h${i}` }, reason: { errors: ['deviceHash not found'] } }))} >policyDecision`);
+  }
+  await pasteText(page, lines.join('\n'));
+  await expect(findings(page)).toHaveCount(20);
+  await page.getByRole('button', { name: /Show 20 more \(25 not shown yet\)/ }).click();
+  await expect(findings(page)).toHaveCount(40);
+  await page.getByRole('button', { name: /Show 5 more/ }).click();
+  await expect(findings(page)).toHaveCount(45);
+});
+
+test('the theme follows the system, can be switched, and is remembered', async ({ page, problems }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openApp(page);
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const dark = await bg();
+  await page.getByLabel('Theme').selectOption('light');
+  expect(await bg()).not.toBe(dark);
+  await page.reload();
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+  await expect(page.getByLabel('Theme')).toHaveValue('light');
+  await page.getByLabel('Theme').selectOption('system');
+  expect(await bg()).toBe(dark);
+});
+
+test('Copy report puts a Markdown summary of all findings on the clipboard', async ({ page, problems, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page);
+  await page.getByRole('button', { name: 'Try an example' }).click();
+  await page.getByRole('button', { name: 'Copy report' }).click();
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  expect(md).toContain('# aci-triage report');
+  expect(md).toContain('## Mounting a read-only image layer');
+  expect(md).toContain('## Starting a container');
+  expect(md).toContain('`deviceHash not found`');
+  expect(md).toContain('```');
+});
+
+test('the layout fits a phone and prints without controls', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await openApp(page);
+  await page.getByRole('button', { name: 'Try an example' }).click();
+  await expect(findings(page)).toHaveCount(2);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('#event-text')).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Try an example' })).toBeHidden();
+  await expect(findings(page).first()).toBeVisible();
+});
