@@ -11,7 +11,24 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts the app into a fresh container and returns it.
 fn mount() -> HtmlElement {
-    let doc = web_sys::window().unwrap().document().unwrap();
+    mount_at("")
+}
+
+/// Mounts the app as if the page had been opened at `#fragment`, with empty storage.
+fn mount_at(fragment: &str) -> HtmlElement {
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    let url = if fragment.is_empty() {
+        window.location().pathname().unwrap()
+    } else {
+        format!("#{fragment}")
+    };
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+    let doc = window.document().unwrap();
     let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&root).unwrap();
     leptos::mount::mount_to(root.clone(), App).forget();
@@ -127,4 +144,35 @@ async fn unrelated_text_gets_the_calm_message() {
 fn base64_std(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[wasm_bindgen_test]
+async fn wizard_step_from_the_address() {
+    let root = mount_at("wizard/outbound-slow.v2.no");
+    let step = q(&root, "#wizard-step").expect("a wizard step");
+    let outcome = aci_triage::wizard::NETWORK
+        .outcome("no-nat-gateway")
+        .unwrap();
+    assert_eq!(step.text_content().unwrap(), outcome.title.replace('`', ""));
+    let links = root.query_selector_all("nav.trail a").unwrap();
+    assert_eq!(links.length(), 3);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn share_link_restores_findings_in_the_browser() {
+    use aci_triage::share::{encode, Shared};
+    let fragment = encode(&Shared::Decoder {
+        text: aci_triage::examples::SEED_MOUNT_DEVICE.into(),
+        full: true,
+    })
+    .unwrap();
+    let root = mount_at(&fragment);
+    let cards = findings(&root);
+    assert_eq!(cards.len(), 1);
+    assert!(cards[0]
+        .text_content()
+        .unwrap()
+        .contains("deviceHash not found"));
+    root.remove();
 }

@@ -12,7 +12,8 @@ pub mod repair;
 pub mod scan;
 pub mod units;
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::json::{self, Value};
@@ -22,6 +23,30 @@ pub use context::Wrapper;
 pub use formats::OtherFormat;
 pub use model::{Decision, Reason};
 pub use scan::RawBlob;
+
+/// FNV-1a: the maps here only dedupe the user's own paste, so a small non-keyed hash is enough
+/// (and saves the WASM bundle std's SipHash).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// How far back from a blob the wrapper text is read.
 const WINDOW: usize = 700;
@@ -142,9 +167,9 @@ pub fn analyze(text: &str) -> Analysis {
     let b = text.as_bytes();
     let blobs = scan::find_blobs(text);
     let mut findings: Vec<Finding> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
     // Decoding is done once per distinct payload.
-    let mut decoded_cache: HashMap<(usize, u64), DecodedBlob> = HashMap::new();
+    let mut decoded_cache: HashMap<(usize, u64), DecodedBlob> = HashMap::default();
     let mut prev_end = 0usize;
     let mut covered: Vec<Range<usize>> = Vec::with_capacity(blobs.len());
 
@@ -197,7 +222,7 @@ pub fn analyze(text: &str) -> Analysis {
     // Other formats come in text order too; merge the two ordered lists by first occurrence.
     let decisions = std::mem::take(&mut findings);
     let mut others: Vec<Finding> = Vec::new();
-    let mut other_keys: HashMap<String, usize> = HashMap::new();
+    let mut other_keys: HashMap<String, usize> = HashMap::default();
     for (other, occ) in formats::find_other_formats(text, &covered) {
         match other_keys.get(&other.key()) {
             Some(&i) => others[i].occurrences.push(occ),
