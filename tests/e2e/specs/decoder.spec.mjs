@@ -64,3 +64,10 @@ test('Try an example, copy JSON, then Clear', async ({ page, problems, context }
   await expect(findings(page)).toHaveCount(0);
   await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue('');
 });
+
+test('if the WebAssembly cannot load, the page says so instead of staying blank', async ({ page }) => {
+  await page.route(/_bg\.wasm$/, (route) => route.abort());
+  await page.goto('./');
+  await expect(page.locator('#boot-status')).toContainText('could not start', { timeout: 20_000 });
+  await expect(page.getByRole('heading', { level: 1, name: 'aci-triage' })).toBeVisible();
+});
