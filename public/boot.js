@@ -3,11 +3,34 @@
 (function () {
   "use strict";
   var TIMEOUT_MS = 15000;
-  // Apply the saved theme before the first paint (the app's switch keeps it up to date).
-  try {
-    var theme = window.localStorage.getItem("aci-triage.theme");
-    if (theme === "light" || theme === "dark") { document.documentElement.setAttribute("data-theme", theme); }
-  } catch (e) { /* storage may be disabled */ }
+  // Theme: follows the system unless the user picked one in the footer; applied before the
+  // first paint and remembered in this browser.
+  var THEME_KEY = "aci-triage.theme";
+  function applyTheme(theme) {
+    if (theme === "light" || theme === "dark") {
+      document.documentElement.setAttribute("data-theme", theme);
+    } else {
+      document.documentElement.removeAttribute("data-theme");
+    }
+  }
+  var savedTheme = null;
+  try { savedTheme = window.localStorage.getItem(THEME_KEY); } catch (e) { /* storage may be disabled */ }
+  applyTheme(savedTheme);
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.getElementById("theme-select");
+    if (select) {
+      select.value = savedTheme === "light" || savedTheme === "dark" ? savedTheme : "system";
+      select.addEventListener("change", function () {
+        applyTheme(select.value);
+        try {
+          if (select.value === "system") { window.localStorage.removeItem(THEME_KEY); } else { window.localStorage.setItem(THEME_KEY, select.value); }
+        } catch (e) { /* storage may be disabled */ }
+      });
+    }
+    // The single-file copy is already the offline download.
+    var download = document.getElementById("offline-download");
+    if (download && location.protocol === "file:") { download.hidden = true; }
+  });
   function ready() { return document.body && document.body.classList.contains("app-ready"); }
   function fail(reason) {
     if (ready()) { return; }

@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
     let notices = RwSignal::new(Vec::new());
     ui::route::start(decoder, route, notices);
     ui::route::listen(decoder, route, notices);
+    ui::install_copy();
 
     view! {
         <ui::Nav route=route />
@@ -35,6 +36,5 @@ pub fn App() -> impl IntoView {
                 Route::Wizard(answers) => view! { <ui::WizardView encoded=answers /> }.into_any(),
             }}
         </main>
-        <ui::Footer />
     }
 }

@@ -91,7 +91,7 @@ async fn example_button_and_clear() {
             .unwrap()
     };
     button("Try an example").click();
-    leptos::task::tick().await;
+    sleep(50).await;
     let cards = findings(&root);
     assert_eq!(cards.len(), 2);
     assert!(cards[1].text_content().unwrap().contains("invalid command"));
@@ -168,6 +168,8 @@ async fn share_link_restores_findings_in_the_browser() {
     })
     .unwrap();
     let root = mount_at(&fragment);
+    // Explanations are written into the cards right after they mount.
+    sleep(50).await;
     let cards = findings(&root);
     assert_eq!(cards.len(), 1);
     assert!(cards[0]

@@ -39,7 +39,7 @@ def fail(msg):
 
 
 html = read("index.html")
-if "Content-Security-Policy" in html:
+if "http-equiv=\"Content-Security-Policy\"" in html:
     fail("index.html already has a CSP; run this once per trunk build")
 
 # --- 1. CSP -------------------------------------------------------------------------------------

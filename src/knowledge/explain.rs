@@ -117,6 +117,16 @@ pub fn finding_doc(f: &Finding, heading_id: &str) -> Vec<Block> {
         FindingKind::Other(o) => other_doc(o, &mut doc),
     }
     doc.push(para_class("occurrences", &occurrence_text(&f.occurrences)));
+    if is_confidential_aci(f) {
+        doc.push(Block::Para {
+            class: "cross-link",
+            text: vec![
+                Inline::Text("Seeing slow or failing outbound calls from this Confidential pod too? ".into()),
+                Inline::Link { href: "#wizard".into(), text: "Troubleshoot network latency".into() },
+                Inline::Text(" (Confidential pods run without kube-proxy, so the cluster DNS is out of reach).".into()),
+            ],
+        });
+    }
     doc
 }
 

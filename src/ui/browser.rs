@@ -48,15 +48,6 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
-/// Whether this page was opened from a file (the single-file download).
-pub fn is_file() -> bool {
-    window()
-        .location()
-        .protocol()
-        .map(|p| p == "file:")
-        .unwrap_or(false)
-}
-
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }

@@ -1,16 +1,12 @@
-//! A copy-to-clipboard button with a visible confirmation.
+//! Copy to the clipboard with a visible confirmation. Buttons written by the document renderer
+//! carry their text in `data-copy` and are served by one delegated click handler; `CopyButton`
+//! is for text computed on click (reports, links).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum CopyState {
-    Idle,
-    Copied,
-    Failed,
-}
+use web_sys::Element;
 
 /// Copies `text` to the clipboard: the async Clipboard API first, the old `execCommand` route
 /// when that is missing or refused. Returns whether it worked.
@@ -50,39 +46,61 @@ fn copy_with_selection(text: &str) -> bool {
     ok
 }
 
-/// A button that copies `text`. `label` names what is copied ("Copy command").
+/// Shows the outcome on `button` and in the status line after it, for a few seconds.
+fn flash(button: Element, ok: bool) {
+    let _ = button.set_attribute("data-state", if ok { "copied" } else { "failed" });
+    let status = button
+        .next_element_sibling()
+        .filter(|s| s.class_list().contains("copy-status"));
+    if let Some(s) = &status {
+        s.set_text_content(Some(if ok {
+            "Copied"
+        } else {
+            "Copy failed: select the text and press Ctrl+C"
+        }));
+    }
+    set_timeout(
+        move || {
+            let _ = button.remove_attribute("data-state");
+            if let Some(s) = status {
+                s.set_text_content(None);
+            }
+        },
+        Duration::from_millis(2500),
+    );
+}
+
+fn copy_and_flash(button: Element, text: String) {
+    spawn_local(async move {
+        let ok = copy_text(&text).await;
+        flash(button, ok);
+    });
+}
+
+/// One click handler for every `button[data-copy]` in the page.
+pub fn install() {
+    let handle = window_event_listener(leptos::ev::click, |ev| {
+        let button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("button[data-copy]").ok().flatten());
+        if let Some(button) = button {
+            let text = button.get_attribute("data-copy").unwrap_or_default();
+            copy_and_flash(button, text);
+        }
+    });
+    // The handler lives as long as the page.
+    std::mem::forget(handle);
+}
+
+/// A button that copies `text` (read when clicked). `label` names what is copied.
 #[component]
 pub fn CopyButton(#[prop(into)] text: Signal<String>, label: &'static str) -> impl IntoView {
-    let state = RwSignal::new(CopyState::Idle);
-    let on_click = move |_| {
-        let t = text.get_untracked();
-        spawn_local(async move {
-            let ok = copy_text(&t).await;
-            state.set(if ok {
-                CopyState::Copied
-            } else {
-                CopyState::Failed
-            });
-            set_timeout(
-                move || state.set(CopyState::Idle),
-                Duration::from_millis(2500),
-            );
-        });
-    };
     view! {
-        <button type="button" class="copy" on:click=on_click data-state=move || match state.get() {
-            CopyState::Idle => "idle",
-            CopyState::Copied => "copied",
-            CopyState::Failed => "failed",
-        }>
-            {label}
-        </button>
-        <span class="copy-status" role="status">
-            {move || match state.get() {
-                CopyState::Idle => "",
-                CopyState::Copied => "Copied",
-                CopyState::Failed => "Copy failed: select the text and press Ctrl+C",
-            }}
-        </span>
+        <button type="button" class="copy" on:click=move |ev| {
+            let button = event_target::<Element>(&ev);
+            copy_and_flash(button, text.get_untracked());
+        }>{label}</button>
+        <span class="copy-status" role="status"></span>
     }
 }

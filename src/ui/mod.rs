@@ -5,7 +5,7 @@ pub mod browser;
 mod chrome;
 mod copy;
 mod decoder;
-mod doc;
+mod dom;
 mod finding;
 pub mod route;
 mod share;
@@ -16,8 +16,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub use crate::App;
-pub use chrome::{Footer, Nav, Notices};
-pub use copy::CopyButton;
+pub use chrome::{Nav, Notices};
+pub use copy::{install as install_copy, CopyButton};
 pub use decoder::Decoder;
 pub use state::{DecoderState, Notice, Origin, Route};
 pub use wizard::WizardView;
@@ -39,6 +39,17 @@ pub fn mount() {
     if let Some(body) = doc.body() {
         let _ = body.class_list().add_1("app-ready");
     }
+}
+
+/// Text with `inline code` spans (backticks) as `<code>`; everything else as text.
+pub fn rich(text: &str) -> impl IntoView + use<> {
+    crate::report::inlines(text)
+        .into_iter()
+        .map(|part| match part {
+            crate::report::Inline::Code(c) => view! { <code>{c}</code> }.into_any(),
+            other => crate::report::plain(std::slice::from_ref(&other)).into_any(),
+        })
+        .collect_view()
 }
 
 /// "1 time" / "3 times" style counts.

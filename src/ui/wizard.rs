@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::doc::{render, rich};
+use super::rich;
 use super::route::wizard_fragment;
 use super::share::{fragment_for, SharePanel};
 use super::CopyButton;
@@ -14,6 +14,13 @@ use crate::wizard::{Node, WizardState, NETWORK};
 
 fn href(state: &WizardState) -> String {
     format!("#{}", wizard_fragment(&state.encode()))
+}
+
+/// A container the document renderer fills.
+fn doc_div(blocks: Vec<crate::report::Block>) -> impl IntoView {
+    let div = NodeRef::<leptos::html::Div>::new();
+    div.on_load(move |el| super::dom::append(&el, &blocks));
+    view! { <div class="doc" node_ref=div></div> }
 }
 
 #[component]
@@ -77,7 +84,7 @@ pub fn WizardView(encoded: String) -> impl IntoView {
             view! {
                 <p class="progress">{format!("Question {step} of at most {most}")}</p>
                 <h3 id="wizard-step" tabindex="-1">{rich(q.title)}</h3>
-                {render(question_doc(q))}
+                {doc_div(question_doc(q))}
                 <h4 id="answers-label">"Your answer"</h4>
                 <ul class="answers" aria-labelledby="answers-label">{answers}</ul>
             }
@@ -86,7 +93,7 @@ pub fn WizardView(encoded: String) -> impl IntoView {
         Node::Outcome(o) => view! {
             <p class="progress">"Result"</p>
             <h3 id="wizard-step" tabindex="-1">{rich(o.title)}</h3>
-            {render(outcome_doc(o))}
+            {doc_div(outcome_doc(o))}
         }
         .into_any(),
     };

@@ -16,7 +16,7 @@ test('seed example 1: container creation denied, invalid command', async ({ page
   await expect(card.getByRole('heading', { level: 2 })).toHaveText('Starting a container');
   await expect(card.getByText('create_container', { exact: true })).toBeVisible();
   await expect(card.getByText('invalid command', { exact: true })).toBeVisible();
-  await expect(card.getByRole('heading', { name: 'The command is not the one the policy allows' })).toBeVisible();
+  await expect(card.getByRole('heading', { name: 'Command not allowed', exact: true })).toBeVisible();
   await expect(card.getByRole('heading', { name: 'What the platform cut' })).toBeVisible();
   await expect(card.getByText('az confcom acipolicygen --virtual-node-yaml pod.yaml', { exact: true }).first()).toBeVisible();
 });
