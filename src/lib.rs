@@ -21,6 +21,7 @@ use ui::{DecoderState, Route};
 pub fn App() -> impl IntoView {
     let decoder = DecoderState::new();
     provide_context(decoder);
+    provide_context(ui::state::LastWizard(StoredValue::new(String::new())));
     let route = RwSignal::new(Route::Decoder);
     let notices = RwSignal::new(Vec::new());
     ui::route::start(decoder, route, notices);

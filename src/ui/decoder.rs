@@ -28,8 +28,8 @@ fn read_file(st: DecoderState, file: web_sys::File) {
     });
 }
 
-/// The Markdown report of every finding.
-fn report_markdown(a: &Analysis) -> String {
+/// The Markdown report of every finding, and of the wizard's result if one was reached.
+fn report_markdown(a: &Analysis, wizard: Option<String>) -> String {
     let mut md = String::from("# aci-triage report\n\n");
     md.push_str(&format!(
         "{} in the pasted text (decoded locally with aci-triage).\n\n",
@@ -41,6 +41,12 @@ fn report_markdown(a: &Analysis) -> String {
             &format!("finding-{i}"),
         )));
         md.push_str("\n---\n\n");
+    }
+    let g = &crate::wizard::NETWORK;
+    if let Some(w) = wizard.and_then(|w| crate::wizard::WizardState::decode(g, &w).ok()) {
+        if w.outcome(g).is_some() {
+            md.push_str(&w.markdown(g));
+        }
     }
     md
 }
@@ -73,7 +79,11 @@ pub fn Decoder() -> impl IntoView {
             )
         }
     });
-    let report = Signal::derive(move || analysis.with(report_markdown));
+    let last_wizard = use_context::<super::state::LastWizard>();
+    let report = Signal::derive(move || {
+        let wizard = last_wizard.map(|l| l.0.get_value());
+        analysis.with(|a| report_markdown(a, wizard))
+    });
 
     let on_paste = move |ev: leptos::ev::ClipboardEvent| {
         let Some(data) = ev.clipboard_data() else {

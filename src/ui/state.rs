@@ -157,6 +157,10 @@ impl DecoderState {
     }
 }
 
+/// The wizard's last state in this page (encoded answers), for "Copy report".
+#[derive(Clone, Copy)]
+pub struct LastWizard(pub StoredValue<String>);
+
 /// Which screen is shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {

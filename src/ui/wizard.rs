@@ -30,6 +30,9 @@ pub fn WizardView(encoded: String) -> impl IntoView {
         Ok(s) => (s, None),
         Err(e) => (e.kept().cloned().unwrap_or_default(), Some(e.to_string())),
     };
+    if let Some(last) = use_context::<super::state::LastWizard>() {
+        last.0.set_value(state.encode());
+    }
     let node = state.current(g);
     let step = state.len() + 1;
     let most = step + g.max_questions_from(node.id()).saturating_sub(1);

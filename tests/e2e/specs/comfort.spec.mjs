@@ -204,6 +204,20 @@ test('Copy report puts a Markdown summary of all findings on the clipboard', asy
   expect(md).toContain('## Starting a container');
   expect(md).toContain('`deviceHash not found`');
   expect(md).toContain('```');
+  expect(md).not.toContain('### Result');
+  // After reaching a wizard result, the report carries it too.
+  await page.getByRole('link', { name: 'Troubleshoot network latency' }).first().click();
+  for (const id of ['outbound-slow', 'v2', 'no']) {
+    await page.locator(`ul.answers a.answer[href$="/${id}"], ul.answers a.answer[href$=".${id}"]`).click();
+  }
+  await expect(page.locator('.progress')).toHaveText('Result');
+  await page.getByRole('link', { name: 'Decode policy denials' }).click();
+  await expect(findings(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Copy report' }).click();
+  const withWizard = await page.evaluate(() => navigator.clipboard.readText());
+  expect(withWizard).toContain('## Starting a container');
+  expect(withWizard).toContain('### Result');
+  expect(withWizard).toContain('az network nat gateway create');
 });
 
 test('the layout fits a phone and prints without controls', async ({ page, problems }) => {
