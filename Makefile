@@ -10,7 +10,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 # Trunk must never try to download a tool: the exact versions are installed above.
 export TRUNK_OFFLINE := true
 
-.PHONY: serve test dist single-file tools browser fmt-check clippy test-host test-wasm test-e2e budget watch clean
+.PHONY: serve test dist single-file tools browser fmt-check clippy test-host test-wasm test-e2e budget watch clean fuzz
 
 ## make serve: build the release site and serve it on http://127.0.0.1:$(PORT)
 serve: dist
@@ -62,3 +62,19 @@ watch: tools
 clean:
 	cargo clean
 	rm -rf dist
+
+## make fuzz: run each cargo-fuzz target for FUZZ_SECONDS (default 60) each; not part of `make test`.
+## Stable Rust: no sanitizer (`-s none`). New inputs go to fuzz/corpus/<target>; the checked-in
+## regression corpus tests/fixtures/fuzz/<target> seeds each run. Crashes land in fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= scan_analyze decode_payload share_decode json wizard_decode
+FUZZ_ARGS ?= -timeout=10 -rss_limit_mb=2048
+CARGO_FUZZ_VERSION := 0.13.2
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t ../tests/fixtures/fuzz/$$t; \
+	  echo "== fuzzing $$t for $(FUZZ_SECONDS)s"; \
+	  cargo fuzz run -s none $$t corpus/$$t ../tests/fixtures/fuzz/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) || exit 1; \
+	done
