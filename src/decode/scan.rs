@@ -259,6 +259,25 @@ pub fn clean_body(text: &str, body: Range<usize>) -> (String, Vec<(usize, char)>
     (out, invalid)
 }
 
+/// For each cut in `cuts` (ascending byte offsets inside `body`, each where a unit starts, such
+/// as [`RawBlob::line_breaks`]): the length of `clean_body(text, body.start..cut).0`, computed in
+/// one pass.
+pub fn clean_lengths_at(text: &str, body: Range<usize>, cuts: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(cuts.len());
+    let mut cuts = cuts.iter().peekable();
+    let mut len = 0usize;
+    for (pos, u, _) in Units::new(text.as_bytes(), body.start, body.end) {
+        while cuts.next_if(|&&c| c <= pos).is_some() {
+            out.push(len);
+        }
+        if matches!(u, Unit::Ascii(c) if is_b64(c)) {
+            len += 1;
+        }
+    }
+    out.extend(cuts.map(|_| len));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +314,14 @@ mod tests {
             "eyJkZWNpc2lvbiI6ImRlbnkifQ"
         );
         assert_eq!(blobs[0].line_breaks.len(), 2);
+        let lens = clean_lengths_at(t, blobs[0].body.clone(), &blobs[0].line_breaks);
+        let expected: Vec<usize> = blobs[0]
+            .line_breaks
+            .iter()
+            .map(|&cut| clean_body(t, blobs[0].body.start..cut).0.len())
+            .collect();
+        assert_eq!(lens, expected);
+        assert_eq!(lens, [8, 16]);
     }
 
     #[test]
