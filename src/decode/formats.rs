@@ -281,6 +281,16 @@ fn ident_before(b: &[u8], end: usize, ok: impl Fn(u8) -> bool) -> usize {
     s
 }
 
+/// Where `needle` first occurs in `hay`, if it starts within `max` bytes. Only that stretch is
+/// read: searching the rest of a paste for every message would be quadratic.
+fn find_within(hay: &str, needle: &str, max: usize) -> Option<usize> {
+    let mut end = hay.len().min(max + needle.len());
+    while !hay.is_char_boundary(end) {
+        end -= 1;
+    }
+    hay[..end].find(needle)
+}
+
 fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     let b = text.as_bytes();
     // "<rule> not allowed by policy": one space before the phrase, a snake_case name before it.
@@ -295,16 +305,16 @@ fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     let mut errors = None;
     let after = text.get(end..)?;
     if let Some(rest) = after.strip_prefix(". Errors: [") {
-        let close = rest.find(']').filter(|&c| c <= MAX_TAIL)?;
+        let close = find_within(rest, "]", MAX_TAIL)?;
         errors = Some(rest[..close].to_string());
         end += ". Errors: [".len() + close + 1;
     } else if after.starts_with('.') {
         end += 1;
     }
     // Whatever follows on the same message: "Input: {...}", a reason text.
-    let tail_to = match text[end..].find("Input: {") {
-        Some(at) if at <= 200 => braces_end(text, end + at + "Input: ".len()),
-        _ => tail_end(text, end),
+    let tail_to = match find_within(&text[end..], "Input: {", 200) {
+        Some(at) => braces_end(text, end + at + "Input: ".len()),
+        None => tail_end(text, end),
     };
     let rest_text = text[end..tail_to].trim_start_matches(['.', ' ']).trim_end();
     let rest = (!rest_text.is_empty()).then(|| rest_text.to_string());
@@ -426,6 +436,58 @@ mod tests {
                 text: "unmounting is denied by policy".into()
             }]
         );
+    }
+
+    #[test]
+    fn many_legacy_messages_take_linear_time() {
+        // Each message used to search the rest of the paste for `]` or `Input: {`: minutes for
+        // these 8 MB.
+        for (unit, found) in [
+            ("a not allowed by policy.\n", true),
+            ("a not allowed by policy. Errors: [", false),
+        ] {
+            let text = unit.repeat(8_000_000 / unit.len());
+            let t = std::time::Instant::now();
+            let n = text
+                .match_indices("not allowed by policy")
+                .filter_map(|(at, _)| legacy_at(&text, at))
+                .count();
+            let took = t.elapsed();
+            assert!(
+                took < std::time::Duration::from_secs(10),
+                "{unit:?}: {took:?}"
+            );
+            assert_eq!(n > 0, found, "{unit:?}");
+        }
+    }
+
+    #[test]
+    fn legacy_errors_and_input_are_looked_for_nearby_only() {
+        let far = format!(
+            "x not allowed by policy. {} Input: {{a:1}}",
+            "y".repeat(300)
+        );
+        let rest = format!("{} Input: {{a:1}}", "y".repeat(300));
+        assert!(matches!(&find(&far)[0], OtherFormat::Legacy { rest: Some(r), .. } if *r == rest));
+        let near = "x not allowed by policy. Errors: [e1 e2]. Input: {\"a\":1}";
+        assert_eq!(
+            find(near),
+            vec![OtherFormat::Legacy {
+                rule: "x".into(),
+                errors: Some("e1 e2".into()),
+                rest: Some("Input: {\"a\":1}".into()),
+            }]
+        );
+        let long_list = format!(
+            "x not allowed by policy. Errors: [{}]",
+            "e".repeat(MAX_TAIL + 1)
+        );
+        assert!(find(&long_list).is_empty());
+        let longest_list = format!(
+            "x not allowed by policy. Errors: [{}]",
+            "e".repeat(MAX_TAIL)
+        );
+        assert_eq!(find(&longest_list).len(), 1);
     }
 
     #[test]
