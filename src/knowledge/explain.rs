@@ -356,14 +356,19 @@ pub fn message_block(verbatim: &str, found: Option<Match>) -> Block {
         None => {
             body.push(heading(4, "A message the catalog does not know"));
             body.push(para("It is shown exactly as the platform wrote it. Whatever it says, the general way to a fix is the same: regenerate the policy from the exact manifest you deploy, compare it with the one on the pod, and redeploy."));
-            body.push(Block::List {
-                ordered: true,
-                class: "steps",
-                items: vec![
-                    vec![para("Regenerate the policy from the deployed manifest."), Block::Command { code: "az confcom acipolicygen --virtual-node-yaml pod.yaml".into() }],
-                    vec![para("Compare it with the policy on the pod (exit code 2 means they differ)."), Block::Command { code: "az confcom acipolicygen --virtual-node-yaml pod.yaml --diff".into() }],
-                ],
-            });
+            body.push(crate::report::steps(
+                [
+                    (
+                        "Regenerate the policy from the deployed manifest.",
+                        Some("az confcom acipolicygen --virtual-node-yaml pod.yaml"),
+                    ),
+                    (
+                        "Compare it with the policy on the pod (exit code 2 means they differ).",
+                        Some("az confcom acipolicygen --virtual-node-yaml pod.yaml --diff"),
+                    ),
+                ]
+                .into_iter(),
+            ));
             Block::Section {
                 class: "message unknown",
                 body,
@@ -406,19 +411,7 @@ fn params_block(params: &[Param]) -> Option<Block> {
 /// Meaning, causes, fix and sources of a catalog entry.
 pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
     let causes = e.causes.iter().map(|c| vec![para(c)]).collect();
-    let steps = e
-        .fix
-        .iter()
-        .map(|s| {
-            let mut item = vec![para(s.text)];
-            if let Some(run) = s.run {
-                item.push(Block::Command {
-                    code: run.to_string(),
-                });
-            }
-            item
-        })
-        .collect();
+    let steps = crate::report::steps(e.fix.iter().map(|s| (s.text, s.run)));
     vec![
         para_class("meaning", e.meaning),
         heading(5, "Likely causes"),
@@ -428,11 +421,7 @@ pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
             items: causes,
         },
         heading(5, "Fix"),
-        Block::List {
-            ordered: true,
-            class: "steps",
-            items: steps,
-        },
+        steps,
         sources_block(e.sources),
     ]
 }

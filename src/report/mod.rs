@@ -103,6 +103,26 @@ pub fn heading(level: u8, s: &str) -> Block {
     }
 }
 
+/// Numbered steps, each a sentence and optionally a command to copy.
+pub fn steps<'a>(items: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> Block {
+    let items = items
+        .map(|(text, run)| {
+            let mut item = vec![para(text)];
+            if let Some(run) = run {
+                item.push(Block::Command {
+                    code: run.to_string(),
+                });
+            }
+            item
+        })
+        .collect();
+    Block::List {
+        ordered: true,
+        class: "steps",
+        items,
+    }
+}
+
 /// The plain text of inlines.
 pub fn plain(parts: &[Inline]) -> String {
     parts

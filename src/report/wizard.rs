@@ -5,23 +5,7 @@ use crate::knowledge::explain::sources_block;
 use crate::wizard::{Outcome, Question, Step};
 
 fn steps(list: &[Step]) -> Block {
-    let items = list
-        .iter()
-        .map(|s| {
-            let mut item = vec![para(s.text)];
-            if let Some(run) = s.run {
-                item.push(Block::Command {
-                    code: run.to_string(),
-                });
-            }
-            item
-        })
-        .collect();
-    Block::List {
-        ordered: true,
-        class: "steps",
-        items,
-    }
+    super::steps(list.iter().map(|s| (s.text, s.run)))
 }
 
 /// Why the question matters and how to find the answer (the answers themselves are links the UI
