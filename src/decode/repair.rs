@@ -1,5 +1,7 @@
 //! Completing JSON that was cut off, so a partial blob still shows what it holds.
 
+use std::collections::VecDeque;
+
 use crate::json::{self, Value};
 
 /// How many cut points are tried, from the end backwards, before giving up.
@@ -22,9 +24,20 @@ pub struct Repaired {
 pub fn repair_prefix(s: &str) -> Option<Repaired> {
     let b = s.as_bytes();
     // Positions after which the text can be cut and closed: after a complete value inside a
-    // container (before a ',' or the end), with the closers needed at that point.
-    let mut stack: Vec<u8> = Vec::new();
-    let mut cuts: Vec<(usize, String)> = Vec::new();
+    // container (before a ',' or the end), with the closers needed at that point. Only the last
+    // MAX_ATTEMPTS can be tried, so only they are kept, and the open containers form a persistent
+    // stack (each node points to the one below it) so that a cut keeps its closers as one index.
+    // Copying the stack at every ',' cost time and memory in proportion to length × depth.
+    let mut nodes: Vec<(u8, usize)> = Vec::new();
+    let mut top = BOTTOM;
+    let mut depth = 0usize;
+    let mut cuts: VecDeque<(usize, usize)> = VecDeque::with_capacity(MAX_ATTEMPTS);
+    let remember = |cuts: &mut VecDeque<(usize, usize)>, at: usize, top: usize| {
+        if cuts.len() == MAX_ATTEMPTS {
+            cuts.pop_front();
+        }
+        cuts.push_back((at, top));
+    };
     let mut in_string = false;
     let mut escape = false;
     let mut i = 0;
@@ -44,26 +57,27 @@ pub fn repair_prefix(s: &str) -> Option<Repaired> {
         match c {
             b'"' => in_string = true,
             b'{' | b'[' => {
-                stack.push(if c == b'{' { b'}' } else { b']' });
+                nodes.push((if c == b'{' { b'}' } else { b']' }, top));
+                top = nodes.len() - 1;
+                depth += 1;
                 // Cutting right after an opening bracket leaves an empty container.
-                let closers: String = stack.iter().rev().map(|&c| c as char).collect();
-                cuts.push((i + 1, closers));
+                remember(&mut cuts, i + 1, top);
             }
             b'}' | b']' => {
-                stack.pop();
+                if let Some(&(_, below)) = nodes.get(top) {
+                    top = below;
+                    depth -= 1;
+                }
             }
-            b',' => {
-                let closers: String = stack.iter().rev().map(|&c| c as char).collect();
-                cuts.push((i, closers));
-            }
+            b',' => remember(&mut cuts, i, top),
             _ => {}
         }
-        if stack.len() > MAX_DEPTH {
+        if depth > MAX_DEPTH {
             return None;
         }
         i += 1;
     }
-    if stack.is_empty() && !in_string {
+    if depth == 0 && !in_string {
         // Not a prefix problem: nothing is open.
         return None;
     }
@@ -79,7 +93,7 @@ pub fn repair_prefix(s: &str) -> Option<Repaired> {
                 tail.push('"');
             }
         }
-        tail.extend(stack.iter().rev().map(|&c| c as char));
+        tail.push_str(&closers(&nodes, top));
         if !(in_string && escape) {
             attempts += 1;
             if let Some(r) = try_parse(s, b.len(), &tail) {
@@ -87,16 +101,29 @@ pub fn repair_prefix(s: &str) -> Option<Repaired> {
             }
         }
     }
-    for (pos, closers) in cuts.iter().rev() {
+    for &(pos, top) in cuts.iter().rev() {
         if attempts >= MAX_ATTEMPTS {
             break;
         }
         attempts += 1;
-        if let Some(r) = try_parse(s, *pos, closers) {
+        if let Some(r) = try_parse(s, pos, &closers(&nodes, top)) {
             return Some(r);
         }
     }
     None
+}
+
+/// The `top` of an empty stack of open containers.
+const BOTTOM: usize = usize::MAX;
+
+/// What closes the containers open at `top`, innermost first.
+fn closers(nodes: &[(u8, usize)], mut top: usize) -> String {
+    let mut out = String::new();
+    while let Some(&(c, below)) = nodes.get(top) {
+        out.push(c as char);
+        top = below;
+    }
+    out
 }
 
 fn try_parse(s: &str, keep: usize, tail: &str) -> Option<Repaired> {
@@ -158,6 +185,134 @@ mod tests {
     #[test]
     fn complete_json_needs_no_repair() {
         assert!(repair_prefix(r#"{"a":1}"#).is_none());
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod against_the_old_search {
+        //! The search keeps only the last cuts, through a persistent stack; it must give what
+        //! copying the whole stack at every cut gave.
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn repair_prefix_reference(s: &str) -> Option<Repaired> {
+            let b = s.as_bytes();
+            // Positions after which the text can be cut and closed: after a complete value inside a
+            // container (before a ',' or the end), with the closers needed at that point.
+            let mut stack: Vec<u8> = Vec::new();
+            let mut cuts: Vec<(usize, String)> = Vec::new();
+            let mut in_string = false;
+            let mut escape = false;
+            let mut i = 0;
+            while i < b.len() {
+                let c = b[i];
+                if in_string {
+                    if escape {
+                        escape = false;
+                    } else if c == b'\\' {
+                        escape = true;
+                    } else if c == b'"' {
+                        in_string = false;
+                    }
+                    i += 1;
+                    continue;
+                }
+                match c {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => {
+                        stack.push(if c == b'{' { b'}' } else { b']' });
+                        // Cutting right after an opening bracket leaves an empty container.
+                        let closers: String = stack.iter().rev().map(|&c| c as char).collect();
+                        cuts.push((i + 1, closers));
+                    }
+                    b'}' | b']' => {
+                        stack.pop();
+                    }
+                    b',' => {
+                        let closers: String = stack.iter().rev().map(|&c| c as char).collect();
+                        cuts.push((i, closers));
+                    }
+                    _ => {}
+                }
+                if stack.len() > MAX_DEPTH {
+                    return None;
+                }
+                i += 1;
+            }
+            if stack.is_empty() && !in_string {
+                // Not a prefix problem: nothing is open.
+                return None;
+            }
+
+            let mut attempts = 0;
+            // First try: keep everything, close the open string and containers.
+            {
+                let mut tail = String::new();
+                if in_string {
+                    if escape {
+                        // A lone backslash at the end cannot be completed.
+                    } else {
+                        tail.push('"');
+                    }
+                }
+                tail.extend(stack.iter().rev().map(|&c| c as char));
+                if !(in_string && escape) {
+                    attempts += 1;
+                    if let Some(r) = try_parse(s, b.len(), &tail) {
+                        return Some(r);
+                    }
+                }
+            }
+            for (pos, closers) in cuts.iter().rev() {
+                if attempts >= MAX_ATTEMPTS {
+                    break;
+                }
+                attempts += 1;
+                if let Some(r) = try_parse(s, *pos, closers) {
+                    return Some(r);
+                }
+            }
+            None
+        }
+
+        fn piece() -> impl Strategy<Value = &'static str> {
+            prop_oneof![
+                Just("{"),
+                Just("["),
+                Just("]"),
+                Just("}"),
+                Just(","),
+                Just("\"a\""),
+                Just(":"),
+                Just("1"),
+                Just("tru"),
+                Just("\\"),
+                Just("\""),
+                Just(" "),
+                Just("{\"k\":"),
+                Just("[1,2,"),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 5000, .. ProptestConfig::default() })]
+
+            #[test]
+            fn same_result(parts in proptest::collection::vec(piece(), 0..80)) {
+                let s = parts.concat();
+                prop_assert_eq!(repair_prefix(&s), repair_prefix_reference(&s));
+            }
+        }
+
+        #[test]
+        fn same_result_with_many_cuts() {
+            // More cuts than MAX_ATTEMPTS, all failing but the earliest ones.
+            let s = format!("[[1,{}", "tru,".repeat(100));
+            assert_eq!(repair_prefix(&s), repair_prefix_reference(&s));
+            let s = format!("{}1,2,3", "[".repeat(MAX_DEPTH));
+            assert_eq!(repair_prefix(&s), repair_prefix_reference(&s));
+            let s = format!("{}1,2,3", "[".repeat(MAX_DEPTH + 1));
+            assert_eq!(repair_prefix(&s), None);
+        }
     }
 
     #[test]

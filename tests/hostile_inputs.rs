@@ -1,0 +1,88 @@
+//! Hostile pastes found while fuzzing: the decoder and the explanation must take linear time and
+//! memory in proportion to the input (a paste may be up to 64 MB; the WASM app has 4 GB at most,
+//! and running out aborts it like a panic does).
+//!
+//! Memory is measured with a counting allocator, so this file is its own test binary with a
+//! single test that runs the cases one after another.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use aci_triage::decode::repair;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = CURRENT.fetch_add(by, Relaxed) + by;
+    PEAK.fetch_max(now, Relaxed);
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged; only sizes are counted.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Peak extra memory and time of `f`.
+fn measure(f: impl FnOnce()) -> (usize, Duration) {
+    let base = CURRENT.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let t = Instant::now();
+    f();
+    (PEAK.load(Relaxed).saturating_sub(base), t.elapsed())
+}
+
+/// Generous bounds: well above what linear code needs unoptimised, well below what the bugs
+/// these cases were found with needed.
+const MAX_BYTES_PER_INPUT_BYTE: usize = 48;
+const MAX_TIME: Duration = Duration::from_secs(20);
+
+fn check(name: &str, input_len: usize, f: impl FnOnce()) {
+    let (peak, took) = measure(f);
+    let per_byte = peak / input_len.max(1);
+    eprintln!("{name}: {input_len} bytes in, peak {peak} bytes ({per_byte}/byte), {took:?}");
+    assert!(
+        per_byte <= MAX_BYTES_PER_INPUT_BYTE,
+        "{name}: peak memory {peak} bytes for {input_len} bytes of input ({per_byte} per byte)"
+    );
+    assert!(took <= MAX_TIME, "{name}: took {took:?}");
+}
+
+#[test]
+fn hostile_inputs_take_linear_time_and_memory() {
+    // JSON repair used to copy the stack of open containers at every ',': length × depth.
+    let cut_deep = format!("{}{}", "[".repeat(250), "1,".repeat(500_000));
+    check("repair of deep cut-off JSON", cut_deep.len(), || {
+        std::hint::black_box(repair::repair_prefix(&cut_deep));
+    });
+}
