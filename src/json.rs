@@ -370,7 +370,11 @@ fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn write_value(out: &mut String, v: &Value, indent: Option<usize>) {
+/// Writes `v`; stops early (leaving `out` incomplete) once `out` is longer than `limit`.
+fn write_value(out: &mut String, v: &Value, indent: Option<usize>, limit: usize) {
+    if out.len() > limit {
+        return;
+    }
     let nl = |out: &mut String, level: usize| {
         if indent.is_some() {
             out.push('\n');
@@ -391,11 +395,14 @@ fn write_value(out: &mut String, v: &Value, indent: Option<usize>) {
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
+                if out.len() > limit {
+                    return;
+                }
                 if i > 0 {
                     out.push(',');
                 }
                 nl(out, level + 1);
-                write_value(out, item, inner);
+                write_value(out, item, inner, limit);
             }
             nl(out, level);
             out.push(']');
@@ -403,13 +410,16 @@ fn write_value(out: &mut String, v: &Value, indent: Option<usize>) {
         Value::Object(fields) => {
             out.push('{');
             for (i, (k, item)) in fields.iter().enumerate() {
+                if out.len() > limit {
+                    return;
+                }
                 if i > 0 {
                     out.push(',');
                 }
                 nl(out, level + 1);
                 write_string(out, k);
                 out.push_str(if indent.is_some() { ": " } else { ":" });
-                write_value(out, item, inner);
+                write_value(out, item, inner, limit);
             }
             nl(out, level);
             out.push('}');
@@ -420,15 +430,24 @@ fn write_value(out: &mut String, v: &Value, indent: Option<usize>) {
 /// Compact JSON.
 pub fn to_string(v: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, v, None);
+    write_value(&mut out, v, None, usize::MAX);
     out
 }
 
 /// JSON indented by two spaces.
 pub fn to_pretty(v: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, v, Some(0));
+    write_value(&mut out, v, Some(0), usize::MAX);
     out
+}
+
+/// [`to_pretty`], unless that is longer than `max_len` bytes. Indentation costs two bytes per
+/// level on every line, so many small values nested deep grow many times over (`1,` nested 120
+/// deep takes 240 bytes); this stops as soon as the text is too long.
+pub fn to_pretty_within(v: &Value, max_len: usize) -> Option<String> {
+    let mut out = String::new();
+    write_value(&mut out, v, Some(0), max_len);
+    (out.len() <= max_len).then_some(out)
 }
 
 impl std::fmt::Display for Value {
@@ -472,6 +491,24 @@ mod tests {
     fn hostile_nesting_is_refused_not_overflowed() {
         let deep = "[".repeat(100_000);
         assert_eq!(parse(&deep).unwrap_err().message, "nested too deeply");
+    }
+
+    #[test]
+    fn pretty_printing_within_a_limit() {
+        let v = parse(r#"{"a":[1,{"b":[]}],"c":{}}"#).unwrap();
+        let pretty = to_pretty(&v);
+        assert_eq!(to_pretty_within(&v, pretty.len()), Some(pretty.clone()));
+        assert_eq!(to_pretty_within(&v, pretty.len() - 1), None);
+        // Deep nesting of many values: given up early, not written out.
+        let deep = format!(
+            "{}{}1{}",
+            "[".repeat(120),
+            "1,".repeat(10_000),
+            "]".repeat(120)
+        );
+        let v = parse(&deep).unwrap();
+        assert!(to_pretty(&v).len() > 2_000_000);
+        assert_eq!(to_pretty_within(&v, 100_000), None);
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use aci_triage::decode::repair;
+use aci_triage::decode::{self, repair};
+use aci_triage::knowledge::explain::finding_doc;
+use aci_triage::report;
 
 struct Counting;
 
@@ -62,6 +64,21 @@ fn measure(f: impl FnOnce()) -> (usize, Duration) {
     (PEAK.load(Relaxed).saturating_sub(base), t.elapsed())
 }
 
+/// What the app does with a paste: analyse it, explain every finding, write the Markdown.
+fn full_pipeline(text: &str) {
+    let a = decode::analyze(text);
+    for (i, f) in a.findings.iter().enumerate() {
+        let doc = finding_doc(f, &format!("finding-{i}"));
+        std::hint::black_box(report::markdown(&doc));
+    }
+}
+
+fn blob(json: &str) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(json);
+    format!("container creation denied due to policy: policyDecision< {b64} >policyDecision")
+}
+
 /// Generous bounds: well above what linear code needs unoptimised, well below what the bugs
 /// these cases were found with needed.
 const MAX_BYTES_PER_INPUT_BYTE: usize = 48;
@@ -85,4 +102,16 @@ fn hostile_inputs_take_linear_time_and_memory() {
     check("repair of deep cut-off JSON", cut_deep.len(), || {
         std::hint::black_box(repair::repair_prefix(&cut_deep));
     });
+    // Pretty-printing many small values nested deep: 434 bytes per input byte.
+    let text = blob(&format!("{}{}", "[".repeat(120), "1,".repeat(400_000)));
+    check("cut-off deep JSON in a blob", text.len(), || {
+        full_pipeline(&text)
+    });
+    let text = blob(&format!(
+        "{}{}1{}",
+        "[".repeat(120),
+        "1,".repeat(400_000),
+        "]".repeat(120)
+    ));
+    check("deep JSON in a blob", text.len(), || full_pipeline(&text));
 }

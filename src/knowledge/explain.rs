@@ -697,6 +697,11 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
     }
 }
 
+/// Pretty JSON, or compact JSON when indenting would make it much longer: a hostile decision of
+/// many small values nested deep would pretty-print to hundreds of times its size, in the page
+/// and in the copied report. Real decisions fit in 3 KiB and are always indented.
 fn pretty(v: &Value) -> String {
-    crate::json::to_pretty(v)
+    let compact = crate::json::to_string(v);
+    let budget = compact.len().saturating_mul(4).saturating_add(64 * 1024);
+    crate::json::to_pretty_within(v, budget).unwrap_or(compact)
 }
