@@ -114,4 +114,15 @@ fn hostile_inputs_take_linear_time_and_memory() {
         "]".repeat(120)
     ));
     check("deep JSON in a blob", text.len(), || full_pipeline(&text));
+
+    // Each repeat of a message got the full explanation again: 491 bytes per input byte.
+    for message in ["invalid command", "a message nobody knows"] {
+        let errors = format!("\"{message}\",").repeat(50_000);
+        let text = blob(&format!(
+            r#"{{"decision":"deny","reason":{{"errors":[{errors}"x"]}}}}"#
+        ));
+        check(&format!("repeated {message:?}"), text.len(), || {
+            full_pipeline(&text)
+        });
+    }
 }

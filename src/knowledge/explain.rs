@@ -1,6 +1,8 @@
 //! Explaining a finding: the decoded decision (or other message) combined with the catalog into a
 //! document (see [`crate::report`]) that the UI renders and "Copy report" turns into Markdown.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::json::Value;
 
 use super::{expert, Entry, Match, Param};
@@ -283,9 +285,10 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>) -> Vec<Bloc
                     ),
                 ));
             }
-            for e in errors {
-                out.push(message_block(e, super::lookup_message(e)));
-            }
+            out.extend(message_blocks(
+                errors.iter().map(String::as_str),
+                super::lookup_message,
+            ));
             if let Some(eo) = error_objects {
                 out.push(Block::Details {
                     summary: "Candidates the policy compared against (error_objects)".into(),
@@ -329,8 +332,57 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>) -> Vec<Bloc
     out
 }
 
+/// A list of messages: each distinct message once, saying how often it appears, and each
+/// catalog entry (or, for unknown messages, the general guidance) explained in full only the
+/// first time. Repeating the explanation for every repeat of a message made a hostile decision's
+/// document hundreds of times larger than the decision.
+fn message_blocks<'a>(
+    messages: impl Iterator<Item = &'a str>,
+    lookup: impl Fn(&str) -> Option<Match>,
+) -> Vec<Block> {
+    let mut distinct: Vec<(&str, usize)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for m in messages {
+        match index.get(m) {
+            Some(&i) => distinct[i].1 += 1,
+            None => {
+                index.insert(m, distinct.len());
+                distinct.push((m, 1));
+            }
+        }
+    }
+    let mut explained: HashSet<&'static str> = HashSet::new();
+    let mut unknown_explained = false;
+    distinct
+        .into_iter()
+        .map(|(m, count)| {
+            let found = lookup(m);
+            let first = match &found {
+                Some(f) => explained.insert(f.entry.id),
+                None => !std::mem::replace(&mut unknown_explained, true),
+            };
+            let mut block = message_block_with(m, found, first);
+            if count > 1 {
+                if let Block::Section { body, .. } = &mut block {
+                    body.insert(
+                        1,
+                        para_class("note", &format!("This message appears {count} times.")),
+                    );
+                }
+            }
+            block
+        })
+        .collect()
+}
+
 /// One message, verbatim, with its explanation, or the general guidance when unknown.
 pub fn message_block(verbatim: &str, found: Option<Match>) -> Block {
+    message_block_with(verbatim, found, true)
+}
+
+/// [`message_block`]; unless `in_full`, the explanation (given for an earlier message) is not
+/// repeated.
+fn message_block_with(verbatim: &str, found: Option<Match>, in_full: bool) -> Block {
     let mut body = vec![Block::Para {
         class: "verbatim",
         text: vec![Inline::Code(verbatim.to_string())],
@@ -347,9 +399,27 @@ pub fn message_block(verbatim: &str, found: Option<Match>) -> Block {
                     "This is an older wording of the same message.",
                 ));
             }
-            body.extend(entry_blocks(m.entry));
+            if in_full {
+                body.extend(entry_blocks(m.entry));
+            } else {
+                body.push(para_class(
+                    "note",
+                    "Its meaning, causes and fix are explained with the same message above.",
+                ));
+            }
             Block::Section {
                 class: "message known",
+                body,
+            }
+        }
+        None if !in_full => {
+            body.push(heading(4, "A message the catalog does not know"));
+            body.push(para_class(
+                "note",
+                "The general way to a fix is described with the unknown message above.",
+            ));
+            Block::Section {
+                class: "message unknown",
                 body,
             }
         }
@@ -638,14 +708,14 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 doc.push(para_class("meaning", e.meaning));
             }
             let mut body = vec![heading(3, "Why it was denied")];
-            for e in errors
+            let errors = errors
                 .as_deref()
                 .map(super::split_legacy_errors)
-                .unwrap_or_default()
-            {
-                let m = super::lookup_message(&e);
-                body.push(message_block(&e, m));
-            }
+                .unwrap_or_default();
+            body.extend(message_blocks(
+                errors.iter().map(String::as_str),
+                super::lookup_message,
+            ));
             if let Some(t) = rest {
                 match super::lookup_reason(t.trim_end_matches('.')) {
                     Some(m) => body.push(message_block(t, Some(m))),
@@ -704,4 +774,40 @@ fn pretty(v: &Value) -> String {
     let compact = crate::json::to_string(v);
     let budget = compact.len().saturating_mul(4).saturating_add(64 * 1024);
     crate::json::to_pretty_within(v, budget).unwrap_or(compact)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::markdown;
+
+    #[test]
+    fn repeated_messages_are_explained_once() {
+        let msgs = [
+            "invalid command",
+            "invalid command",
+            "unknown one",
+            "invalid command",
+            "unknown two",
+        ];
+        let blocks = message_blocks(msgs.into_iter(), super::super::lookup_message);
+        assert_eq!(blocks.len(), 3, "one block per distinct message");
+        let md = markdown(&blocks);
+        assert_eq!(
+            md.matches("This message appears 3 times.").count(),
+            1,
+            "{md}"
+        );
+        let meaning = super::super::lookup_message("invalid command")
+            .unwrap()
+            .entry
+            .meaning;
+        assert_eq!(md.matches(meaning).count(), 1, "{md}");
+        assert_eq!(md.matches("regenerate the policy").count(), 1, "{md}");
+        assert_eq!(
+            md.matches("The general way to a fix is described").count(),
+            1,
+            "{md}"
+        );
+    }
 }
