@@ -125,4 +125,59 @@ fn hostile_inputs_take_linear_time_and_memory() {
             full_pipeline(&text)
         });
     }
+
+    // Every list and table of the explanation had a row per item, each a few hundred bytes of
+    // blocks for a few bytes of JSON: 50 to 85 bytes per input byte.
+    let n = 100_000;
+    let distinct: String = (0..n)
+        .map(|i| format!("\"invalid command {i}\","))
+        .collect();
+    for (name, json) in [
+        (
+            "distinct messages",
+            format!(r#"{{"decision":"deny","reason":{{"errors":[{distinct}"x"]}}}}"#),
+        ),
+        (
+            "a long parameter list",
+            format!(
+                r#"{{"decision":"deny","reason":{{"errors":["invalid env list: {}"]}}}}"#,
+                "a,".repeat(5 * n)
+            ),
+        ),
+        (
+            "repeated input fields",
+            format!(
+                r#"{{"decision":"deny","input":{{"rule":"mount_device",{}"x":1}}}}"#,
+                "\"target\":\"/a\",".repeat(n)
+            ),
+        ),
+        (
+            "a long input list",
+            format!(
+                r#"{{"decision":"deny","input":{{"rule":"create_container","argList":[{}"x"]}}}}"#,
+                "\"a\",".repeat(3 * n)
+            ),
+        ),
+        (
+            "a long truncated list",
+            format!(
+                r#"{{"decision":"deny","truncated":[{}"x"]}}"#,
+                "\"input\",".repeat(n)
+            ),
+        ),
+        (
+            "many unknown fields",
+            format!(r#"{{"decision":"deny",{}"x":1}}"#, "\"q\":1,".repeat(2 * n)),
+        ),
+        (
+            "many other reason fields",
+            format!(
+                r#"{{"decision":"deny","reason":{{"errors":[],{}"x":1}}}}"#,
+                "\"q\":1,".repeat(2 * n)
+            ),
+        ),
+    ] {
+        let text = blob(&json);
+        check(name, text.len(), || full_pipeline(&text));
+    }
 }

@@ -15,6 +15,21 @@ use crate::report::{heading, inlines, para, para_class, text, Block, Inline};
 /// How many occurrence line numbers are listed before "and N more".
 const MAX_LINES_LISTED: usize = 20;
 
+/// Most items any one list or table of an explanation shows. Real decisions (3 KiB) never come
+/// near it; a hostile one would otherwise make a document hundreds of times its own size (each
+/// item costs a few hundred bytes of blocks). The decoded JSON, shown in full, holds the rest.
+const MAX_ITEMS: usize = 200;
+
+/// The note that ends a list of `total` items cut at [`MAX_ITEMS`].
+fn more_items(total: usize) -> Option<Block> {
+    (total > MAX_ITEMS).then(|| {
+        para_class(
+            "note",
+            &format!("… and {} more, not listed here.", total - MAX_ITEMS),
+        )
+    })
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -200,6 +215,7 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
     if let Some(t) = &dec.truncated {
         let items = t
             .iter()
+            .take(MAX_ITEMS)
             .map(|x| {
                 vec![Block::Para {
                     class: "",
@@ -216,14 +232,18 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
                     class: "inline-list",
                     items,
                 },
-                para(&expert::truncation_meaning(t)),
-            ],
+            ]
+            .into_iter()
+            .chain(more_items(t.len()))
+            .chain([para(&expert::truncation_meaning(t))])
+            .collect(),
         });
     }
     if !dec.unknown.is_empty() {
         let rows = dec
             .unknown
             .iter()
+            .take(MAX_ITEMS)
             .map(|(k, v)| vec![code_cell(k), value_cell(v)])
             .collect();
         doc.push(Block::Section {
@@ -237,7 +257,10 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
                     head: vec!["Field".into(), "Value".into()],
                     rows,
                 },
-            ],
+            ]
+            .into_iter()
+            .chain(more_items(dec.unknown.len()))
+            .collect(),
         });
     }
     if let Some(b) = context_section(d) {
@@ -299,7 +322,7 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>) -> Vec<Bloc
                     }],
                 });
             }
-            for (k, v) in other {
+            for (k, v) in other.iter().take(MAX_ITEMS) {
                 out.push(Block::Para {
                     class: "",
                     text: vec![
@@ -310,6 +333,7 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>) -> Vec<Bloc
                     ],
                 });
             }
+            out.extend(more_items(other.len()));
         }
         Some(Reason::Text(t)) => out.push(message_block(t, super::lookup_reason(t))),
         Some(Reason::Other(v)) => out.push(Block::Para {
@@ -353,8 +377,10 @@ fn message_blocks<'a>(
     }
     let mut explained: HashSet<&'static str> = HashSet::new();
     let mut unknown_explained = false;
+    let more = more_items(distinct.len());
     distinct
         .into_iter()
+        .take(MAX_ITEMS)
         .map(|(m, count)| {
             let found = lookup(m);
             let first = match &found {
@@ -372,6 +398,7 @@ fn message_blocks<'a>(
             }
             block
         })
+        .chain(more)
         .collect()
 }
 
@@ -458,6 +485,7 @@ fn params_block(params: &[Param]) -> Option<Block> {
                 let items = p
                     .values
                     .iter()
+                    .take(MAX_ITEMS)
                     .map(|v| {
                         vec![Block::Para {
                             class: "",
@@ -467,11 +495,14 @@ fn params_block(params: &[Param]) -> Option<Block> {
                     .collect();
                 (
                     text(p.name.replace('_', " ")),
-                    vec![Block::List {
+                    [Block::List {
                         ordered: false,
                         class: "values",
                         items,
-                    }],
+                    }]
+                    .into_iter()
+                    .chain(more_items(p.values.len()))
+                    .collect(),
                 )
             })
             .collect(),
@@ -524,12 +555,19 @@ fn value_cell(v: &Value) -> Vec<Block> {
     match v {
         Value::Array(items) if items.is_empty() => vec![para_class("muted", "(empty list)")],
         Value::Array(items) if items.iter().all(|i| i.is_string() || i.is_number()) => {
-            let items = items.iter().map(|i| code_cell(&value_text(i))).collect();
-            vec![Block::List {
+            let list = items
+                .iter()
+                .take(MAX_ITEMS)
+                .map(|i| code_cell(&value_text(i)))
+                .collect();
+            [Block::List {
                 ordered: true,
                 class: "values",
-                items,
+                items: list,
             }]
+            .into_iter()
+            .chain(more_items(items.len()))
+            .collect()
         }
         Value::Object(_) | Value::Array(_) => vec![Block::Pre {
             code: pretty(v),
@@ -544,6 +582,7 @@ fn input_section(dec: &Decision, rule_id: Option<&str>) -> Option<Block> {
     let rule = rule_id.and_then(super::rule);
     let rows = input
         .iter()
+        .take(MAX_ITEMS)
         .map(|(k, v)| {
             let mut meaning = Vec::new();
             if let Some(f) = rule.and_then(|r| r.field(k)) {
@@ -563,7 +602,10 @@ fn input_section(dec: &Decision, rule_id: Option<&str>) -> Option<Block> {
                 head: vec!["Field".into(), "Value".into(), "Meaning".into()],
                 rows,
             },
-        ],
+        ]
+        .into_iter()
+        .chain(more_items(input.len()))
+        .collect(),
     })
 }
 
@@ -780,6 +822,21 @@ fn pretty(v: &Value) -> String {
 mod tests {
     use super::*;
     use crate::report::markdown;
+
+    #[test]
+    fn long_lists_are_cut() {
+        use base64::Engine;
+        let keys: String = (0..MAX_ITEMS + 5).map(|i| format!("\"k{i}\":1,")).collect();
+        let json = format!(r#"{{"decision":"deny",{keys}"x":1}}"#);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(json);
+        let a = crate::decode::analyze(&format!("policyDecision< {b64} >policyDecision"));
+        let md = markdown(&finding_doc(&a.findings[0], "f"));
+        assert!(md.contains("`k199`"), "{md}");
+        assert!(!md.contains("`k200`"), "{md}");
+        assert!(md.contains("… and 6 more, not listed here."), "{md}");
+        // The decoded JSON still holds every field.
+        assert!(md.contains("\"k204\": 1"), "{md}");
+    }
 
     #[test]
     fn repeated_messages_are_explained_once() {
