@@ -6,6 +6,7 @@
 //! Every message here is found near the word "policy", so the text is searched once for that
 //! word and each signature is compared around it.
 
+use super::units::find_ci;
 use super::Occurrence;
 use std::ops::Range;
 
@@ -137,11 +138,34 @@ const KATA: &[u8] = b"is blocked by policy";
 /// Longest stretch read after a message (details, legacy input).
 const MAX_TAIL: usize = 2000;
 
-fn anchor_offset(s: &str) -> Option<usize> {
-    s.as_bytes()
-        .windows(ANCHOR.len())
-        .position(|w| w.eq_ignore_ascii_case(ANCHOR))
+/// Where the anchor word starts in a signature (`usize::MAX`: nowhere). Evaluated at compile time:
+/// every "polic" in a paste is compared against every signature.
+const fn anchor_offset(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + ANCHOR.len() <= b.len() {
+        let mut k = 0;
+        while k < ANCHOR.len() && b[i + k].to_ascii_lowercase() == ANCHOR[k] {
+            k += 1;
+        }
+        if k == ANCHOR.len() {
+            return i;
+        }
+        i += 1;
+    }
+    usize::MAX
 }
+
+/// [`anchor_offset`] of each of [`SIGNATURES`].
+const ANCHOR_OFFSETS: [usize; SIGNATURES.len()] = {
+    let mut out = [0; SIGNATURES.len()];
+    let mut k = 0;
+    while k < SIGNATURES.len() {
+        out[k] = anchor_offset(SIGNATURES[k].1);
+        k += 1;
+    }
+    out
+};
 
 fn covered_by(covered: &[Range<usize>], pos: usize) -> bool {
     // `covered` is sorted by start and non-overlapping.
@@ -162,17 +186,8 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
     let mut line = 1usize;
     let mut line_at = 0usize;
     let mut i = 0usize;
-    while i + ANCHOR.len() <= b.len() {
-        match b[i..].iter().position(|&c| c | 0x20 == b'p') {
-            Some(off) => i += off,
-            None => break,
-        }
-        if !eq_at(b, i, ANCHOR) {
-            i += 1;
-            continue;
-        }
-        let pos = i;
-        i += ANCHOR.len();
+    while let Some(pos) = find_ci(b, i, ANCHOR) {
+        i = pos + ANCHOR.len();
         if pos < consumed_to || covered_by(covered, pos) {
             continue;
         }
@@ -207,10 +222,7 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
     if let Some(found) = phrase_at(KATA).and_then(|s| kata_at(text, s)) {
         return Some(found);
     }
-    for &(id, sig) in SIGNATURES {
-        let Some(off) = anchor_offset(sig) else {
-            continue;
-        };
+    for (&(id, sig), &off) in SIGNATURES.iter().zip(&ANCHOR_OFFSETS) {
         let Some(start) = pos.checked_sub(off) else {
             continue;
         };

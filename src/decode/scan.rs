@@ -5,7 +5,7 @@
 //! wraps, YAML folding, indentation) is skipped. A blob without its closing marker (a partial
 //! copy) is still returned, with `closed == false`.
 
-use super::units::{unit_at, Unit, Units};
+use super::units::{find_ci, unit_at, Unit, Units};
 use std::ops::Range;
 
 const MARKER: &[u8] = b"policydecision";
@@ -34,6 +34,7 @@ pub struct RawBlob {
     pub line: usize,
 }
 
+#[inline(always)]
 fn is_b64(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_')
 }
@@ -41,23 +42,10 @@ fn is_b64(c: u8) -> bool {
 /// Byte offsets of every case-insensitive occurrence of the marker word.
 fn marker_positions(b: &[u8]) -> Vec<usize> {
     let mut out = Vec::new();
-    if b.len() < MARKER.len() {
-        return out;
-    }
-    let last = b.len() - MARKER.len();
     let mut i = 0;
-    while i <= last {
-        // Fast skip to the next 'p' or 'P'.
-        match b[i..=last].iter().position(|&c| c | 0x20 == b'p') {
-            Some(off) => i += off,
-            None => break,
-        }
-        if b[i..i + MARKER.len()].eq_ignore_ascii_case(MARKER) {
-            out.push(i);
-            i += MARKER.len();
-        } else {
-            i += 1;
-        }
+    while let Some(at) = find_ci(b, i, MARKER) {
+        out.push(at);
+        i = at + MARKER.len();
     }
     out
 }
@@ -155,8 +143,27 @@ pub fn find_blobs(text: &str) -> Vec<RawBlob> {
     blobs
 }
 
+/// How many `\n` bytes `b` holds, eight bytes at a time (this runs over the whole paste).
 fn count_newlines(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| c == b'\n').count()
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let newlines = u64::from_le_bytes([b'\n'; 8]);
+    let mut words = b.chunks_exact(8);
+    let mut n = 0usize;
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let x = u64::from_le_bytes(w) ^ newlines;
+        // The high bit of each byte of `t` is clear exactly where `x` has a zero byte.
+        let t = ((x & LOW7) + LOW7) | x;
+        n += (!t & !LOW7).count_ones() as usize;
+    }
+    n + words.remainder().iter().filter(|&&c| c == b'\n').count()
+}
+
+/// Plain whitespace bytes, which [`unit_at`] reads as one [`Unit::Space`] each.
+#[inline(always)]
+fn is_plain_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
 }
 
 /// Looks for the closing delimiter between `from` and `limit`. Returns (body end, end of the
@@ -168,7 +175,16 @@ fn find_closed_body(
     markers: &[usize],
 ) -> Option<(usize, usize, bool)> {
     let mut invalid = 0usize;
-    for (pos, u, _) in Units::new(b, from, limit) {
+    let mut pos = from;
+    let limit = limit.min(b.len());
+    while pos < limit {
+        // Fast path: a base64 character or plain whitespace, while the body is still clean.
+        let c = b[pos];
+        if invalid == 0 && (is_b64(c) || is_plain_space(c)) {
+            pos += 1;
+            continue;
+        }
+        let (u, next) = unit_at(b, pos);
         match u {
             Unit::Ascii(b'>') => {
                 if let Some((end, esc)) = closing_delim(b, pos, markers) {
@@ -183,6 +199,7 @@ fn find_closed_body(
         if invalid > MAX_INVALID_IN_CLOSED_BODY || (invalid > 0 && pos - from > MAX_DIRTY_BODY) {
             return None;
         }
+        pos = next.min(limit).max(pos + 1);
     }
     None
 }
@@ -222,7 +239,16 @@ fn unclosed_body(b: &[u8], from: usize, limit: usize) -> (usize, Vec<usize>) {
 fn line_breaks_in(b: &[u8], from: usize, to: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut gap_newline = false;
-    for (pos, u, _) in Units::new(b, from, to) {
+    let mut pos = from;
+    let to = to.min(b.len());
+    while pos < to {
+        // Fast path: runs of base64 characters and plain spaces.
+        let c = b[pos];
+        if (is_b64(c) && !gap_newline) || matches!(c, b' ' | b'\t' | 0x0c) {
+            pos += 1;
+            continue;
+        }
+        let (u, next) = unit_at(b, pos);
         match u {
             Unit::Space { newline } => gap_newline |= newline,
             _ => {
@@ -232,6 +258,7 @@ fn line_breaks_in(b: &[u8], from: usize, to: usize) -> Vec<usize> {
                 gap_newline = false;
             }
         }
+        pos = next.min(to).max(pos + 1);
     }
     out
 }
@@ -242,7 +269,22 @@ pub fn clean_body(text: &str, body: Range<usize>) -> (String, Vec<(usize, char)>
     let b = text.as_bytes();
     let mut out = String::with_capacity(body.len());
     let mut invalid = Vec::new();
-    for (pos, u, next) in Units::new(b, body.start, body.end) {
+    let end = body.end.min(b.len());
+    let mut pos = body.start;
+    while pos < end {
+        // Fast path: a run of base64 characters is copied in one go, plain whitespace skipped.
+        let run = b[pos..end].iter().take_while(|&&c| is_b64(c)).count();
+        if run > 0 {
+            out.push_str(&text[pos..pos + run]);
+            pos += run;
+            continue;
+        }
+        if is_plain_space(b[pos]) {
+            pos += 1;
+            continue;
+        }
+        let (u, next) = unit_at(b, pos);
+        let next = next.min(end).max(pos + 1);
         match u {
             Unit::Ascii(c) if is_b64(c) => out.push(c as char),
             Unit::Space { .. } => {}
@@ -255,6 +297,7 @@ pub fn clean_body(text: &str, body: Range<usize>) -> (String, Vec<(usize, char)>
                 invalid.push((pos, ch));
             }
         }
+        pos = next;
     }
     (out, invalid)
 }
@@ -322,6 +365,32 @@ mod tests {
             .collect();
         assert_eq!(lens, expected);
         assert_eq!(lens, [8, 16]);
+    }
+
+    #[test]
+    fn newlines_are_counted_in_words_and_tail() {
+        for s in [
+            "",
+            "\n",
+            "a\nb",
+            "\n\n\n\n\n\n\n\n\n",
+            "0123456\n89\n\n",
+            "é\nü\n\u{a}x",
+        ] {
+            let naive = s.bytes().filter(|&c| c == b'\n').count();
+            assert_eq!(count_newlines(s.as_bytes()), naive, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn clean_body_resolves_escapes_between_plain_runs() {
+        let t = "policyDecision< eyJk\\u002BZW\n  Np&#43;c2l\\/v é bi >policyDecision";
+        let blobs = find_blobs(t);
+        assert!(blobs[0].closed);
+        let (b64, invalid) = clean_body(t, blobs[0].body.clone());
+        assert_eq!(b64, "eyJk+ZWNp+c2l/vbi");
+        assert_eq!(invalid, vec![(t.find('é').unwrap(), 'é')]);
+        assert_eq!(blobs[0].line_breaks, vec![t.find("Np").unwrap()]);
     }
 
     #[test]

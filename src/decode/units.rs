@@ -166,6 +166,49 @@ fn entity_unit(b: &[u8], i: usize) -> Option<(Unit, usize)> {
     None
 }
 
+/// The first position at or after `from` where `needle` (lower-case ASCII) occurs in `b`, ignoring
+/// ASCII case. Skips eight bytes at a time while none of them can start the needle: the scanner
+/// runs this over every byte of a paste, so it must not cost a call per byte.
+pub fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (&first, rest) = needle.split_first()?;
+    let last = b.len().checked_sub(needle.len())?;
+    // A byte folds to `first` when `byte | 0x20 == first` (exact for lower-case letters).
+    let pattern = ONES * first as u64;
+    let fold = ONES * 0x20;
+    let mut i = from;
+    while i <= last {
+        if let Some(word) = b.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let x = (u64::from_le_bytes(w) | fold) ^ pattern;
+            // Bytes of `x` that are zero are where `first` is; the lowest flag is always exact.
+            let zeros = x.wrapping_sub(ONES) & !x & HIGH;
+            if zeros == 0 {
+                i += 8;
+                continue;
+            }
+            i += (zeros.trailing_zeros() / 8) as usize;
+            if i > last {
+                return None;
+            }
+        } else if b[i] | 0x20 != first {
+            i += 1;
+            continue;
+        }
+        if rest
+            .iter()
+            .zip(&b[i + 1..])
+            .all(|(&n, &c)| c.to_ascii_lowercase() == n)
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Iterates the logical units of `b[from..to]` with their byte positions.
 pub struct Units<'a> {
     b: &'a [u8],
@@ -200,12 +243,27 @@ impl Iterator for Units<'_> {
 /// The text of `b[from..to]` with escapes resolved, whitespace collapsed to single spaces and
 /// ASCII lower-cased. Used to read the wrapper text around a blob.
 pub fn normalized_lower(b: &[u8], from: usize, to: usize) -> String {
+    let to = to.min(b.len());
     let mut out = String::with_capacity(to.saturating_sub(from));
     let mut last_space = true;
-    for (_, u, _) in Units::new(b, from, to) {
+    let mut pos = from;
+    while pos < to {
+        // Fast path: a run of printable ASCII that is neither whitespace nor an escape's start.
+        let run = b[pos..to]
+            .iter()
+            .take_while(|&&c| matches!(c, 0x21..=0x7e) && c != b'\\' && c != b'&')
+            .count();
+        if run > 0 {
+            out.push_str(std::str::from_utf8(&b[pos..pos + run]).unwrap_or_default());
+            last_space = false;
+            pos += run;
+            continue;
+        }
+        let (u, next) = unit_at(b, pos);
+        pos = next.min(to).max(pos + 1);
         match u {
             Unit::Ascii(c) => {
-                out.push(c.to_ascii_lowercase() as char);
+                out.push(c as char);
                 last_space = false;
             }
             Unit::Space { .. } => {
@@ -220,6 +278,7 @@ pub fn normalized_lower(b: &[u8], from: usize, to: usize) -> String {
             }
         }
     }
+    out.make_ascii_lowercase();
     out
 }
 
@@ -276,6 +335,23 @@ mod tests {
             vec![Unit::Ascii(b'&'), Unit::Ascii(b'l'), Unit::Ascii(b't')]
         );
         assert_eq!(units("&#;")[0], Unit::Ascii(b'&'));
+    }
+
+    #[test]
+    fn find_ci_matches_a_plain_search() {
+        let hay = b"Pod policy: POLICYdecision< x >PolicyDecision pp polic";
+        let naive = |from: usize, needle: &[u8]| {
+            (from..=hay.len().saturating_sub(needle.len()))
+                .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+                .filter(|_| hay.len() >= needle.len())
+        };
+        for needle in [&b"policydecision"[..], b"polic", b"p", b"policy"] {
+            for from in 0..=hay.len() + 1 {
+                assert_eq!(find_ci(hay, from, needle), naive(from, needle), "{from}");
+            }
+        }
+        assert_eq!(find_ci(b"po", 0, b"polic"), None);
+        assert_eq!(find_ci(b"", 0, b"p"), None);
     }
 
     #[test]
