@@ -331,9 +331,7 @@ fn is_bad_control(c: char) -> bool {
 }
 
 fn plausible(blob: &DecodedBlob) -> bool {
-    blob.utf8_error_at.is_none()
-        && !blob.text.is_empty()
-        && !blob.text.chars().any(is_bad_control)
+    blob.utf8_error_at.is_none() && !blob.text.is_empty() && !blob.text.chars().any(is_bad_control)
 }
 
 /// Decodes a cleaned base64 payload: base64 → UTF-8 → JSON → decision.
