@@ -10,7 +10,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 # Trunk must never try to download a tool: the exact versions are installed above.
 export TRUNK_OFFLINE := true
 
-.PHONY: serve test dist single-file tools browser fmt-check clippy test-host test-wasm test-e2e budget watch clean fuzz
+.PHONY: serve test dist single-file tools browser fmt-check clippy test-host test-wasm test-e2e budget watch clean fuzz bench
 
 ## make serve: build the release site and serve it on http://127.0.0.1:$(PORT)
 serve: dist
@@ -78,3 +78,9 @@ fuzz:
 	  cargo fuzz run -s none $$t corpus/$$t ../tests/fixtures/fuzz/$$t -- \
 	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) || exit 1; \
 	done
+
+## make bench: the release build, then paste-to-findings times in headless Chromium (100 KB, 1 MB,
+## 10 MB) beside a plain-JavaScript page, typing at the end of a 100 KB paste, and the host
+## scanner's MB/s. Prints a table (see README, "Benchmark"). Not part of `make test`.
+bench: browser dist
+	node tools/bench/run.mjs --dist dist
