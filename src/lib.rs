@@ -27,9 +27,9 @@ pub fn App() -> impl IntoView {
     ui::route::start(decoder, route, notices);
     ui::route::listen(decoder, route, notices);
     ui::install_copy();
+    ui::mark_view(route);
 
     view! {
-        <ui::Nav route=route />
         <main id="main">
             <ui::Notices notices=notices />
             {move || match route.get() {

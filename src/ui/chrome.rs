@@ -1,31 +1,33 @@
-//! The parts around the views: the view switcher and notices. (The privacy footer and the theme
-//! switch are static HTML in index.html, handled by public/boot.js: no WASM needed.)
+//! The parts around the views. The view switcher, the privacy footer and the theme switch are
+//! static HTML in index.html (the theme is handled by public/boot.js): no WASM needed beyond
+//! marking the current view.
 
-use super::browser;
 use super::state::{Notice, Route};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-#[component]
-pub fn Nav(route: RwSignal<Route>) -> impl IntoView {
-    let is_decoder = move || matches!(route.get(), Route::Decoder);
-    view! {
-        <nav class="views" aria-label="Views">
-            <a href="#" aria-current=move || is_decoder().then_some("page")
-                on:click=move |ev| {
-                    // "#" alone would leave a bare fragment; go to the decoder explicitly.
-                    ev.prevent_default();
-                    if !is_decoder() {
-                        browser::replace_hash("");
-                        route.set(Route::Decoder);
-                    }
-                }>
-                "Decode policy denials"
-            </a>
-            <a href="#wizard" aria-current=move || (!is_decoder()).then_some("page")>
-                "Troubleshoot network latency"
-            </a>
-        </nav>
-    }
+/// Marks the current view in the static view switcher of index.html.
+pub fn mark_view(route: RwSignal<Route>) {
+    Effect::new(move |_| {
+        let wizard = matches!(route.get(), Route::Wizard(_));
+        let Ok(links) = document().query_selector_all("nav.views a") else {
+            return;
+        };
+        for i in 0..links.length() {
+            let Some(link) = links
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let current = (i == 1) == wizard;
+            let _ = if current {
+                link.set_attribute("aria-current", "page")
+            } else {
+                link.remove_attribute("aria-current")
+            };
+        }
+    });
 }
 
 #[component]

@@ -122,7 +122,8 @@ pub fn Decoder() -> impl IntoView {
 
     let editor = move || {
         if st.large.get() {
-            let (bytes, lines) = text.with(|t| (t.len(), t.lines().count()));
+            let (bytes, lines) =
+                text.with(|t| (t.len(), t.bytes().filter(|&b| b == b'\n').count() + 1));
             view! {
                 <div class="large-paste" id="event-text" role="group" aria-label="Event text" tabindex="-1">
                     <p>
@@ -142,7 +143,11 @@ pub fn Decoder() -> impl IntoView {
                     autocomplete="off"
                     rows="10"
                     prop:value=move || text.get()
-                    on:input=move |ev| st.edited(event_target_value(&ev))
+                    on:input=move |ev| {
+                        use wasm_bindgen::JsCast;
+                        let kind = ev.dyn_ref::<web_sys::InputEvent>().map(|e| e.input_type()).unwrap_or_default();
+                        st.edited(event_target_value(&ev), kind.starts_with("insertFrom"))
+                    }
                     on:paste=on_paste
                 ></textarea>
             }

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub use crate::App;
-pub use chrome::{Nav, Notices};
+pub use chrome::{mark_view, Notices};
 pub use copy::{install as install_copy, CopyButton};
 pub use decoder::Decoder;
 pub use state::{DecoderState, Notice, Origin, Route};

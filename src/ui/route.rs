@@ -54,8 +54,8 @@ pub fn apply_fragment(
     if share::is_share_fragment(fragment) {
         match share::decode(fragment) {
             Ok(Shared::Decoder { text, full }) => {
-                let n = crate::decode::analyze(&text).findings.len();
                 decoder.set_now(text, Origin::Link { full });
+                let n = decoder.analysis.with_untracked(|a| a.findings.len());
                 route.set(Route::Decoder);
                 notices.update(|v| v.push(Notice {
                     warning: false,

@@ -13,6 +13,8 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 pub const LARGE: usize = 512 * 1024;
 /// Inputs above this size are refused with a message.
 pub const MAX_INPUT: usize = 64 * 1024 * 1024;
+/// Texts longer than this (in bytes) are not kept in local storage.
+const STORAGE_MAX: usize = 4_000_000;
 /// How many findings are shown before "Show more".
 pub const PAGE: usize = 20;
 /// Where the paste is kept across reloads (this browser only).
@@ -122,7 +124,8 @@ impl DecoderState {
     }
 
     /// The user typed: analyse after a short pause.
-    pub fn edited(&self, text: String) {
+    /// `at_once` for a paste or a drop into the box: nothing to wait for.
+    pub fn edited(&self, text: String, at_once: bool) {
         if matches!(self.origin.get_untracked(), Origin::Link { .. }) {
             // The text no longer matches the link in the address bar.
             browser::replace_hash("");
@@ -134,19 +137,41 @@ impl DecoderState {
         });
         self.text.set(text);
         self.cancel_pending();
+        if at_once {
+            self.run();
+            return;
+        }
         let this = *self;
         self.pending
             .set_value(set_timeout_with_handle(move || this.run(), DEBOUNCE).ok());
     }
 
+    /// Keeps the text for reloads, after the findings are painted (it is off the critical path).
     fn persist(&self) {
+        if self.origin.get_untracked() == Origin::Empty {
+            // Clearing is cheap and must be done before any reload.
+            self.persist_now();
+            return;
+        }
+        let this = *self;
+        set_timeout(move || this.persist_now(), Duration::ZERO);
+    }
+
+    fn persist_now(&self) {
         match self.origin.get_untracked() {
             Origin::Empty => {
                 browser::remove(TEXT_KEY);
                 self.storage_note.set(None);
             }
             Origin::User | Origin::Example | Origin::Restored => {
-                let ok = self.text.with_untracked(|t| browser::save(TEXT_KEY, t));
+                // Browsers keep about 5 million characters per site; do not even try beyond.
+                let ok = self
+                    .text
+                    .with_untracked(|t| t.len() <= STORAGE_MAX && browser::save(TEXT_KEY, t));
+                if !ok {
+                    // An older paste must not come back on reload in place of this one.
+                    browser::remove(TEXT_KEY);
+                }
                 self.storage_note.set((!ok).then(|| {
                     "This paste is too large for this browser's storage, so it will not survive a reload.".to_string()
                 }));
