@@ -71,10 +71,9 @@ pub const SIGNATURES: &[(&str, &str)] = &[
         "unable to decode policy from Base64 format",
     ),
     ("policy-already-set", "security policy has already been set"),
-    (
-        "hostdata-mismatch",
-        "doesn't match HostData provided at launch",
-    ),
+    // `security policy digest "…" doesn't match HostData provided at launch "…"`: the variable
+    // digest sits between the anchor and the rest, which is checked in `match_at`.
+    ("hostdata-mismatch", "security policy digest "),
     (
         "capabilities-nil",
         "capabilities object provided by the UVM to the policy engine is nil",
@@ -222,6 +221,10 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
     if let Some(found) = phrase_at(KATA).and_then(|s| kata_at(text, s)) {
         return Some(found);
     }
+    // The older plain form of a policyError: "rule for <point> is missing from policy".
+    if let Some(found) = phrase_at(MISSING_RULE).and_then(|s| missing_rule_at(text, s)) {
+        return Some(found);
+    }
     for (&(id, sig), &off) in SIGNATURES.iter().zip(&ANCHOR_OFFSETS) {
         let Some(start) = pos.checked_sub(off) else {
             continue;
@@ -232,6 +235,20 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
             // Keep the variable tail of messages that carry one (the compiler's complaint).
             if matches!(id, "rego-compilation-failed" | "policy-base64-undecodable") {
                 end = tail_end(text, end);
+            }
+            if id == "hostdata-mismatch" {
+                // The digest is quoted, so the sentence runs past quotes: look for its end nearby.
+                const REST: &str = "doesn't match HostData provided at launch";
+                match find_within(&text[end..], REST, 300) {
+                    Some(at) => end += at + REST.len(),
+                    None => continue,
+                }
+                let quoted = text[end..]
+                    .strip_prefix(" \"")
+                    .and_then(|r| find_within(r, "\"", 300));
+                if let Some(q) = quoted {
+                    end += 2 + q + 1;
+                }
             }
             let shown = text.get(start..end).unwrap_or(sig).to_string();
             return Some((OtherFormat::Known { id, text: shown }, start..end));
@@ -313,15 +330,17 @@ fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     }
     let rule = text[start..name_end].to_string();
     let mut end = phrase + LEGACY.len();
-    // ". Errors: [ ... ]"
+    // ". Errors: [ ... ]", the list sometimes on the next line.
     let mut errors = None;
     let after = text.get(end..)?;
-    if let Some(rest) = after.strip_prefix(". Errors: [") {
-        let close = find_within(rest, "]", MAX_TAIL)?;
-        errors = Some(rest[..close].to_string());
-        end += ". Errors: [".len() + close + 1;
-    } else if after.starts_with('.') {
+    if let Some(dotted) = after.strip_prefix('.') {
+        let gap = dotted.len() - dotted.trim_start_matches([' ', '\t', '\r', '\n']).len();
         end += 1;
+        if let Some(rest) = dotted[gap..].strip_prefix("Errors: [") {
+            let close = find_within(rest, "]", MAX_TAIL)?;
+            errors = Some(rest[..close].to_string());
+            end += gap + "Errors: [".len() + close + 1;
+        }
     }
     // Whatever follows on the same message: "Input: {...}", a reason text.
     let tail_to = match find_within(&text[end..], "Input: {", 200) {
@@ -334,6 +353,26 @@ fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
         end = tail_to;
     }
     Some((OtherFormat::Legacy { rule, errors, rest }, start..end))
+}
+
+const MISSING_RULE: &[u8] = b"is missing from policy";
+
+fn missing_rule_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let name_end = phrase.checked_sub(1).filter(|&e| b[e] == b' ')?;
+    let name_start = ident_before(b, name_end, |c| c.is_ascii_lowercase() || c == b'_');
+    let start = name_start.checked_sub("rule for ".len())?;
+    if name_start == name_end || !eq_at(b, start, b"rule for ") {
+        return None;
+    }
+    let end = phrase + MISSING_RULE.len();
+    Some((
+        OtherFormat::Known {
+            id: "rule-missing-from-policy",
+            text: text[start..end].to_string(),
+        },
+        start..end,
+    ))
 }
 
 fn kata_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
@@ -436,6 +475,39 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn legacy_errors_on_the_next_line() {
+        let f = find("create_container not allowed by policy.\r\nErrors: [invalid command].");
+        assert!(
+            matches!(&f[0], OtherFormat::Legacy { errors: Some(e), .. } if e == "invalid command"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn hostdata_mismatch_with_its_digests() {
+        let f = find(
+            r#"security policy digest "ab12" doesn't match HostData provided at launch "cd34""#,
+        );
+        assert!(
+            matches!(&f[0], OtherFormat::Known { id: "hostdata-mismatch", text } if text.ends_with("\"cd34\"")),
+            "{f:?}"
+        );
+        assert!(find(r#"security policy digest "ab12" is fine"#).is_empty());
+    }
+
+    #[test]
+    fn old_missing_rule_policy_error() {
+        let f = find("Denied by policy: rule for mount_device is missing from policy: unknown.");
+        assert_eq!(
+            f,
+            vec![OtherFormat::Known {
+                id: "rule-missing-from-policy",
+                text: "rule for mount_device is missing from policy".into()
+            }]
+        );
     }
 
     #[test]
