@@ -162,6 +162,42 @@ pub struct Analysis {
     pub input_len: usize,
 }
 
+impl Analysis {
+    /// A hash of what the analysis shows: every finding's content and where it occurred. Two
+    /// analyses with the same fingerprint render the same (used to skip needless re-renders).
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = Fnv::default();
+        // Empty and non-empty pastes without findings show different messages.
+        h.write(&[(self.input_len == 0) as u8]);
+        for f in &self.findings {
+            match &f.kind {
+                FindingKind::Decision(d) => {
+                    h.write(d.blob.base64.as_bytes());
+                    h.write(
+                        d.wrapper
+                            .as_ref()
+                            .map_or("", |w| w.text.as_str())
+                            .as_bytes(),
+                    );
+                    h.write(&[d.blob.closed as u8, d.blob.invalid_chars.len() as u8]);
+                    for (k, v) in &d.host {
+                        h.write(k.as_bytes());
+                        h.write(v.as_bytes());
+                    }
+                }
+                FindingKind::Other(o) => h.write(o.key().as_bytes()),
+            }
+            for o in &f.occurrences {
+                h.write(&(o.range.start as u64).to_le_bytes());
+                h.write(&(o.range.end as u64).to_le_bytes());
+                h.write(&(o.line as u64).to_le_bytes());
+            }
+            h.write(&[0xff]);
+        }
+        h.finish()
+    }
+}
+
 /// Finds, decodes and groups everything in `text`.
 pub fn analyze(text: &str) -> Analysis {
     let b = text.as_bytes();
@@ -445,6 +481,20 @@ mod tests {
             }
         }
         full_blob
+    }
+
+    #[test]
+    fn fingerprint_follows_what_is_shown() {
+        let blob = "policyDecision< eyJkZWNpc2lvbiI6ImRlbnkifQ== >policyDecision";
+        let a = analyze(&format!("failed to create container aaaaaaaaaaaa: {blob}"));
+        let same = analyze(&format!("failed to create container aaaaaaaaaaaa: {blob}"));
+        let other_id = analyze(&format!("failed to create container bbbbbbbbbbbb: {blob}"));
+        let moved = analyze(&format!("failed to create container aaaaaaaaaaaa:  {blob}"));
+        assert_eq!(a.fingerprint(), same.fingerprint());
+        assert_ne!(a.fingerprint(), other_id.fingerprint());
+        assert_ne!(a.fingerprint(), moved.fingerprint());
+        assert_ne!(a.fingerprint(), Analysis::default().fingerprint());
+        assert_ne!(analyze("").fingerprint(), analyze("no blobs").fingerprint());
     }
 
     #[test]

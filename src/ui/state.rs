@@ -83,7 +83,10 @@ impl DecoderState {
     pub fn run(&self) {
         let a = self.text.with_untracked(|t| decode::analyze(t));
         // Typing that changes nothing decoded re-renders nothing.
-        if self.analysis.with_untracked(|old| *old != a) {
+        if self
+            .analysis
+            .with_untracked(|old| old.fingerprint() != a.fingerprint())
+        {
             self.shown.set(PAGE);
             self.analysis.set(a);
         }
