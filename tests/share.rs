@@ -133,6 +133,11 @@ fn size_limits() {
         Err(EncodeError::TooLarge(n)) => assert!(n > MAX_LEN),
         other => panic!("{other:?}"),
     }
+    // Megabytes are refused before any compression work.
+    let big = "policyDecision ".repeat(400_000);
+    assert!(
+        matches!(encode(&decoder(&big, true)), Err(EncodeError::SourceTooLarge(n)) if n > 6_000_000)
+    );
     let huge = format!("v1.{}", "A".repeat(MAX_LEN + 1));
     assert_eq!(decode(&huge), Err(ShareError::TooLarge(huge.len())));
 }

@@ -139,10 +139,19 @@ fn md_inline(parts: &[Inline], out: &mut String) {
         match p {
             Inline::Text(t) => out.push_str(t),
             Inline::Code(t) => {
-                let fence = if t.contains('`') { "``" } else { "`" };
-                out.push_str(fence);
+                // CommonMark: a fence longer than any backtick run inside, padded when the code
+                // starts or ends with a backtick.
+                let fence = "`".repeat(longest_backtick_run(t) + 1);
+                let pad = if t.starts_with('`') || t.ends_with('`') {
+                    " "
+                } else {
+                    ""
+                };
+                out.push_str(&fence);
+                out.push_str(pad);
                 out.push_str(t);
-                out.push_str(fence);
+                out.push_str(pad);
+                out.push_str(&fence);
             }
             Inline::Strong(t) => {
                 out.push_str("**");
@@ -160,8 +169,13 @@ fn md_inline(parts: &[Inline], out: &mut String) {
     }
 }
 
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
 fn md_fence(code: &str, indent: &str, out: &mut String) {
-    let fence = if code.contains("```") { "~~~~" } else { "```" };
+    let fence = "`".repeat((longest_backtick_run(code) + 1).max(3));
+    let fence = fence.as_str();
     out.push_str(indent);
     out.push_str(fence);
     out.push('\n');
@@ -290,6 +304,20 @@ pub fn markdown(blocks: &[Block]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fences_outlast_backticks_inside() {
+        let md = markdown(&[Block::Command {
+            code: "a ``` b ~~~~ c".into(),
+        }]);
+        assert!(md.starts_with("````\n"), "{md}");
+        let md = markdown(&[Block::Para {
+            class: "",
+            text: vec![Inline::Code("x``y".into()), Inline::Code("`z".into())],
+        }]);
+        // "```x``y```" then "`` `z ``"
+        assert_eq!(md, "```x``y````` `z ``\n");
+    }
 
     #[test]
     fn inline_code_spans() {

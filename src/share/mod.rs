@@ -20,6 +20,9 @@ pub const VERSION: u32 = 1;
 pub const WARN_LEN: usize = 2_000;
 /// Above this many characters a link is refused: it would not survive being passed around.
 pub const MAX_LEN: usize = 60_000;
+/// Texts larger than this are refused before compressing: even text that compresses 100-fold
+/// would not fit [`MAX_LEN`], and compressing megabytes only to refuse them wastes memory.
+const MAX_SOURCE: usize = 4 * 1024 * 1024;
 /// Decompressed payloads larger than this are rejected (a hostile link cannot exhaust memory).
 const MAX_INFLATED: usize = 8 * 1024 * 1024;
 
@@ -102,6 +105,8 @@ impl std::fmt::Display for ShareError {
 pub enum EncodeError {
     /// The encoded link would have this many characters, above [`MAX_LEN`].
     TooLarge(usize),
+    /// The text to share has this many bytes, far above what a link can carry.
+    SourceTooLarge(usize),
 }
 
 impl std::fmt::Display for EncodeError {
@@ -111,13 +116,22 @@ impl std::fmt::Display for EncodeError {
                 f,
                 "This is too much to share as a link ({n} characters after compression; the limit is {MAX_LEN}). Nothing was cut: share the text as a file instead, or share without the full text."
             ),
+            EncodeError::SourceTooLarge(n) => write!(
+                f,
+                "This text is far too large to share as a link ({} KB). Nothing was cut: share it as a file instead, or share without the full text.",
+                n / 1000
+            ),
         }
     }
 }
 
 /// Encodes `state` as a fragment (without the `#`).
 pub fn encode(state: &Shared) -> Result<String, EncodeError> {
-    let packed = zlib::compress(&state.to_json());
+    let json = state.to_json();
+    if json.len() > MAX_SOURCE {
+        return Err(EncodeError::SourceTooLarge(json.len()));
+    }
+    let packed = zlib::compress(&json);
     let mut out = format!("v{VERSION}.");
     out.push_str(&b64url_encode(&packed));
     if out.len() > MAX_LEN {
