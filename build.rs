@@ -77,9 +77,12 @@ fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// A list as `Lines("a\nb")`: one string, one item per line (see `knowledge::Lines`).
 fn lits(v: &[String]) -> String {
-    let items: Vec<String> = v.iter().map(|s| lit(s)).collect();
-    format!("&[{}]", items.join(", "))
+    if let Some(bad) = v.iter().find(|s| s.contains('\n') || s.trim().is_empty()) {
+        panic!("knowledge catalog: list items are single non-empty lines, not {bad:?}");
+    }
+    format!("Lines({})", lit(&v.join("\n")))
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -127,18 +130,29 @@ fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
         if e.sources.is_empty() || e.sources.iter().any(|s| !s.starts_with("https://")) {
             panic!("knowledge catalog: {what} needs sources, each an https:// URL");
         }
-        let steps: Vec<String> = e
-            .fix
-            .iter()
-            .map(|s| format!("Step {{ text: {}, run: {} }}", lit(&s.text), opt(&s.run)))
-            .collect();
+        // `Steps`: one string, steps ended by U+001E, a step's command after U+001F.
+        let mut steps = String::new();
+        for st in &e.fix {
+            let all = format!("{}{}", st.text, st.run.as_deref().unwrap_or(""));
+            if all.contains(['\u{1e}', '\u{1f}']) {
+                panic!(
+                    "knowledge catalog: {what} has a fix step with a U+001E or U+001F character"
+                );
+            }
+            steps.push_str(&st.text);
+            if let Some(run) = &st.run {
+                steps.push('\u{1f}');
+                steps.push_str(run);
+            }
+            steps.push('\u{1e}');
+        }
         let own = match &e.owner {
             Some(o) => format!("Some({})", owner(o, &what)),
             None => "None".to_string(),
         };
         writeln!(
             out,
-            "    Entry {{ kind: Kind::{kind}, id: {}, text: {}, historical: {}, rules: {}, title: {}, meaning: {}, causes: {}, fix: &[{}], sources: {}, owner: {own} }},",
+            "    Entry {{ kind: Kind::{kind}, id: {}, text: {}, historical: {}, rules: {}, title: {}, meaning: {}, causes: {}, fix: Steps({}), sources: {}, owner: {own} }},",
             lit(&e.id),
             lits(&e.text),
             lits(&e.historical),
@@ -146,7 +160,7 @@ fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
             lit(&e.title),
             lit(&e.meaning),
             lits(&e.causes),
-            steps.join(", "),
+            lit(&steps),
             lits(&e.sources),
         )
         .unwrap();

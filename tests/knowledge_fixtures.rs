@@ -176,7 +176,7 @@ fn every_enforcement_point_decodes_to_catalog_entries() {
         for e in dec.errors() {
             let m = lookup_message(e).unwrap_or_else(|| panic!("{id}: {e:?} unknown"));
             assert!(
-                m.entry.rules.is_empty() || m.entry.rules.contains(&id),
+                m.entry.rules.is_empty() || m.entry.rules.contains(id),
                 "{id}: {e:?} belongs to {:?}",
                 m.entry.rules
             );
@@ -247,7 +247,7 @@ fn the_public_examples_resolve() {
     assert!(dec.was_truncated("input"));
     let m = lookup_message(&dec.errors()[0]).unwrap();
     assert_eq!(m.entry.id, "invalid-command");
-    assert!(m.entry.rules.contains(&"create_container"));
+    assert!(m.entry.rules.contains("create_container"));
     assert!(rule("create_container").is_some());
 
     let decision = json!({"decision":"deny","input":{"deviceHash":"deab9495e4a3c245e3be675a350d0e7a9fe6dcdc95a73582f8586dd759ca7a0b","rule":"mount_device","target":"/run/mounts/m9"},"reason":{"errors":["deviceHash not found"]}});
@@ -430,5 +430,101 @@ fn arm_rejections_resolve() {
         let e = entry(id).unwrap();
         assert_eq!(e.kind, Kind::Format);
         assert!(!e.fix.is_empty());
+    }
+}
+
+#[test]
+fn json_policy_enforcer_wordings_map_to_todays_messages() {
+    assert!(entry("json-policy").is_some_and(|e| e.kind == Kind::Format));
+    // (event text, the message found, today's message it stands for, its catalog entry)
+    let cases = [
+        (
+            "guest RPC failure: roothash 1f2e3d for mount /run/mounts/m2 doesn't match policy: unknown",
+            "roothash 1f2e3d for mount /run/mounts/m2 doesn't match policy",
+            Some("deviceHash not found"),
+            "device-hash-not-found",
+        ),
+        (
+            "failed to create container abc: command [ash -c echo 'invalid command'] doesn't match policy",
+            "command [ash -c echo 'invalid command'] doesn't match policy",
+            Some("invalid command"),
+            "invalid-command",
+        ),
+        (
+            "Error: env variable API_KEY=secret unmatched by policy rule",
+            "env variable API_KEY=secret unmatched by policy rule",
+            Some("invalid env list: API_KEY"),
+            "invalid-env-list",
+        ),
+        // In `kubectl get events -o json` the directory's quotes are escaped.
+        (
+            r#""message": "working_dir \"/non/existent\" unmatched by policy rule""#,
+            r#"working_dir \"/non/existent\" unmatched by policy rule"#,
+            Some("invalid working directory"),
+            "invalid-working-directory",
+        ),
+        (
+            "privileged escalation unmatched by policy rule",
+            "privileged escalation unmatched by policy rule",
+            Some("privileged escalation not allowed"),
+            "privileged-escalation-not-allowed",
+        ),
+        (
+            "guest RPC failure: mount {Destination:/data Type:bind Source:/run/gcs/c/1/x Options:[rbind rw]} is not allowed by mount constraints",
+            "mount {Destination:/data Type:bind Source:/run/gcs/c/1/x Options:[rbind rw]} is not allowed by mount constraints",
+            Some("invalid mount list: /data"),
+            "invalid-mount-list",
+        ),
+        (
+            "mounting scsi device denied: policy doesn't allow mounting containers",
+            "policy doesn't allow mounting containers",
+            None,
+            "json-policy",
+        ),
+    ];
+    for (text, found, today, id) in cases {
+        let a = analyze(text);
+        assert_eq!(a.findings.len(), 1, "{text}: {a:#?}");
+        let FindingKind::Other(OtherFormat::JsonPolicy { text: t, today: td }) =
+            &a.findings[0].kind
+        else {
+            panic!("{text}: expected the JSON-policy format, got {a:#?}");
+        };
+        assert_eq!(t, found);
+        assert_eq!(td.as_deref(), today);
+        let resolved = td.as_deref().and_then(lookup_message).map(|m| m.entry.id);
+        assert_eq!(resolved.unwrap_or("json-policy"), id, "{text}");
+        let doc = knowledge::explain::finding_doc(&a.findings[0], "f");
+        let md = aci_triage::report::markdown(&doc);
+        assert!(md.contains(found), "{md}");
+        assert!(md.contains("JSON-format policy"), "{md}");
+        assert!(md.contains(entry(id).unwrap().meaning), "{md}");
+    }
+    // Mixed with other formats in one paste, in the order of the text.
+    let text = "mount {Destination:/a} is not allowed by mount constraints\ncreate_container not allowed by policy. Errors: [invalid command]\nenv variable X unmatched by policy rule\n";
+    let kinds: Vec<&str> = analyze(text)
+        .findings
+        .iter()
+        .map(|f| match &f.kind {
+            FindingKind::Other(OtherFormat::JsonPolicy { .. }) => "json",
+            FindingKind::Other(OtherFormat::Legacy { .. }) => "legacy",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["json", "legacy", "json"]);
+    // Look-alikes are not findings: no start, a start on an earlier line, no word boundary.
+    for text in [
+        "mount constraints are configured",
+        "roothash abc\nthe layer doesn't match policy",
+        "subcommand [x] doesn't match policy",
+        "the policy does not allow mounting containers",
+    ] {
+        let a = analyze(text);
+        assert!(
+            a.findings
+                .iter()
+                .all(|f| !matches!(f.kind, FindingKind::Other(OtherFormat::JsonPolicy { .. }))),
+            "{text}: {a:#?}"
+        );
     }
 }

@@ -28,6 +28,9 @@ pub enum OtherFormat {
     },
     /// A fixed message from [`SIGNATURES`]; `id` is its catalog id.
     Known { id: &'static str, text: String },
+    /// A message of the JSON-format policy enforcer that preceded Rego policies, and the
+    /// message today's guests write for the same check (none for the policy without containers).
+    JsonPolicy { text: String, today: Option<String> },
 }
 
 impl OtherFormat {
@@ -46,6 +49,7 @@ impl OtherFormat {
                 )
             }
             OtherFormat::Known { id, text } => format!("known\u{0}{id}\u{0}{text}"),
+            OtherFormat::JsonPolicy { text, .. } => format!("json\u{0}{text}"),
         }
     }
 }
@@ -132,6 +136,8 @@ pub const SIGNATURES: &[(&str, &str)] = &[
 ];
 
 const ANCHOR: &[u8] = b"polic";
+/// The one JSON-enforcer message without the word "policy" ends with these words.
+const MOUNT_ANCHOR: &[u8] = b"mount constraints";
 const LEGACY: &[u8] = b"not allowed by policy";
 const KATA: &[u8] = b"is blocked by policy";
 /// Longest stretch read after a message (details, legacy input).
@@ -184,9 +190,24 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
     let mut consumed_to = 0usize;
     let mut line = 1usize;
     let mut line_at = 0usize;
-    let mut i = 0usize;
-    while let Some(pos) = find_ci(b, i, ANCHOR) {
-        i = pos + ANCHOR.len();
+    // Both anchors are searched in step, so matches come in the order of the text.
+    let mut next_policy = find_ci(b, 0, ANCHOR);
+    let mut next_mount = find_ci(b, 0, MOUNT_ANCHOR);
+    loop {
+        let take_policy = match (next_policy, next_mount) {
+            (None, None) => break,
+            (Some(p), Some(m)) => p <= m,
+            (p, _) => p.is_some(),
+        };
+        let pos = if take_policy {
+            let p = next_policy.unwrap_or_default();
+            next_policy = find_ci(b, p.max(consumed_to) + ANCHOR.len(), ANCHOR);
+            p
+        } else {
+            let m = next_mount.unwrap_or_default();
+            next_mount = find_ci(b, m.max(consumed_to) + MOUNT_ANCHOR.len(), MOUNT_ANCHOR);
+            m
+        };
         if pos < consumed_to || covered_by(covered, pos) {
             continue;
         }
@@ -200,7 +221,6 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
                 .count();
             line_at = range.start;
             consumed_to = range.end;
-            i = i.max(range.end);
             out.push((found, Occurrence { range, line }));
         }
     }
@@ -223,6 +243,9 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
     }
     // The older plain form of a policyError: "rule for <point> is missing from policy".
     if let Some(found) = phrase_at(MISSING_RULE).and_then(|s| missing_rule_at(text, s)) {
+        return Some(found);
+    }
+    if let Some(found) = json_policy_at(text, pos) {
         return Some(found);
     }
     for (&(id, sig), &off) in SIGNATURES.iter().zip(&ANCHOR_OFFSETS) {
@@ -353,6 +376,93 @@ fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
         end = tail_to;
     }
     Some((OtherFormat::Legacy { rule, errors, rest }, start..end))
+}
+
+/// Messages of the JSON-format policy enforcer that guests used before Rego policies
+/// (hcsshim `pkg/securitypolicy/securitypolicyenforcer.go` at `8f5f651f3^`, removed by PR #2539):
+/// how each starts and ends, and the message today's guests write for the same check. Between
+/// start and end: a hash and a path, a command, a variable, a directory or a mount.
+const JSON_POLICY: &[(&str, &str, &str)] = &[
+    ("roothash ", " doesn't match policy", "deviceHash not found"),
+    ("command [", " doesn't match policy", "invalid command"),
+    (
+        "env variable ",
+        " unmatched by policy rule",
+        "invalid env list",
+    ),
+    (
+        "working_dir ",
+        " unmatched by policy rule",
+        "invalid working directory",
+    ),
+    (
+        "privileged escalation",
+        " unmatched by policy rule",
+        "privileged escalation not allowed",
+    ),
+    (
+        "mount {",
+        " is not allowed by mount constraints",
+        "invalid mount list",
+    ),
+];
+/// The JSON enforcer's answer to every mount and container when the policy lists no containers.
+const NO_CONTAINERS: &str = "policy doesn't allow mounting containers";
+
+/// A JSON-enforcer message whose anchor word ("polic…" or "mount constraints") is at `pos`.
+fn json_policy_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let at_word = |s: usize| s == 0 || !b[s - 1].is_ascii_alphanumeric();
+    let mut found = None;
+    if at_word(pos) && eq_at(b, pos, NO_CONTAINERS.as_bytes()) {
+        found = Some((pos, pos + NO_CONTAINERS.len(), None));
+    }
+    for &(head, tail, today) in JSON_POLICY {
+        // Where the anchor sits in this ending ("policy …" or "mount constraints").
+        let off = tail.len()
+            - match tail.as_bytes()[tail.len() - 1] {
+                b'y' => "policy".len(),
+                b'e' => "policy rule".len(),
+                _ => MOUNT_ANCHOR.len(),
+            };
+        let Some(tail_at) = pos
+            .checked_sub(off)
+            .filter(|&t| eq_at(b, t, tail.as_bytes()))
+        else {
+            continue;
+        };
+        // The nearest start before the ending, on the same line, wins.
+        let mut s = tail_at;
+        let stop = tail_at.saturating_sub(MAX_TAIL);
+        while s > stop && b[s - 1] != b'\n' && !(eq_at(b, s, head.as_bytes()) && at_word(s)) {
+            s -= 1;
+        }
+        if eq_at(b, s, head.as_bytes()) && found.is_none_or(|(f, ..)| s > f) {
+            found = Some((s, tail_at + tail.len(), Some((head.len(), tail_at, today))));
+        }
+    }
+    let (start, end, today) = found?;
+    // Today's wording names what did not match: the variable's name, the mount's destination.
+    let today = today.map(|(head_len, tail_at, today)| {
+        let value = &b[start + head_len..tail_at];
+        let named = match today {
+            "invalid env list" => value.split(|&c| c == b'=').next(),
+            "invalid mount list" => find_ci(value, 0, b"destination:").map(|d| {
+                let v = &value[d + 12..];
+                &v[..v
+                    .iter()
+                    .position(|&c| c == b' ' || c == b'}')
+                    .unwrap_or(v.len())]
+            }),
+            _ => None,
+        };
+        match named {
+            Some(n) => format!("{today}: {}", String::from_utf8_lossy(n)),
+            None => today.to_string(),
+        }
+    });
+    let text = text[start..end].to_string();
+    Some((OtherFormat::JsonPolicy { text, today }, start..end))
 }
 
 const MISSING_RULE: &[u8] = b"is missing from policy";

@@ -110,8 +110,9 @@ pub fn field_notes(rule: Option<&str>, field: &str, value: &Value) -> Vec<String
                 .map(|s| s.split('=').next().unwrap_or(s).to_string())
                 .collect();
             notes.push(format!(
-                "{} variable(s): {}. The platform replaces every value with <<redacted>> before reporting; values are never included.",
+                "{} {}: {}. The platform replaces every value with <<redacted>> before reporting; values are never included.",
                 names.len(),
+                if names.len() == 1 { "variable" } else { "variables" },
                 names.join(", ")
             ));
         }
@@ -156,7 +157,7 @@ mod tests {
             "envList",
             &json(r#"["A=<<redacted>>", "B=<<redacted>>"]"#),
         );
-        assert!(n[0].starts_with("2 variable(s): A, B."));
+        assert!(n[0].starts_with("2 variables: A, B."));
     }
 
     #[test]

@@ -82,6 +82,12 @@ fn other_title(o: &OtherFormat) -> String {
         OtherFormat::Known { id, .. } => super::entry(id)
             .map_or("A known policy error", |e| e.title)
             .to_string(),
+        OtherFormat::JsonPolicy { today, .. } => {
+            match today.as_deref().and_then(super::lookup_message) {
+                Some(m) => format!("{} (older JSON-policy format)", m.entry.title),
+                None => json_policy_entry().map_or("", |e| e.title).to_string(),
+            }
+        }
     }
 }
 
@@ -89,7 +95,8 @@ fn other_title(o: &OtherFormat) -> String {
 pub fn is_confidential_aci(f: &Finding) -> bool {
     matches!(
         f.kind,
-        FindingKind::Decision(_) | FindingKind::Other(OtherFormat::Legacy { .. })
+        FindingKind::Decision(_)
+            | FindingKind::Other(OtherFormat::Legacy { .. } | OtherFormat::JsonPolicy { .. })
     )
 }
 
@@ -207,7 +214,7 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
 
     doc.push(Block::Section {
         class: "reason",
-        body: reason_blocks(dec, rule),
+        body: reason_blocks(dec, rule, d.blob.repaired.is_some()),
     });
     if let Some(b) = input_section(dec, rule_info.as_ref().map(|r| r.0.as_str())) {
         doc.push(b);
@@ -292,7 +299,8 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
     doc.push(raw_block(&d.blob));
 }
 
-fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>) -> Vec<Block> {
+/// `cut`: the JSON was cut off and completed, so fields after the cut never arrived.
+fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>, cut: bool) -> Vec<Block> {
     let mut out = vec![heading(3, "Why it was denied")];
     match &dec.reason {
         Some(Reason::Errors {
@@ -345,6 +353,9 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>) -> Vec<Bloc
         }),
         None if dec.was_truncated("reason") => out.push(para(
             "The reason was cut to fit the size limit (see below).",
+        )),
+        None if cut => out.push(para(
+            "The reason is not in the part of the decision that arrived: the copy was cut before it (see the decoding notes).",
         )),
         None if dec.policy_error.is_none() => out.push(para("The decision carries no reason.")),
         None => {}
@@ -527,9 +538,9 @@ pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
     ]
 }
 
-pub fn sources_block(sources: &[&str]) -> Block {
+pub fn sources_block<'a>(sources: impl IntoIterator<Item = &'a str>) -> Block {
     let mut t = vec![Inline::Text("Sources: ".into())];
-    for (i, u) in sources.iter().enumerate() {
+    for (i, u) in sources.into_iter().enumerate() {
         if i > 0 {
             t.push(Inline::Text(" · ".into()));
         }
@@ -806,7 +817,41 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 doc.extend(entry_blocks(e));
             }
         }
+        OtherFormat::JsonPolicy { text: t, today } => {
+            doc.push(Block::Para {
+                class: "verbatim",
+                text: vec![Inline::Code(t.clone())],
+            });
+            let found = today.as_deref().and_then(super::lookup_message);
+            match (today, found, json_policy_entry()) {
+                (Some(today), Some(m), Some(e)) => {
+                    doc.push(para_class("meaning", e.meaning));
+                    doc.push(Block::Para {
+                        class: "",
+                        text: vec![
+                            Inline::Text("Today's guests report the same check as ".into()),
+                            Inline::Code(today.clone()),
+                            Inline::Text(", explained here:".into()),
+                        ],
+                    });
+                    doc.push(Block::Section {
+                        class: "reason",
+                        body: vec![
+                            heading(3, "Why it was denied"),
+                            message_block(today, Some(m)),
+                        ],
+                    });
+                    doc.push(sources_block(e.sources));
+                }
+                (.., Some(e)) => doc.extend(entry_blocks(e)),
+                _ => {}
+            }
+        }
     }
+}
+
+fn json_policy_entry() -> Option<&'static super::Entry> {
+    super::entry("json-policy")
 }
 
 /// Pretty JSON, or compact JSON when indenting would make it much longer: a hostile decision of
@@ -866,5 +911,29 @@ mod tests {
             1,
             "{md}"
         );
+    }
+
+    #[test]
+    fn a_reason_lost_to_a_cut_copy_is_not_called_absent() {
+        use base64::Engine;
+        let json = r#"{"decision":"deny","input":{"rule":"create_container","argList":["/bin/sh"]},"reason":{"errors":["invalid command"]}}"#;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(json);
+        let whole = format!("policyDecision< {b64} >policyDecision");
+        // Cut inside the input: the reason never arrived.
+        let cut = format!("policyDecision< {}", &b64[..60]);
+        let md =
+            |text: &str| markdown(&finding_doc(&crate::decode::analyze(text).findings[0], "f"));
+        let (whole, cut) = (md(&whole), md(&cut));
+        assert!(whole.contains("invalid command"), "{whole}");
+        assert!(
+            cut.contains("The reason is not in the part of the decision that arrived"),
+            "{cut}"
+        );
+        assert!(!cut.contains("carries no reason"), "{cut}");
+        let bare = md(&format!(
+            "policyDecision< {} >policyDecision",
+            base64::engine::general_purpose::STANDARD.encode(r#"{"decision":"deny"}"#)
+        ));
+        assert!(bare.contains("The decision carries no reason."), "{bare}");
     }
 }

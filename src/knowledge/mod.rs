@@ -39,6 +39,45 @@ pub enum Kind {
     Format,
 }
 
+/// Short texts kept as one string, one per line: a list of `&str` would put a pointer and a
+/// length per item in the WASM data, where they compress poorly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lines(pub &'static str);
+
+impl Lines {
+    pub fn iter(&self) -> std::str::Lines<'static> {
+        self.0.lines()
+    }
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn first(&self) -> Option<&'static str> {
+        self.iter().next()
+    }
+    pub fn contains(&self, item: &str) -> bool {
+        self.iter().any(|x| x == item)
+    }
+}
+
+impl IntoIterator for Lines {
+    type Item = &'static str;
+    type IntoIter = std::str::Lines<'static>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl IntoIterator for &Lines {
+    type Item = &'static str;
+    type IntoIter = std::str::Lines<'static>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// One input field of an enforcement point.
 #[derive(Debug)]
 pub struct Field {
@@ -62,7 +101,7 @@ pub struct Rule {
     /// What a denial with an empty `errors` list usually means here.
     pub empty_errors: Option<&'static str>,
     pub fields: &'static [Field],
-    pub sources: &'static [&'static str],
+    pub sources: Lines,
 }
 
 impl Rule {
@@ -72,10 +111,35 @@ impl Rule {
 }
 
 /// A fix step: what to do, and the command to run when there is one.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
     pub text: &'static str,
     pub run: Option<&'static str>,
+}
+
+/// Fix steps kept as one string (like [`Lines`]): each step ends with U+001E, and a step's
+/// command follows its text after U+001F.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Steps(pub &'static str);
+
+impl Steps {
+    pub fn iter(&self) -> impl Iterator<Item = Step> + Clone {
+        self.0
+            .split_terminator('\u{1e}')
+            .map(|s| match s.split_once('\u{1f}') {
+                Some((text, run)) => Step {
+                    text,
+                    run: Some(run),
+                },
+                None => Step { text: s, run: None },
+            })
+    }
+    pub fn len(&self) -> usize {
+        self.0.matches('\u{1e}').count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A message, reason or format entry.
@@ -85,22 +149,22 @@ pub struct Entry {
     pub id: &'static str,
     /// Current wordings: verbatim, or a template with `{name}` (one value) or `{name,}` (a
     /// comma-separated list) parts.
-    pub text: &'static [&'static str],
+    pub text: Lines,
     /// Older wordings that mean the same.
-    pub historical: &'static [&'static str],
+    pub historical: Lines,
     /// Enforcement points that produce it.
-    pub rules: &'static [&'static str],
+    pub rules: Lines,
     pub title: &'static str,
     pub meaning: &'static str,
     /// Likely causes, most likely first.
-    pub causes: &'static [&'static str],
-    pub fix: &'static [Step],
-    pub sources: &'static [&'static str],
+    pub causes: Lines,
+    pub fix: Steps,
+    pub sources: Lines,
     pub owner: Option<Owner>,
 }
 
 mod generated {
-    use super::{Entry, Field, Kind, Owner, Rule, Step};
+    use super::{Entry, Field, Kind, Lines, Owner, Rule, Steps};
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }
 
@@ -199,7 +263,7 @@ fn find_in(table: &'static [Entry], text: &str) -> Option<Match> {
     for historical in [false, true] {
         for e in table {
             let list = if historical { e.historical } else { e.text };
-            if list.iter().any(|t| !t.contains('{') && *t == text) {
+            if list.iter().any(|t| !t.contains('{') && t == text) {
                 return Some(Match {
                     entry: e,
                     params: Vec::new(),
@@ -347,8 +411,9 @@ fn template_len(template: &str, rest: &str, from: usize) -> Option<usize> {
 
 /// The enforcement point a message belongs to when it belongs to exactly one.
 pub fn only_rule_of(entry: &Entry) -> Option<&'static str> {
-    match entry.rules {
-        [one] => Some(one),
+    let mut rules = entry.rules.iter();
+    match (rules.next(), rules.next()) {
+        (Some(one), None) => Some(one),
         _ => None,
     }
 }
@@ -428,5 +493,43 @@ mod tests {
             source_label("https://github.com/Azure/azure-cli-extensions/issues/10310"),
             "Azure/azure-cli-extensions #10310"
         );
+    }
+
+    #[test]
+    fn packed_lists_read_back_item_by_item() {
+        let empty = Lines("");
+        assert!(empty.is_empty());
+        assert_eq!(empty.len(), 0);
+        assert_eq!(empty.first(), None);
+        let two = Lines("a b\nc");
+        assert_eq!(two.iter().collect::<Vec<_>>(), ["a b", "c"]);
+        assert_eq!(two.len(), 2);
+        assert!(two.contains("c") && !two.contains("a"));
+
+        let steps = Steps("Do this.\u{1f}cmd one\ncmd two\u{1e}Then that.\u{1e}");
+        assert_eq!(steps.len(), 2);
+        let all: Vec<Step> = steps.iter().collect();
+        assert_eq!(
+            all,
+            [
+                Step {
+                    text: "Do this.",
+                    run: Some("cmd one\ncmd two")
+                },
+                Step {
+                    text: "Then that.",
+                    run: None
+                },
+            ]
+        );
+        assert!(Steps("").is_empty() && Steps("").iter().next().is_none());
+        // Every catalog entry reads back with at least one step, each with text.
+        for e in MESSAGES.iter().chain(REASONS).chain(FORMATS) {
+            assert!(
+                e.fix.iter().next().is_some() && e.fix.iter().all(|s| !s.text.is_empty()),
+                "{}",
+                e.id
+            );
+        }
     }
 }

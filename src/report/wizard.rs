@@ -40,7 +40,7 @@ pub fn question_doc(q: &Question) -> Vec<Block> {
         });
     }
     if !q.sources.is_empty() {
-        doc.push(sources_block(q.sources));
+        doc.push(sources_block(q.sources.iter().copied()));
     }
     doc
 }
@@ -65,6 +65,6 @@ pub fn outcome_doc(o: &Outcome) -> Vec<Block> {
             items: o.caveats.iter().map(|c| vec![para(c)]).collect(),
         });
     }
-    doc.push(sources_block(o.sources));
+    doc.push(sources_block(o.sources.iter().copied()));
     doc
 }
