@@ -87,11 +87,11 @@ fn block(d: &Document, parent: &Element, b: &Block) {
         }
         Block::Command { code } => {
             let div = el(d, parent, "div", "command");
-            text(d, &el(d, &el(d, &div, "pre", ""), "code", ""), code);
+            text(d, &el(d, &pre(d, &div), "code", ""), code);
             copy_button(d, &div, "Copy command", code);
         }
         Block::Pre { code, copy } => {
-            text(d, &el(d, parent, "pre", ""), code);
+            text(d, &pre(d, parent), code);
             for (label, value) in copy {
                 copy_button(d, parent, label, value);
             }
@@ -161,4 +161,11 @@ fn block(d: &Document, parent: &Element, b: &Block) {
             }
         }
     }
+}
+
+/// A `<pre>` that keyboard users can focus: on a phone its lines scroll sideways.
+fn pre(d: &Document, parent: &Element) -> Element {
+    let p = el(d, parent, "pre", "");
+    let _ = p.set_attribute("tabindex", "0");
+    p
 }

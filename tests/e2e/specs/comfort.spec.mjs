@@ -64,7 +64,7 @@ test('everything works by keyboard alone, with a visible focus and no focus thef
   await page.keyboard.press('Enter');
   await expect(page.locator('#wizard-step')).not.toHaveText(before);
   // After a step change, focus is on the new question for screen readers.
-  expect(await focusedIs('#wizard-step')).toBe(true);
+  await expect(page.locator('#wizard-step')).toBeFocused();
 });
 
 test('hostile decoded content renders as inert text', async ({ page, problems }) => {
@@ -227,6 +227,17 @@ test('the layout fits a phone and prints without controls', async ({ page, probl
   await expect(findings(page)).toHaveCount(2);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  // A wizard result with manifests: they keep their indentation and scroll inside their box.
+  await page.goto('./#wizard/outbound-slow.v2.yes.confidential.on');
+  const manifest = page.locator('.wizard pre').filter({ hasText: 'kind: Deployment' });
+  await expect(manifest).toBeVisible();
+  expect(await manifest.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('pre');
+  expect(await manifest.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  // Boxes that scroll sideways must be reachable by keyboard.
+  expect(await axe(page)).toEqual([]);
+  await page.goto('./');
+  await expect(findings(page)).toHaveCount(2);
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('#event-text')).toBeHidden();
   await expect(page.getByRole('button', { name: 'Try an example' })).toBeHidden();
