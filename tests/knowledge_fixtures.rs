@@ -528,3 +528,31 @@ fn json_policy_enforcer_wordings_map_to_todays_messages() {
         );
     }
 }
+
+#[test]
+fn a_messages_own_side_is_shown_when_the_catalog_names_it() {
+    let md = |errors: &[&str]| {
+        let d = deny(
+            "mount_device",
+            json!({"deviceHash": "ab", "target": "/run/mounts/m1"}),
+            errors,
+        );
+        let a = analyze(&event("", &d));
+        aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"))
+    };
+    // The rule is usually the user's; this message is the platform's.
+    let platform = md(&["device already mounted at path"]);
+    assert_eq!(
+        entry("device-already-mounted").and_then(|e| e.owner),
+        Some(knowledge::Owner::Platform)
+    );
+    assert!(platform.contains("**Usually yours to fix**"), "{platform}");
+    assert!(
+        platform.contains("**Usually the platform's side.**"),
+        "{platform}"
+    );
+    // A message without an owner in the catalog adds no such line.
+    assert_eq!(entry("device-hash-not-found").and_then(|e| e.owner), None);
+    let user = md(&["deviceHash not found"]);
+    assert!(!user.contains("platform's side"), "{user}");
+}

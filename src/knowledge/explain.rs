@@ -524,7 +524,7 @@ fn params_block(params: &[Param]) -> Option<Block> {
 pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
     let causes = e.causes.iter().map(|c| vec![para(c)]).collect();
     let steps = crate::report::steps(e.fix.iter().map(|s| (s.text, s.run)));
-    vec![
+    let mut out = vec![
         para_class("meaning", e.meaning),
         heading(5, "Likely causes"),
         Block::List {
@@ -535,7 +535,19 @@ pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
         heading(5, "Fix"),
         steps,
         sources_block(e.sources),
-    ]
+    ];
+    // Whose side a message usually is, when the catalog says (it can differ from its rule).
+    if let Some(o) = e.owner {
+        let text = vec![Inline::Strong(o.sentence().into())];
+        out.insert(
+            0,
+            Block::Para {
+                class: "owner",
+                text,
+            },
+        );
+    }
+    out
 }
 
 pub fn sources_block<'a>(sources: impl IntoIterator<Item = &'a str>) -> Block {

@@ -27,6 +27,14 @@ impl Owner {
             Owner::Either => "Could be either side",
         }
     }
+    /// The label as a sentence (an entry's own line).
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Owner::User => "Usually yours to fix.",
+            Owner::Platform => "Usually the platform's side.",
+            Owner::Either => "Could be either side.",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', '..', '..', 'dist');
@@ -140,8 +142,8 @@ function freePort() {
   });
 }
 
-async function startServer(port) {
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
+async function startServer(port, dir = dist) {
+  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise((resolve) => {
       const sock = net.connect(port, '127.0.0.1', () => { sock.end(); resolve(true); });
@@ -172,6 +174,50 @@ test('after one visit the app loads and decodes with the server gone', async ({ 
   } finally {
     if (server) server.kill();
     await context.close();
+  }
+});
+
+test('a new deployment takes over cleanly, online and then offline', async ({ browser }) => {
+  // A copy of the build to "deploy" over: a changed page and service worker, like a new release.
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'aci-triage-deploy-'));
+  fs.cpSync(dist, site, { recursive: true });
+  const port = await freePort();
+  let server = await startServer(port, site);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cacheNames = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('aci-triage-')));
+  try {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    const [oldCache] = await cacheNames();
+    expect(oldCache).toMatch(/^aci-triage-/);
+
+    const sw = fs.readFileSync(path.join(site, 'sw.js'), 'utf8');
+    const version = sw.match(/const VERSION = "([^"]+)"/)[1];
+    fs.writeFileSync(path.join(site, 'sw.js'), sw.replace(`const VERSION = "${version}"`, 'const VERSION = "next-release"'));
+    const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
+    fs.writeFileSync(path.join(site, 'index.html'), html.replace('<h1>aci-triage</h1>', '<h1>aci-triage next</h1>'));
+
+    // The page is network-first: the new release shows on the next load.
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('aci-triage next');
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    // The new worker takes over and removes the old build's cache.
+    await expect.poll(cacheNames, { timeout: 15_000 }).toEqual(['aci-triage-next-release']);
+
+    // Offline, the new release is what loads, and it decodes.
+    server.kill();
+    server = null;
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('aci-triage next');
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await pasteText(page, fixtureText('describe-pod.txt'));
+    await expect(findings(page)).toHaveCount(2);
+  } finally {
+    if (server) server.kill();
+    await context.close();
+    fs.rmSync(site, { recursive: true, force: true });
   }
 });
 
