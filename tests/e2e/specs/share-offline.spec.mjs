@@ -135,6 +135,14 @@ test('every request of a full session goes to its own origin and no CSP violatio
   expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
 });
 
+/** Reloads (with the server gone, from the service worker) and decodes a paste. */
+async function reloadAndDecode(page) {
+  await page.reload();
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
+}
+
 function freePort() {
   return new Promise((resolve) => {
     const s = net.createServer();
@@ -167,10 +175,7 @@ test('after one visit the app loads and decodes with the server gone', async ({ 
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
     server.kill();
     server = null;
-    await page.reload();
-    await expect(page.locator('body.app-ready')).toHaveCount(1);
-    await pasteText(page, fixtureText('describe-pod.txt'));
-    await expect(findings(page)).toHaveCount(2);
+    await reloadAndDecode(page);
   } finally {
     if (server) server.kill();
     await context.close();
@@ -209,11 +214,8 @@ test('a new deployment takes over cleanly, online and then offline', async ({ br
     // Offline, the new release is what loads, and it decodes.
     server.kill();
     server = null;
-    await page.reload();
+    await reloadAndDecode(page);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('aci-triage next');
-    await expect(page.locator('body.app-ready')).toHaveCount(1);
-    await pasteText(page, fixtureText('describe-pod.txt'));
-    await expect(findings(page)).toHaveCount(2);
   } finally {
     if (server) server.kill();
     await context.close();
