@@ -190,21 +190,24 @@ fn main() {
         if r.sources.is_empty() || r.sources.iter().any(|s| !s.starts_with("https://")) {
             panic!("knowledge catalog: {what} needs sources, each an https:// URL");
         }
+        // `Fields`: one string, `name<TAB>meaning` per line (see `knowledge::Fields`).
         let fields: Vec<String> = r
             .field
             .iter()
             .map(|f| {
                 require(&what, "field.meaning", &f.meaning);
-                format!(
-                    "Field {{ name: {}, meaning: {} }}",
-                    lit(&f.name),
-                    lit(&f.meaning)
-                )
+                if f.name.contains(['\t', '\n']) || f.meaning.contains(['\t', '\n']) {
+                    panic!(
+                        "knowledge catalog: {what}: field {:?} has a tab or line break",
+                        f.name
+                    );
+                }
+                format!("{}\t{}", f.name, f.meaning)
             })
             .collect();
         writeln!(
             out,
-            "    Rule {{ id: {}, title: {}, doing: {}, owner: {}, owner_note: {}, since: {}, platform: {}, empty_errors: {}, fields: &[{}], sources: {} }},",
+            "    Rule {{ id: {}, title: {}, doing: {}, owner: {}, owner_note: {}, since: {}, platform: {}, empty_errors: {}, fields: Fields({}), sources: {} }},",
             lit(&r.id),
             lit(&r.title),
             lit(&r.doing),
@@ -213,7 +216,7 @@ fn main() {
             lit(&r.since),
             opt(&r.platform),
             opt(&r.empty_errors),
-            fields.join(", "),
+            lit(&fields.join("\n")),
             lits(&r.sources),
         )
         .unwrap();

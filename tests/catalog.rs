@@ -159,7 +159,7 @@ fn every_enforcement_point_is_in_the_catalog() {
             assert!(!field.meaning.trim().is_empty(), "{id}.{f}");
         }
         // No invented fields either.
-        for f in rule.fields {
+        for f in rule.fields.iter() {
             assert!(
                 fields.iter().any(|x| x == f.name),
                 "{id}: extra field {}",

@@ -409,6 +409,23 @@ fn kata_denials_resolve_to_the_kata_entry() {
     assert_eq!(request, "ExecProcessRequest");
     let details = details.expect("agent_policy details");
     assert!(details.starts_with("agent_policy:114"), "{details}");
+    // The failing line and rule point into the policy on the pod.
+    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(
+        &analyze(text).findings[0],
+        "f",
+    ));
+    assert!(md.contains("line 114, in rule `allow_exec`"), "{md}");
+    assert!(
+        md.contains(r"{.metadata.annotations.io\.katacontainers\.config\.agent\.policy}' | base64 -d | sed -n '104,124p'"),
+        "{md}"
+    );
+    // Without the agent_policy prefix there is no line to point at.
+    let plain = "\"CreateContainerRequest is blocked by policy: some other detail\": unknown";
+    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(
+        &analyze(plain).findings[0],
+        "f",
+    ));
+    assert!(!md.contains("sed -n"), "{md}");
     assert!(e.meaning.contains("agent_policy"));
     assert!(e.causes.iter().any(|c| c.contains("ExecProcessRequest")));
 }

@@ -815,6 +815,23 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                         Inline::Code(d.clone()),
                     ],
                 });
+                if let Some((line, rule)) = kata_policy_line(d) {
+                    let from = line.saturating_sub(10).max(1);
+                    doc.push(Block::Para {
+                        class: "",
+                        text: vec![
+                            Inline::Text(format!("The policy refused at its line {line}, in rule ")),
+                            Inline::Code(rule.to_string()),
+                            Inline::Text(". To see which condition failed, read that part of the policy on the pod:".into()),
+                        ],
+                    });
+                    doc.push(Block::Command {
+                        code: format!(
+                            "kubectl get pod <pod> -o jsonpath='{{.metadata.annotations.io\\.katacontainers\\.config\\.agent\\.policy}}' | base64 -d | sed -n '{from},{}p'",
+                            line + 10
+                        ),
+                    });
+                }
             }
             if let Some(e) = super::entry("kata") {
                 doc.extend(entry_blocks(e));
@@ -860,6 +877,14 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
             }
         }
     }
+}
+
+/// `agent_policy:114: allow_create_container_input: input = …` → (114, the rule's name).
+fn kata_policy_line(details: &str) -> Option<(usize, &str)> {
+    let (line, rest) = details.strip_prefix("agent_policy:")?.split_once(':')?;
+    let rule = rest.trim_start().split(':').next()?.trim();
+    let ident = !rule.is_empty() && rule.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+    Some((line.trim().parse().ok()?, rule)).filter(|_| ident)
 }
 
 fn json_policy_entry() -> Option<&'static super::Entry> {

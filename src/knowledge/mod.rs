@@ -87,10 +87,23 @@ impl IntoIterator for &Lines {
 }
 
 /// One input field of an enforcement point.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
     pub name: &'static str,
     pub meaning: &'static str,
+}
+
+/// The input fields of an enforcement point, packed like [`Lines`]: `name<TAB>meaning` per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields(pub &'static str);
+
+impl Fields {
+    pub fn iter(&self) -> impl Iterator<Item = Field> + Clone {
+        Lines(self.0).iter().map(|l| {
+            let (name, meaning) = l.split_once('\t').unwrap_or((l, ""));
+            Field { name, meaning }
+        })
+    }
 }
 
 /// An enforcement point (a rule of the policy framework).
@@ -108,12 +121,12 @@ pub struct Rule {
     pub platform: Option<&'static str>,
     /// What a denial with an empty `errors` list usually means here.
     pub empty_errors: Option<&'static str>,
-    pub fields: &'static [Field],
+    pub fields: Fields,
     pub sources: Lines,
 }
 
 impl Rule {
-    pub fn field(&self, name: &str) -> Option<&'static Field> {
+    pub fn field(&self, name: &str) -> Option<Field> {
         self.fields.iter().find(|f| f.name == name)
     }
 }
@@ -172,7 +185,7 @@ pub struct Entry {
 }
 
 mod generated {
-    use super::{Entry, Field, Kind, Lines, Owner, Rule, Steps};
+    use super::{Entry, Fields, Kind, Lines, Owner, Rule, Steps};
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }
 
