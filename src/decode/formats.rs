@@ -365,8 +365,10 @@ fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
             end += gap + "Errors: [".len() + close + 1;
         }
     }
-    // Whatever follows on the same message: "Input: {...}", a reason text.
-    let tail_to = match find_within(&text[end..], "Input: {", 200) {
+    // Whatever follows in the same message: "Input: {...}", a reason text. The message ends at
+    // the line's or the JSON string's end; the input's own quotes come after "Input: {".
+    let message_end = tail_end(text, end);
+    let tail_to = match find_within(&text[end..message_end], "Input: {", 200) {
         Some(at) => braces_end(text, end + at + "Input: ".len()),
         None => tail_end(text, end),
     };

@@ -227,6 +227,8 @@ fn md_blocks(blocks: &[Block], indent: &str, out: &mut String) {
                 out.push('\n');
             }
             Block::Table { head, rows } => {
+                // A table without a header row (name and value pairs) is not a Markdown table:
+                // it is written as a list of `**name**: value`.
                 if !head.is_empty() {
                     out.push_str(indent);
                     out.push_str(&format!("| {} |\n", head.join(" | ")));
@@ -246,7 +248,12 @@ fn md_blocks(blocks: &[Block], indent: &str, out: &mut String) {
                         })
                         .collect();
                     out.push_str(indent);
-                    out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                    match cells.split_first() {
+                        Some((name, rest)) if head.is_empty() => {
+                            out.push_str(&format!("- **{name}**: {}\n", rest.join(" ")))
+                        }
+                        _ => out.push_str(&format!("| {} |\n", cells.join(" | "))),
+                    }
                 }
                 out.push('\n');
             }
@@ -255,10 +262,19 @@ fn md_blocks(blocks: &[Block], indent: &str, out: &mut String) {
                     out.push_str(indent);
                     out.push_str("- **");
                     md_inline(term, out);
-                    out.push_str("**: ");
+                    out.push_str("**:");
+                    // One paragraph stays on the line; anything else nests under the item.
+                    let nested = format!("{indent}  ");
                     let mut s = String::new();
-                    md_blocks(desc, "", &mut s);
-                    out.push_str(s.trim());
+                    if let [Block::Para { .. }] = desc.as_slice() {
+                        md_blocks(desc, "", &mut s);
+                        out.push(' ');
+                        out.push_str(s.trim());
+                    } else {
+                        md_blocks(desc, &nested, &mut s);
+                        out.push('\n');
+                        out.push_str(s.trim_end());
+                    }
                     out.push('\n');
                 }
                 out.push('\n');
@@ -350,5 +366,34 @@ mod tests {
         assert!(md.starts_with("## Title\n"), "{md}");
         assert!(md.contains("1. Do `this`.\n"), "{md}");
         assert!(md.contains("   ```\n   az a\n   az b\n   ```"), "{md}");
+    }
+
+    #[test]
+    fn markdown_of_value_lists_and_name_value_tables() {
+        let values = Block::List {
+            ordered: false,
+            class: "",
+            items: vec![vec![para("`A`")], vec![para("`B`")]],
+        };
+        let doc = vec![
+            Block::Defs(vec![
+                (text("variables"), vec![values]),
+                (text("version"), vec![para("`1.2`")]),
+            ]),
+            Block::Table {
+                head: vec![],
+                rows: vec![vec![vec![para("guest message")], vec![para("`denied`")]]],
+            },
+            Block::Table {
+                head: vec!["Field".into(), "Value".into()],
+                rows: vec![vec![vec![para("`target`")], vec![para("`/a|b`")]]],
+            },
+        ];
+        assert_eq!(
+            markdown(&doc),
+            "- **variables**:\n  - `A`\n  - `B`\n- **version**: `1.2`\n\n\
+             - **guest message**: `denied`\n\n\
+             | Field | Value |\n|---|---|\n| `target` | `/a\\|b` |\n"
+        );
     }
 }
