@@ -282,6 +282,25 @@ fn policy_errors_and_reasonless_denials_resolve() {
         panic!("plain reason expected: {:?}", dec.reason)
     };
     assert_eq!(lookup_reason(t).unwrap().entry.id, "invalid-policy");
+    // The point's usual owner ("yours to fix") would contradict a broken policy: not shown.
+    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    assert!(!md.contains("**Usually yours to fix**:"), "{md}");
+    assert!(md.contains("Policy error"), "{md}");
+
+    // Without input or wrapper, the policy error names the point.
+    let decision = json!({
+        "decision": "deny",
+        "policyError": "rule for exec_in_container is missing from policy",
+        "reason": "Security policy is not valid. Please check security policy or re-generate with tooling."
+    });
+    let a = analyze(&blob(&decision));
+    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let title = rule("exec_in_container").unwrap().title;
+    assert!(md.starts_with(&format!("## {title}")), "{md}");
+    assert!(
+        md.contains("`exec_in_container`, named in the policy error."),
+        "{md}"
+    );
 
     // A policy that gives no reason.
     let decision = json!({

@@ -39,18 +39,33 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The enforcement point of a decision and how it is known.
-pub fn decision_rule(d: &DecisionFinding) -> Option<(String, Option<RuleSource>)> {
+pub fn decision_rule(d: &DecisionFinding) -> Option<(String, Via)> {
     if let Some((r, src)) = d.rule() {
-        return Some((r.to_string(), Some(src)));
+        return Some((r.to_string(), Via::Source(src)));
     }
-    d.blob
-        .decision
-        .as_ref()?
+    let dec = d.blob.decision.as_ref()?;
+    if let Some(r) = dec
         .errors()
         .iter()
         .find_map(|e| super::lookup_message(e))
         .and_then(|m| super::only_rule_of(m.entry))
-        .map(|r| (r.to_string(), None))
+    {
+        return Some((r.to_string(), Via::Message));
+    }
+    // "rule for exec_in_container is missing from policy" and the like name the point.
+    let m = super::lookup_reason(dec.policy_error.as_deref()?)?;
+    let p = m.params.iter().find(|p| p.name == "enforcement_point")?;
+    Some((p.values.first()?.clone(), Via::PolicyError))
+}
+
+/// How the enforcement point of a decision is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    Source(RuleSource),
+    /// An error message only that point reports.
+    Message,
+    /// The policy error names it.
+    PolicyError,
 }
 
 /// The title of a finding (its first heading).
@@ -174,8 +189,8 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
 
     if let Some((id, src)) = &rule_info {
         let how = match src {
-            Some(RuleSource::Input) => "named in the decision's input".to_string(),
-            Some(RuleSource::Wrapper) => {
+            Via::Source(RuleSource::Input) => "named in the decision's input".to_string(),
+            Via::Source(RuleSource::Wrapper) => {
                 let w = d.wrapper.as_ref();
                 let alt = w
                     .map(|w| w.alternatives)
@@ -187,8 +202,11 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
                     w.map(|w| w.text.as_str()).unwrap_or_default()
                 )
             }
-            None => "inferred from the error message, which only this enforcement point reports"
-                .to_string(),
+            Via::Message => {
+                "inferred from the error message, which only this enforcement point reports"
+                    .to_string()
+            }
+            Via::PolicyError => "named in the policy error".to_string(),
         };
         doc.push(Block::Para {
             class: "rule-line",
@@ -201,6 +219,10 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
     }
     if let Some(r) = rule {
         doc.push(para_class("doing", r.doing));
+    }
+    // A broken or outdated policy is not the workload's fault: the point's usual owner would
+    // mislead; the policy error's own explanation says whose move it is.
+    if let Some(r) = rule.filter(|_| dec.policy_error.is_none()) {
         let mut owner = vec![
             Inline::Strong(r.owner.label().to_string()),
             Inline::Text(": ".into()),
