@@ -61,7 +61,7 @@ pub fn truncation_meaning(dropped: &[String]) -> String {
         "The guest limits a policy error to 3 KiB (3,072 characters including the markers) and drops parts of the decision, in a fixed order, until it fits. ",
     );
     if parts.is_empty() {
-        s.push_str("The list names nothing the app recognises.");
+        s.push_str("The list names nothing the app recognises. ");
     } else {
         s.push_str("Dropped here: ");
         s.push_str(&parts.join("; "));

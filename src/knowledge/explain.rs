@@ -234,10 +234,13 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
         });
     }
 
-    doc.push(Block::Section {
-        class: "reason",
-        body: reason_blocks(dec, rule, d.blob.repaired.is_some()),
-    });
+    // Nothing decoded as a decision: the decoding notes say why, no reason to discuss.
+    if d.blob.decision.is_some() {
+        doc.push(Block::Section {
+            class: "reason",
+            body: reason_blocks(dec, rule, d.blob.repaired.is_some()),
+        });
+    }
     if let Some(b) = input_section(dec, rule_info.as_ref().map(|r| r.0.as_str())) {
         doc.push(b);
     }
@@ -318,7 +321,7 @@ fn decision_doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
             ],
         });
     }
-    doc.push(raw_block(&d.blob));
+    raw_blocks(&d.blob, doc);
 }
 
 /// `cut`: the JSON was cut off and completed, so fields after the cut never arrived.
@@ -623,7 +626,8 @@ fn value_cell(v: &Value) -> Vec<Block> {
 }
 
 fn input_section(dec: &Decision, rule_id: Option<&str>) -> Option<Block> {
-    let input = dec.input.as_ref()?;
+    // An input holding only `rule` has nothing to tabulate.
+    let input = dec.input.as_ref().filter(|i| !i.is_empty())?;
     let rule = rule_id.and_then(super::rule);
     let rows = input
         .iter()
@@ -701,10 +705,11 @@ pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
             .iter()
             .take(5)
             .map(|(off, c)| {
-                format!(
-                    "\u{201c}{}\u{201d} at byte {off} of the paste",
-                    c.escape_default()
-                )
+                if c.is_control() || c.is_whitespace() {
+                    format!("U+{:04X} at byte {off} of the paste", *c as u32)
+                } else {
+                    format!("\u{201c}{c}\u{201d} at byte {off} of the paste")
+                }
             })
             .collect();
         let n = b.invalid_chars.len();
@@ -746,8 +751,10 @@ pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
             ),
         ));
     }
-    if let Some(appended) = &b.repaired {
-        out.push((true, format!("The JSON was cut off; it was completed by adding \u{201c}{appended}\u{201d} so that the part that arrived can be shown. Fields after the cut are missing.")));
+    match (&b.repaired, &b.json_problem) {
+        (Some(appended), None) => out.push((true, format!("The JSON was cut off; it was completed by adding \u{201c}{appended}\u{201d} so that the part that arrived can be shown. Fields after the cut are missing."))),
+        (Some(appended), Some(_)) => out.push((true, format!("The fields before the problem are explained, completed by adding \u{201c}{appended}\u{201d}; the decoded text below shows everything, the rest included."))),
+        _ => {}
     }
     if let Some(t) = &b.trailing {
         out.push((
@@ -764,19 +771,25 @@ pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
     out
 }
 
-fn raw_block(b: &DecodedBlob) -> Block {
-    let (summary, shown, label) = match &b.json {
-        Some(v) => ("Decoded JSON", pretty(v), "Copy JSON"),
-        None if !b.text.is_empty() => ("Decoded text", b.text.clone(), "Copy text"),
-        None => ("Base64 as found", b.base64.clone(), "Copy text"),
-    };
-    Block::Details {
+fn raw_blocks(b: &DecodedBlob, doc: &mut Vec<Block>) {
+    let details = |summary: &str, shown: String, label: &'static str, open: bool| Block::Details {
         summary: summary.into(),
-        open: b.json.is_none(),
+        open,
         body: vec![Block::Pre {
             code: shown.clone(),
             copy: vec![(label, shown), ("Copy base64", b.base64.clone())],
         }],
+    };
+    // Invalid JSON: the text as decoded comes first, so nothing after the problem is hidden.
+    if b.json.is_none() || b.json_problem.is_some() {
+        let (summary, shown) = match b.text.is_empty() {
+            false => ("Decoded text", b.text.clone()),
+            true => ("Base64 as found", b.base64.clone()),
+        };
+        doc.push(details(summary, shown, "Copy text", true));
+    }
+    if let Some(v) = &b.json {
+        doc.push(details("Decoded JSON", pretty(v), "Copy JSON", false));
     }
 }
 
@@ -994,5 +1007,59 @@ mod tests {
             base64::engine::general_purpose::STANDARD.encode(r#"{"decision":"deny"}"#)
         ));
         assert!(bare.contains("The decision carries no reason."), "{bare}");
+    }
+
+    #[test]
+    fn invalid_json_in_a_whole_blob_shows_all_of_the_decoded_text() {
+        use base64::Engine;
+        let json = r#"{"decision":"deny","reason":{"errors":["invalid command" "x"]}}"#;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(json);
+        let a = crate::decode::analyze(&format!("policyDecision< {b64} >policyDecision"));
+        let md = markdown(&finding_doc(&a.findings[0], "f"));
+        assert!(md.contains("is not valid JSON"), "{md}");
+        assert!(!md.contains("was cut off"), "{md}");
+        assert!(md.contains("**Decoded text**"), "{md}");
+        assert!(
+            md.contains(json),
+            "the text as decoded, \"x\" included: {md}"
+        );
+        // The part before the problem is still explained.
+        assert!(md.contains("#### Command not allowed"), "{md}");
+    }
+
+    #[test]
+    fn nothing_to_say_is_not_said() {
+        use base64::Engine;
+        let enc = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        // Only the rule in the input: no empty table.
+        let only_rule = format!(
+            "policyDecision< {} >policyDecision",
+            enc(r#"{"decision":"deny","input":{"rule":"get_properties"},"reason":{"errors":[]}}"#)
+        );
+        let md = markdown(&finding_doc(
+            &crate::decode::analyze(&only_rule).findings[0],
+            "f",
+        ));
+        assert!(!md.contains("What the platform asked for"), "{md}");
+        // Not a decision at all: no talk of a missing reason.
+        let not_json = format!("policyDecision< {} >policyDecision", enc("hello"));
+        let md = markdown(&finding_doc(
+            &crate::decode::analyze(&not_json).findings[0],
+            "f",
+        ));
+        assert!(!md.contains("carries no reason"), "{md}");
+        assert!(
+            md.contains("**Decoded text**") && md.contains("hello"),
+            "{md}"
+        );
+        // Skipped characters are named readably, not as Rust escapes.
+        let odd = format!(
+            "policyDecision< {}\u{2502}{} >policyDecision",
+            &enc(r#"{"decision":"deny"}"#)[..8],
+            &enc(r#"{"decision":"deny"}"#)[8..]
+        );
+        let md = markdown(&finding_doc(&crate::decode::analyze(&odd).findings[0], "f"));
+        assert!(md.contains("\u{201c}\u{2502}\u{201d} at byte"), "{md}");
+        assert!(!md.contains("\\u{"), "{md}");
     }
 }
