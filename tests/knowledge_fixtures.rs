@@ -461,12 +461,59 @@ fn arm_rejections_resolve() {
             other => panic!("expected known formats, got {other:?}"),
         })
         .collect();
-    assert_eq!(ids, ["arm-invalid-cce-policy", "arm-empty-policy"]);
-    for id in ids {
-        let e = entry(id).unwrap();
-        assert_eq!(e.kind, Kind::Format);
-        assert!(!e.fix.is_empty());
-    }
+    // One error, one finding: the code's known message.
+    assert_eq!(ids, ["arm-empty-policy"]);
+    let e = entry("arm-empty-policy").unwrap();
+    assert_eq!(e.kind, Kind::Format);
+    assert!(!e.fix.is_empty());
+
+    // A message the catalog does not know stays with its code, verbatim.
+    let text = r#"{"error":{"code":"InvalidCcePolicy","message":"The CCE Policy exceeds the maximum allowed size of 131072 bytes."}}"#;
+    let a = analyze(text);
+    assert_eq!(a.findings.len(), 1, "{a:#?}");
+    let FindingKind::Other(OtherFormat::Known { id, text: t }) = &a.findings[0].kind else {
+        panic!("{a:#?}")
+    };
+    assert_eq!(*id, "arm-invalid-cce-policy");
+    assert!(
+        t.contains("exceeds the maximum allowed size of 131072 bytes"),
+        "{t}"
+    );
+
+    // The az CLI's form: the code line and the message line are the same error.
+    let text = "(InvalidCcePolicy) The CCE Policy is not valid Base64.\nCode: InvalidCcePolicy\nMessage: The CCE Policy is not valid Base64.\n";
+    let a = analyze(text);
+    assert_eq!(a.findings.len(), 1, "{a:#?}");
+    assert!(matches!(
+        &a.findings[0].kind,
+        FindingKind::Other(OtherFormat::Known {
+            id: "arm-invalid-base64",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn stdio_denials_keep_what_they_were_about() {
+    let text = "Error: teeing container stdio to log path \"/x\" denied due to policy not allowing stdio access\nError: exec in container of process that requires terminal access denied due to policy not allowing stdio access\n";
+    let texts: Vec<String> = analyze(text)
+        .findings
+        .iter()
+        .map(|f| match &f.kind {
+            FindingKind::Other(OtherFormat::Known {
+                id: "stdio-denied",
+                text,
+            }) => text.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "teeing container stdio to log path \"/x\" denied due to policy not allowing stdio access",
+            "exec in container of process that requires terminal access denied due to policy not allowing stdio access",
+        ]
+    );
 }
 
 #[test]

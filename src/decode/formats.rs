@@ -254,10 +254,28 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
         };
         let boundary = start == 0 || !b[start - 1].is_ascii_alphanumeric();
         if boundary && eq_at(b, start, sig.as_bytes()) {
+            let mut start = start;
             let mut end = start + sig.len();
             // Keep the variable tail of messages that carry one (the compiler's complaint).
-            if matches!(id, "rego-compilation-failed" | "policy-base64-undecodable") {
+            if matches!(
+                id,
+                "rego-compilation-failed"
+                    | "policy-base64-undecodable"
+                    | "contrast-missing-annotation"
+            ) {
                 end = tail_end(text, end);
+            }
+            // The stdio denials differ in what they start with (a log path, a terminal).
+            if id == "stdio-denied" {
+                if let Some(s) = start_before(b, start, STDIO_STARTS) {
+                    start = s;
+                }
+            }
+            // ARM's code: the message that goes with it says what was wrong.
+            if id == "arm-invalid-cce-policy" {
+                if let Some(found) = arm_message(text, start, end) {
+                    return Some(found);
+                }
             }
             if id == "hostdata-mismatch" {
                 // The digest is quoted, so the sentence runs past quotes: look for its end nearby.
@@ -278,6 +296,58 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
         }
     }
     None
+}
+
+/// How the guest's stdio denials start (internal/guest/runtime/hcsv2/uvm.go).
+const STDIO_STARTS: &[&str] = &[
+    "teeing container stdio",
+    "exec in container of process",
+    "exec of process",
+];
+
+/// The nearest of `starts` before `at` on the same line (within [`MAX_TAIL`] bytes), at a word
+/// boundary.
+fn start_before(b: &[u8], at: usize, starts: &[&str]) -> Option<usize> {
+    let stop = at.saturating_sub(MAX_TAIL);
+    let mut s = at;
+    while s > stop && b[s - 1] != b'\n' {
+        s -= 1;
+        let boundary = s == 0 || !b[s - 1].is_ascii_alphanumeric();
+        if boundary && starts.iter().any(|h| eq_at(b, s, h.as_bytes())) {
+            return Some(s);
+        }
+    }
+    None
+}
+
+/// After ARM's `InvalidCcePolicy` code (`start..end`), its message, if one follows within a few
+/// lines: a known one becomes that finding, any other is kept with the code.
+fn arm_message(text: &str, start: usize, end: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let window = end..(end + 300).min(b.len());
+    let at = [&b"\"message\": \""[..], b"\"message\":\"", b"message: "]
+        .iter()
+        .filter_map(|k| find_ci(&b[window.clone()], 0, k).map(|i| end + i + k.len()))
+        .min()?;
+    let msg_end = tail_end(text, at);
+    let message = text.get(at..msg_end)?.trim();
+    if message.is_empty() {
+        return None;
+    }
+    let known = SIGNATURES
+        .iter()
+        .find(|(id, sig)| id.starts_with("arm-") && message.starts_with(sig));
+    let found = match known {
+        Some(&(id, _)) => OtherFormat::Known {
+            id,
+            text: message.to_string(),
+        },
+        None => OtherFormat::Known {
+            id: "arm-invalid-cce-policy",
+            text: text[start..msg_end].to_string(),
+        },
+    };
+    Some((found, start..msg_end))
 }
 
 /// End of the message that continues at `from`: the end of the line or of the JSON string.
@@ -578,7 +648,8 @@ mod tests {
                 _ => "",
             })
             .collect();
-        assert_eq!(ids, ["arm-invalid-cce-policy", "arm-invalid-base64"]);
+        // The code and its known message are one finding: the message's.
+        assert_eq!(ids, ["arm-invalid-base64"]);
         let f = find("err: running commands is denied by policy");
         assert!(matches!(
             &f[0],
