@@ -438,6 +438,26 @@ fn kata_denials_resolve_to_the_kata_entry() {
         md.contains(r"{.metadata.annotations.io\.katacontainers\.config\.agent\.policy}' | base64 -d | sed -n '104,124p'"),
         "{md}"
     );
+    // Newer agents name the entry rule, then the one that failed; JSON output escapes quotes.
+    let text = r#""message": "failed to create shim task: \"CreateContainerRequest is blocked by policy: agent_policy:59: allow_create_container_input: input = {}, agent_policy:1192: allow_env: env = [\\\"FOO=bar\\\"]\": unknown""#;
+    let (request, details) = kata(&analyze(text));
+    assert_eq!(request, "CreateContainerRequest");
+    assert!(
+        details
+            .as_deref()
+            .unwrap()
+            .ends_with(r#"env = ["FOO=bar"]"#),
+        "{details:?}"
+    );
+    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(
+        &analyze(text).findings[0],
+        "f",
+    ));
+    assert!(
+        md.contains("its line 59, in rule `allow_create_container_input`, then its line 1192, in rule `allow_env`"),
+        "{md}"
+    );
+    assert!(md.contains("sed -n '49,69p;1182,1202p'"), "{md}");
     // Without the agent_policy prefix there is no line to point at.
     let plain = "\"CreateContainerRequest is blocked by policy: some other detail\": unknown";
     let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(

@@ -569,6 +569,9 @@ fn kata_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     if !request.ends_with("Request") {
         return None;
     }
+    // Quoted as `\"…\"` inside JSON output: the message ends at the next quote with exactly one
+    // backslash before it (its own inner quotes arrive as `\\\"`).
+    let in_json = start >= 2 && b[start - 1] == b'"' && b[start - 2] == b'\\';
     if start > 0 && matches!(b[start - 1], b'"' | b'\'') {
         start -= 1;
     }
@@ -577,10 +580,18 @@ fn kata_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     if let Some(rest) = text.get(name_end..) {
         if rest.starts_with(": ") {
             let d_start = name_end + 2;
-            let d_end = tail_end(text, d_start);
+            let mut d_end = tail_end(text, d_start);
+            if in_json {
+                if let Some(q) = (d_start + 1..d_end)
+                    .find(|&j| b[j] == b'"' && b[j - 1] == b'\\' && b[j - 2] != b'\\')
+                {
+                    d_end = q - 1;
+                }
+            }
             let d = text[d_start..d_end].trim();
             if !d.is_empty() && !d.eq_ignore_ascii_case("unknown") {
-                details = Some(d.to_string());
+                // Inside JSON output the agent's quotes arrive escaped.
+                details = Some(d.replace("\\\\\\\"", "\"").replace("\\\"", "\""));
                 name_end = d_end;
             }
         }

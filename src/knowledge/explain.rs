@@ -850,20 +850,28 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                         Inline::Code(d.clone()),
                     ],
                 });
-                if let Some((line, rule)) = kata_policy_line(d) {
-                    let from = line.saturating_sub(10).max(1);
-                    doc.push(Block::Para {
-                        class: "",
-                        text: vec![
-                            Inline::Text(format!("The policy refused at its line {line}, in rule ")),
-                            Inline::Code(rule.to_string()),
-                            Inline::Text(". To see which condition failed, read that part of the policy on the pod:".into()),
-                        ],
-                    });
+                let places = kata_policy_lines(d);
+                if !places.is_empty() {
+                    let mut text = vec![Inline::Text("The policy refused at ".into())];
+                    for (i, (line, rule)) in places.iter().enumerate() {
+                        if i > 0 {
+                            text.push(Inline::Text(", then ".into()));
+                        }
+                        text.push(Inline::Text(format!("its line {line}, in rule ")));
+                        text.push(Inline::Code(rule.to_string()));
+                    }
+                    text.push(Inline::Text(". To see which condition failed, read those parts of the policy on the pod:".into()));
+                    doc.push(Block::Para { class: "", text });
+                    let ranges: Vec<String> = places
+                        .iter()
+                        .map(|(line, _)| {
+                            format!("{},{}p", line.saturating_sub(10).max(1), line + 10)
+                        })
+                        .collect();
                     doc.push(Block::Command {
                         code: format!(
-                            "kubectl get pod <pod> -o jsonpath='{{.metadata.annotations.io\\.katacontainers\\.config\\.agent\\.policy}}' | base64 -d | sed -n '{from},{}p'",
-                            line + 10
+                            "kubectl get pod <pod> -o jsonpath='{{.metadata.annotations.io\\.katacontainers\\.config\\.agent\\.policy}}' | base64 -d | sed -n '{}'",
+                            ranges.join(";")
                         ),
                     });
                 }
@@ -914,12 +922,21 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
     }
 }
 
-/// `agent_policy:114: allow_create_container_input: input = …` → (114, the rule's name).
-fn kata_policy_line(details: &str) -> Option<(usize, &str)> {
-    let (line, rest) = details.strip_prefix("agent_policy:")?.split_once(':')?;
-    let rule = rest.trim_start().split(':').next()?.trim();
-    let ident = !rule.is_empty() && rule.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
-    Some((line.trim().parse().ok()?, rule)).filter(|_| ident)
+/// Every `agent_policy:114: allow_create_container_input: …` in the agent's details, as
+/// (114, the rule's name), in order (newer agents list the entry rule, then the one that failed).
+fn kata_policy_lines(details: &str) -> Vec<(usize, &str)> {
+    details
+        .split("agent_policy:")
+        .skip(1)
+        .filter_map(|part| {
+            let (line, rest) = part.split_once(':')?;
+            let rule = rest.trim_start().split(':').next()?.trim();
+            let ident =
+                !rule.is_empty() && rule.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+            Some((line.trim().parse().ok()?, rule)).filter(|_| ident)
+        })
+        .take(MAX_ITEMS)
+        .collect()
 }
 
 fn json_policy_entry() -> Option<&'static super::Entry> {
