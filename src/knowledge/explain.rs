@@ -752,7 +752,13 @@ pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
         ));
     }
     match (&b.repaired, &b.json_problem) {
-        (Some(appended), None) => out.push((true, format!("The JSON was cut off; it was completed by adding \u{201c}{appended}\u{201d} so that the part that arrived can be shown. Fields after the cut are missing."))),
+        (Some(appended), None) => {
+            out.push((true, format!("The JSON was cut off; it was completed by adding \u{201c}{appended}\u{201d} so that the part that arrived can be shown. Fields after the cut are missing.")));
+            // Cut inside a string: the last value shown is only its beginning.
+            if let Some(v) = b.json.as_ref().filter(|_| appended.starts_with('"')).and_then(last_string) {
+                out.push((true, format!("The last value before the cut, \u{201c}{v}\u{201d}, is only its beginning (such as a variable name or hash cut short).")));
+            }
+        }
         (Some(appended), Some(_)) => out.push((true, format!("The fields before the problem are explained, completed by adding \u{201c}{appended}\u{201d}; the decoded text below shows everything, the rest included."))),
         _ => {}
     }
@@ -769,6 +775,16 @@ pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
         out.push((true, "Nothing could be decoded from this blob.".into()));
     }
     out
+}
+
+/// The string that comes last in the document (where a cut-off text ends).
+fn last_string(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Array(items) => last_string(items.last()?),
+        Value::Object(fields) => last_string(&fields.last()?.1),
+        _ => None,
+    }
 }
 
 fn raw_blocks(b: &DecodedBlob, doc: &mut Vec<Block>) {
@@ -1078,5 +1094,32 @@ mod tests {
         let md = markdown(&finding_doc(&crate::decode::analyze(&odd).findings[0], "f"));
         assert!(md.contains("\u{201c}\u{2502}\u{201d} at byte"), "{md}");
         assert!(!md.contains("\\u{"), "{md}");
+    }
+
+    #[test]
+    fn a_value_cut_by_the_copy_is_called_a_beginning() {
+        use base64::Engine;
+        let json = r#"{"decision":"deny","reason":{"errors":["invalid env list: FOO,APP_IDENTITY_ENDPOINT"]}}"#;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(json);
+        // Cut inside the second variable's name (a multiple of 4 characters, so whole bytes).
+        let cut_at = json.find("IDENTITY").unwrap() * 4 / 3 / 4 * 4;
+        let md = markdown(&finding_doc(
+            &crate::decode::analyze(&format!("policyDecision< {}", &b64[..cut_at])).findings[0],
+            "f",
+        ));
+        assert!(
+            md.contains("The last value before the cut, \u{201c}invalid env list: FOO,APP"),
+            "{md}"
+        );
+        assert!(md.contains("is only its beginning"), "{md}");
+        // Cut between values: nothing is cut short.
+        let whole_value = json.find(r#""]}}"#).unwrap() + 1;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&json[..whole_value + 1]);
+        let md = markdown(&finding_doc(
+            &crate::decode::analyze(&format!("policyDecision< {b64}")).findings[0],
+            "f",
+        ));
+        assert!(md.contains("was cut off"), "{md}");
+        assert!(!md.contains("is only its beginning"), "{md}");
     }
 }
