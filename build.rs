@@ -77,26 +77,28 @@ fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-/// A list as `Lines("a\nb")`: one string, one item per line (see `knowledge::Lines`).
-fn lits(v: &[String]) -> String {
+/// A list as one string, one item per line (see `knowledge::Lines`).
+fn joined(v: &[String]) -> String {
     if let Some(bad) = v.iter().find(|s| s.contains('\n') || s.trim().is_empty()) {
         panic!("knowledge catalog: list items are single non-empty lines, not {bad:?}");
     }
-    format!("Lines({})", lit(&v.join("\n")))
+    v.join("\n")
 }
 
-fn opt(s: &Option<String>) -> String {
-    match s {
-        Some(s) => format!("Some({})", lit(s)),
-        None => "None".to_string(),
+/// Appends one field of a packed record, refusing the separators inside it.
+fn push_field(packed: &mut String, field: &str, what: &str) {
+    if field.contains(['\u{1c}', '\u{1d}']) {
+        panic!("knowledge catalog: {what} contains a U+001C or U+001D character");
     }
+    packed.push_str(field);
+    packed.push('\u{1d}');
 }
 
-fn owner(s: &str, what: &str) -> &'static str {
+fn owner_char(s: &str, what: &str) -> &'static str {
     match s {
-        "user" => "Owner::User",
-        "platform" => "Owner::Platform",
-        "either" => "Owner::Either",
+        "user" => "u",
+        "platform" => "p",
+        "either" => "e",
         other => panic!("{what}: owner must be user, platform or either, not {other:?}"),
     }
 }
@@ -115,7 +117,9 @@ fn read(path: &Path) -> String {
 fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
     let parsed: EntriesFile = toml::from_str(&read(file))
         .unwrap_or_else(|e| panic!("knowledge catalog {}: {e}", file.display()));
-    writeln!(out, "pub static {name}: &[Entry] = &[").unwrap();
+    // One string for the whole table (see `knowledge::unpack_entries`): records end with U+001C,
+    // fields end with U+001D. Pointers to separate strings would compress poorly in the WASM.
+    let mut packed = String::new();
     for e in &parsed.entry {
         let what = format!("{} entry {:?}", file.display(), e.id);
         require(&what, "id", &e.id);
@@ -147,25 +151,31 @@ fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
             steps.push('\u{1e}');
         }
         let own = match &e.owner {
-            Some(o) => format!("Some({})", owner(o, &what)),
-            None => "None".to_string(),
+            Some(o) => owner_char(o, &what),
+            None => "",
         };
-        writeln!(
-            out,
-            "    Entry {{ kind: Kind::{kind}, id: {}, text: {}, historical: {}, rules: {}, title: {}, meaning: {}, causes: {}, fix: Steps({}), sources: {}, owner: {own} }},",
-            lit(&e.id),
-            lits(&e.text),
-            lits(&e.historical),
-            lits(&e.rules),
-            lit(&e.title),
-            lit(&e.meaning),
-            lits(&e.causes),
-            lit(&steps),
-            lits(&e.sources),
-        )
-        .unwrap();
+        for field in [
+            e.id.as_str(),
+            &joined(&e.text),
+            &joined(&e.historical),
+            &joined(&e.rules),
+            &e.title,
+            &e.meaning,
+            &joined(&e.causes),
+            &steps,
+            &joined(&e.sources),
+            own,
+        ] {
+            push_field(&mut packed, field, &what);
+        }
+        packed.push('\u{1c}');
     }
-    writeln!(out, "];").unwrap();
+    writeln!(
+        out,
+        "pub static {name}: LazyLock<Vec<Entry>> = LazyLock::new(|| unpack_entries(Kind::{kind}, {}));",
+        lit(&packed)
+    )
+    .unwrap();
 }
 
 fn main() {
@@ -175,7 +185,8 @@ fn main() {
 
     let rules: RulesFile = toml::from_str(&read(&dir.join("rules.toml")))
         .unwrap_or_else(|e| panic!("knowledge catalog rules.toml: {e}"));
-    writeln!(out, "pub static RULES: &[Rule] = &[").unwrap();
+    // Packed like the entries (see `knowledge::unpack_rules`).
+    let mut packed = String::new();
     for r in &rules.rule {
         let what = format!("rules.toml rule {:?}", r.id);
         for (f, v) in [
@@ -205,23 +216,28 @@ fn main() {
                 format!("{}\t{}", f.name, f.meaning)
             })
             .collect();
-        writeln!(
-            out,
-            "    Rule {{ id: {}, title: {}, doing: {}, owner: {}, owner_note: {}, since: {}, platform: {}, empty_errors: {}, fields: Fields({}), sources: {} }},",
-            lit(&r.id),
-            lit(&r.title),
-            lit(&r.doing),
-            owner(&r.owner, &what),
-            lit(&r.owner_note),
-            lit(&r.since),
-            opt(&r.platform),
-            opt(&r.empty_errors),
-            lit(&fields.join("\n")),
-            lits(&r.sources),
-        )
-        .unwrap();
+        for field in [
+            r.id.as_str(),
+            &r.title,
+            &r.doing,
+            owner_char(&r.owner, &what),
+            &r.owner_note,
+            &r.since,
+            r.platform.as_deref().unwrap_or(""),
+            r.empty_errors.as_deref().unwrap_or(""),
+            &fields.join("\n"),
+            &joined(&r.sources),
+        ] {
+            push_field(&mut packed, field, &what);
+        }
+        packed.push('\u{1c}');
     }
-    writeln!(out, "];\n").unwrap();
+    writeln!(
+        out,
+        "pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| unpack_rules({}));\n",
+        lit(&packed)
+    )
+    .unwrap();
 
     emit_entries(&mut out, "MESSAGES", "Message", &dir.join("messages.toml"));
     emit_entries(&mut out, "REASONS", "Reason", &dir.join("reasons.toml"));

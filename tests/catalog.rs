@@ -169,7 +169,7 @@ fn every_enforcement_point_is_in_the_catalog() {
     }
     // And nothing the reference does not know.
     let listed: HashSet<&str> = r.rules.iter().map(|(id, ..)| id.as_str()).collect();
-    for rule in RULES {
+    for rule in RULES.iter() {
         assert!(
             listed.contains(rule.id),
             "rules.toml has unknown {}",
@@ -182,7 +182,7 @@ fn every_enforcement_point_is_in_the_catalog() {
 #[test]
 fn rule_titles_are_plain_words_and_unique() {
     let mut seen = HashSet::new();
-    for r in RULES {
+    for r in RULES.iter() {
         assert!(seen.insert(r.title), "duplicate title {}", r.title);
         assert!(!r.title.contains('_'), "{}: title is not plain words", r.id);
         assert!(r.title.chars().next().unwrap().is_uppercase(), "{}", r.id);
@@ -458,7 +458,7 @@ fn fix_steps_use_the_tools_the_reference_names() {
     assert!(runs("fragment-svn-below-minimum").contains("az confcom acifragmentgen"));
     assert!(runs("fragment-svn-below-minimum").contains("--svn"));
     assert!(runs("kata").contains("az confcom katapolicygen --yaml pod.yaml"));
-    for e in MESSAGES.iter().chain(REASONS).chain(FORMATS) {
+    for e in MESSAGES.iter().chain(REASONS.iter()).chain(FORMATS.iter()) {
         assert!(
             e.sources.iter().all(|s| !s.contains("example.com")),
             "{}: placeholder source",
@@ -469,7 +469,7 @@ fn fix_steps_use_the_tools_the_reference_names() {
 
 #[test]
 fn every_rule_named_by_an_entry_exists() {
-    for e in MESSAGES.iter().chain(REASONS).chain(FORMATS) {
+    for e in MESSAGES.iter().chain(REASONS.iter()).chain(FORMATS.iter()) {
         for r in e.rules {
             assert!(rule(r).is_some(), "{} names unknown rule {r}", e.id);
         }
@@ -588,7 +588,7 @@ fn every_other_format_has_an_entry() {
             "{id} not in the reference list"
         );
     }
-    for e in FORMATS {
+    for e in FORMATS.iter() {
         assert!(
             r.formats.iter().any(|f| f == e.id),
             "{} not in the reference",
@@ -653,7 +653,7 @@ fn kata_entry_says_it_is_another_stack() {
 #[test]
 fn ids_are_unique_kebab_case_and_the_seed_ids_stay() {
     let mut seen: HashMap<&str, Kind> = HashMap::new();
-    for e in MESSAGES.iter().chain(REASONS).chain(FORMATS) {
+    for e in MESSAGES.iter().chain(REASONS.iter()).chain(FORMATS.iter()) {
         assert!(
             e.id.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
@@ -663,7 +663,7 @@ fn ids_are_unique_kebab_case_and_the_seed_ids_stay() {
         assert!(seen.insert(e.id, e.kind).is_none(), "duplicate id {}", e.id);
     }
     let mut rules = HashSet::new();
-    for r in RULES {
+    for r in RULES.iter() {
         assert!(rules.insert(r.id), "duplicate rule {}", r.id);
     }
     assert_eq!(entry("invalid-command").unwrap().kind, Kind::Message);

@@ -185,8 +185,71 @@ pub struct Entry {
 }
 
 mod generated {
-    use super::{Entry, Fields, Kind, Lines, Owner, Rule, Steps};
+    use super::{unpack_entries, unpack_rules, Entry, Kind, Rule};
+    use std::sync::LazyLock;
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+}
+
+/// The catalog tables are each one string (written by build.rs): records end with U+001C and
+/// fields with U+001D, in the order of the struct. Separate `&str`s would each be a pointer and a
+/// length in the WASM data, which gzip hardly compresses; splitting once at start-up is cheap.
+const RECORD: char = '\u{1c}';
+const FIELD: char = '\u{1d}';
+
+fn owner_of(c: &str) -> Option<Owner> {
+    match c {
+        "u" => Some(Owner::User),
+        "p" => Some(Owner::Platform),
+        "e" => Some(Owner::Either),
+        _ => None,
+    }
+}
+
+fn unpack_entries(kind: Kind, packed: &'static str) -> Vec<Entry> {
+    packed
+        .split_terminator(RECORD)
+        .map(|record| {
+            let mut fields = record.split(FIELD);
+            let mut next = || fields.next().unwrap_or_default();
+            // Struct fields are evaluated in the order written: the order build.rs packs them.
+            Entry {
+                kind,
+                id: next(),
+                text: Lines(next()),
+                historical: Lines(next()),
+                rules: Lines(next()),
+                title: next(),
+                meaning: next(),
+                causes: Lines(next()),
+                fix: Steps(next()),
+                sources: Lines(next()),
+                owner: owner_of(next()),
+            }
+        })
+        .collect()
+}
+
+fn unpack_rules(packed: &'static str) -> Vec<Rule> {
+    let some = |s: &'static str| Some(s).filter(|s| !s.is_empty());
+    packed
+        .split_terminator(RECORD)
+        .map(|record| {
+            let mut fields = record.split(FIELD);
+            let mut next = || fields.next().unwrap_or_default();
+            Rule {
+                id: next(),
+                title: next(),
+                doing: next(),
+                owner: owner_of(next()).unwrap_or(Owner::Either),
+                owner_note: next(),
+                since: next(),
+                platform: some(next()),
+                empty_errors: some(next()),
+                fields: Fields(next()),
+                sources: Lines(next()),
+            }
+        })
+        .collect()
 }
 
 pub use generated::{FORMATS, MESSAGES, REASONS, RULES};
@@ -200,8 +263,8 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 pub fn entry(id: &str) -> Option<&'static Entry> {
     MESSAGES
         .iter()
-        .chain(REASONS)
-        .chain(FORMATS)
+        .chain(REASONS.iter())
+        .chain(FORMATS.iter())
         .find(|e| e.id == id)
 }
 
@@ -312,12 +375,12 @@ fn find_in(table: &'static [Entry], text: &str) -> Option<Match> {
 
 /// Looks up an error message from `reason.errors`.
 pub fn lookup_message(text: &str) -> Option<Match> {
-    find_in(MESSAGES, text)
+    find_in(&MESSAGES, text)
 }
 
 /// Looks up a plain `reason` string or a `policyError` text.
 pub fn lookup_reason(text: &str) -> Option<Match> {
-    find_in(REASONS, text)
+    find_in(&REASONS, text)
         .or_else(|| {
             // Interpreter errors carry variable detail after a fixed start.
             REASONS.iter().find_map(|e| {
@@ -341,7 +404,7 @@ pub fn lookup_reason(text: &str) -> Option<Match> {
 fn fixed_reason_at_start(text: &str) -> Option<Match> {
     let text = text.trim();
     for historical in [false, true] {
-        for e in REASONS {
+        for e in REASONS.iter() {
             let list = if historical { e.historical } else { e.text };
             for t in list.iter().filter(|t| !t.contains('{')) {
                 let stem = t.trim_end_matches('.');
@@ -371,7 +434,7 @@ pub fn split_legacy_errors(list: &str) -> Vec<String> {
     'outer: while !rest.is_empty() {
         // The longest known wording (or template start) that begins the rest.
         let mut best: Option<usize> = None;
-        for e in MESSAGES {
+        for e in MESSAGES.iter() {
             for t in e.text.iter().chain(e.historical) {
                 let fixed = t.split('{').next().unwrap_or(t);
                 if !fixed.is_empty() && rest.starts_with(fixed) {
@@ -545,7 +608,7 @@ mod tests {
         );
         assert!(Steps("").is_empty() && Steps("").iter().next().is_none());
         // Every catalog entry reads back with at least one step, each with text.
-        for e in MESSAGES.iter().chain(REASONS).chain(FORMATS) {
+        for e in MESSAGES.iter().chain(REASONS.iter()).chain(FORMATS.iter()) {
             assert!(
                 e.fix.iter().next().is_some() && e.fix.iter().all(|s| !s.text.is_empty()),
                 "{}",
