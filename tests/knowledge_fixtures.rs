@@ -401,6 +401,18 @@ fn legacy_plain_text_resolves() {
     // As the UI passes it: with a trailing full stop removed.
     let m = lookup_reason(rest.trim_end_matches('.')).unwrap();
     assert_eq!(m.entry.id, "invalid-policy");
+    // Its input is explained field by field, as in a decoded decision, also from JSON output.
+    for text in [
+        text.to_string(),
+        format!("{{\"message\": {}}}", serde_json::to_string(text).unwrap()),
+    ] {
+        let a = analyze(&text);
+        let md =
+            aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+        assert!(md.contains("### What the platform asked for"), "{md}");
+        assert!(md.contains("| `deviceHash` | `ab` |"), "{md}");
+        assert!(md.contains("| `target` | `/run/mounts/m1` |"), "{md}");
+    }
 }
 
 fn kata(a: &Analysis) -> (String, Option<String>) {

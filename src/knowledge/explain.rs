@@ -832,6 +832,15 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 errors.iter().map(String::as_str),
                 super::lookup_message,
             ));
+            // The input the old format printed after `Input: `, as a table like a decision's.
+            let input = rest
+                .as_deref()
+                .and_then(|t| t.split_once("Input: {"))
+                // Inside JSON output its quotes arrive escaped.
+                .map(|(_, json)| format!("{{{}", json.replace("\\\"", "\"")))
+                .and_then(|json| crate::json::parse_prefix(&json).ok())
+                .map(|(v, _)| Value::Object(vec![("input".into(), v)]))
+                .and_then(|v| Decision::from_value(&v));
             if let Some(t) = rest {
                 match super::lookup_reason(t.trim_end_matches('.')) {
                     Some(m) => body.push(message_block(t, Some(m))),
@@ -848,6 +857,9 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 class: "reason",
                 body,
             });
+            if let Some(b) = input.as_ref().and_then(|d| input_section(d, Some(rule))) {
+                doc.push(b);
+            }
         }
         OtherFormat::Kata { request, details } => {
             doc.push(Block::Para {
