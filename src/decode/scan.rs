@@ -89,8 +89,27 @@ fn closing_delim(b: &[u8], i: usize, markers: &[usize]) -> Option<(usize, bool)>
     if markers.binary_search(&j).is_ok() {
         Some((j + MARKER.len(), escaped))
     } else {
-        None
+        wrapped_marker_end(b, j).map(|end| (end, escaped))
     }
+}
+
+/// The end of the marker word starting at `i` when a hard wrap splits it (`>policy⏎  Decision`):
+/// its letters in order, case-insensitively, with line breaks and indentation between them.
+fn wrapped_marker_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut wrapped = false;
+    for (k, &letter) in MARKER.iter().enumerate() {
+        if k > 0 && b.get(i).is_some_and(|&c| c == b'\n' || c == b'\r') {
+            wrapped = true;
+            while b.get(i).is_some_and(|&c| is_plain_space(c)) {
+                i += 1;
+            }
+        }
+        if b.get(i)?.to_ascii_lowercase() != letter {
+            return None;
+        }
+        i += 1;
+    }
+    wrapped.then_some(i)
 }
 
 /// Finds every blob in `text`, in order.
@@ -397,5 +416,17 @@ mod tests {
     fn marker_word_alone_is_not_a_blob() {
         assert!(find_blobs("the policyDecision field").is_empty());
         assert!(find_blobs(">policyDecision").is_empty());
+    }
+
+    #[test]
+    fn a_closing_marker_split_by_a_hard_wrap_still_closes() {
+        let text = "x policyDecision< eyJkZWNpc2lvbiI6ImRlbnkifQ== >policy\n    Decision: unknown";
+        let blobs = find_blobs(text);
+        assert_eq!(blobs.len(), 1);
+        assert!(blobs[0].closed);
+        assert_eq!(&text[blobs[0].range.clone()], &text[2..text.len() - 9]);
+        // Letters that do not spell the marker are no marker.
+        let text = "x policyDecision< eyJkZWNpc2lvbiI6ImRlbnkifQ== >policy\n    Deceit";
+        assert!(!find_blobs(text)[0].closed);
     }
 }
