@@ -710,10 +710,18 @@ fn legacy_error_lists_split_into_known_messages() {
             "invalid fragment feed"
         ]
     );
-    // Unknown text is kept as one message.
+    // Unknown text is kept as one message, up to where a known one starts.
     assert_eq!(
         split_legacy_errors("invalid command some future error"),
         ["invalid command", "some future error"]
+    );
+    assert_eq!(
+        split_legacy_errors("some brand new thing invalid command invalid env list: A,B"),
+        [
+            "some brand new thing",
+            "invalid command",
+            "invalid env list: A,B"
+        ]
     );
     for part in split_legacy_errors("invalid command invalid env list: A,B") {
         assert!(lookup_message(&part).is_some(), "{part}");

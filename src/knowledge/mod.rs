@@ -431,44 +431,58 @@ fn fixed_reason_at_start(text: &str) -> Option<Match> {
 pub fn split_legacy_errors(list: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = list.trim();
-    'outer: while !rest.is_empty() {
-        // The longest known wording (or template start) that begins the rest.
-        let mut best: Option<usize> = None;
-        for e in MESSAGES.iter() {
-            for t in e.text.iter().chain(e.historical) {
-                let fixed = t.split('{').next().unwrap_or(t);
-                if !fixed.is_empty() && rest.starts_with(fixed) {
-                    let len = if t.contains('{') {
-                        // Template: the shortest stretch, ending at a space or the end, that
-                        // matches the whole template with space-free values. Templates with
-                        // several values (`… {policy} > {current}`) have spaces between them.
-                        match template_len(t, rest, fixed.len()) {
-                            Some(len) => len,
-                            None => continue,
-                        }
-                    } else {
-                        fixed.len()
-                    };
-                    let ends_word = rest[len..].is_empty() || rest[len..].starts_with(' ');
-                    if ends_word && best.is_none_or(|b| len > b) {
-                        best = Some(len);
-                    }
-                }
-            }
+    while !rest.is_empty() {
+        if let Some(len) = known_at_start(rest) {
+            out.push(rest[..len].to_string());
+            rest = rest[len..].trim_start();
+            continue;
         }
-        match best {
-            Some(len) => {
-                out.push(rest[..len].to_string());
-                rest = rest[len..].trim_start();
+        // Unknown text: it runs up to the next word where a known message starts.
+        let next_known = rest
+            .match_indices(' ')
+            .map(|(i, _)| i)
+            .find(|&i| known_at_start(rest[i..].trim_start()).is_some());
+        match next_known {
+            Some(i) => {
+                out.push(rest[..i].to_string());
+                rest = rest[i..].trim_start();
             }
             None => {
-                // Unknown text: keep the remainder as one message rather than guess.
                 out.push(rest.to_string());
-                break 'outer;
+                break;
             }
         }
     }
     out
+}
+
+/// The length of the longest known wording (or filled-in template) that begins `rest` and ends
+/// at a word's end.
+fn known_at_start(rest: &str) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for e in MESSAGES.iter() {
+        for t in e.text.iter().chain(e.historical) {
+            let fixed = t.split('{').next().unwrap_or(t);
+            if !fixed.is_empty() && rest.starts_with(fixed) {
+                let len = if t.contains('{') {
+                    // Template: the shortest stretch, ending at a space or the end, that
+                    // matches the whole template with space-free values. Templates with
+                    // several values (`… {policy} > {current}`) have spaces between them.
+                    match template_len(t, rest, fixed.len()) {
+                        Some(len) => len,
+                        None => continue,
+                    }
+                } else {
+                    fixed.len()
+                };
+                let ends_word = rest[len..].is_empty() || rest[len..].starts_with(' ');
+                if ends_word && best.is_none_or(|b| len > b) {
+                    best = Some(len);
+                }
+            }
+        }
+    }
+    best
 }
 
 /// Length of the shortest prefix of `rest` (ending at a space or at the end, and longer than
