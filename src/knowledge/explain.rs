@@ -523,9 +523,14 @@ fn params_block(params: &[Param]) -> Option<Block> {
                     .iter()
                     .take(MAX_ITEMS)
                     .map(|v| {
+                        // Guests before 2023 printed `NAME=value`; the name is what to look for.
+                        let shown = match p.name == "variables" {
+                            true => v.split('=').next().unwrap_or(v),
+                            false => v,
+                        };
                         vec![Block::Para {
                             class: "",
-                            text: vec![Inline::Code(v.clone())],
+                            text: vec![Inline::Code(shown.to_string())],
                         }]
                     })
                     .collect();
@@ -1133,5 +1138,20 @@ mod tests {
         ));
         assert!(md.contains("was cut off"), "{md}");
         assert!(!md.contains("is only its beginning"), "{md}");
+    }
+
+    #[test]
+    fn old_env_lists_with_values_list_the_names() {
+        let blocks = message_blocks(
+            ["invalid env list: FOO=bar,BAZ=qux"].into_iter(),
+            super::super::lookup_message,
+        );
+        let md = markdown(&blocks);
+        assert!(
+            md.contains("- **variables**:\n  - `FOO`\n  - `BAZ`"),
+            "{md}"
+        );
+        // The message itself stays verbatim.
+        assert!(md.contains("`invalid env list: FOO=bar,BAZ=qux`"), "{md}");
     }
 }
