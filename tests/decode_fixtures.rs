@@ -289,3 +289,21 @@ fn unclosed_blob_does_not_swallow_the_next_line() {
     assert_eq!(d.blob.dropped_lines, 1);
     assert!(d.blob.text.starts_with("{\"decision\":\"deny\""));
 }
+
+#[test]
+fn url_encoded_copy_from_a_link() {
+    // base64 of {"decision":"deny","input":{"rule":"mount_device","deviceHash":"ab?>>"},…}: its
+    // `+` and `=` arrive as %2B and %3D, the delimiters as %3C and %3E, spaces as %20.
+    let text = "x policyDecision%3C%20eyJkZWNpc2lvbiI6ImRlbnkiLCJpbnB1dCI6eyJydWxlIjoibW91bnRfZGV2aWNlIiwiZGV2aWNlSGFzaCI6ImFiPz4%2BIiwidGFyZ2V0IjoiL3J1bi9tb3VudHMvbTEifSwicmVhc29uIjp7ImVycm9ycyI6WyJkZXZpY2VIYXNoIG5vdCBmb3VuZCJdfX0%3D%20%3EpolicyDecision";
+    let a = analyze(text);
+    assert_eq!(a.findings.len(), 1);
+    let d = decision(&a.findings[0]);
+    assert!(d.blob.closed && !d.blob.is_incomplete(), "{d:#?}");
+    assert!(d.blob.invalid_chars.is_empty());
+    assert_eq!(errors(&a.findings[0]), ["deviceHash not found"]);
+    assert!(
+        d.blob.text.contains(r#""deviceHash":"ab?>>""#),
+        "{}",
+        d.blob.text
+    );
+}

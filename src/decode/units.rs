@@ -55,6 +55,13 @@ pub fn unit_at(b: &[u8], i: usize) -> (Unit, usize) {
     match c {
         b'\\' => backslash_unit(b, i),
         b'&' => entity_unit(b, i).unwrap_or((Unit::Ascii(b'&'), i + 1)),
+        // URL-encoded (a paste copied out of a link): the delimiters and base64's own symbols.
+        b'%' => match hex_at(b, i + 1, 2) {
+            Some(code @ (0x3c | 0x3e | 0x2b | 0x2f | 0x3d)) => (Unit::Ascii(code as u8), i + 3),
+            Some(0x20) => (Unit::Space { newline: false }, i + 3),
+            Some(0x0a) => (Unit::Space { newline: true }, i + 3),
+            _ => (Unit::Ascii(b'%'), i + 1),
+        },
         b'\n' | b'\r' => (Unit::Space { newline: true }, i + 1),
         b' ' | b'\t' | 0x0c => (Unit::Space { newline: false }, i + 1),
         0x20..=0x7e => (Unit::Ascii(c), i + 1),
