@@ -75,6 +75,12 @@ fn describe_pod_events_table() {
     assert!(create_truncated(create));
     assert_eq!(lines_of(create), blob_lines[1..]);
     assert_eq!(decision(create).host[0].0, "container ID");
+    // `(x3 over 2m)` on the first of its rows: kubectl saw it three times there.
+    let counts: Vec<u32> = create.occurrences.iter().map(|o| o.kubectl_count).collect();
+    assert_eq!(counts, [3, 0]);
+    assert_eq!(mount.occurrences[0].kubectl_count, 0);
+    let seen = aci_triage::knowledge::explain::occurrence_text(&create.occurrences);
+    assert!(seen.contains("kubectl counted it 4 times"), "{seen}");
 
     // Byte ranges point at the blobs in the paste.
     for f in &a.findings {

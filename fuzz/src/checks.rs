@@ -97,6 +97,7 @@ pub fn decode_payload(data: &[u8]) {
             occurrences: vec![Occurrence {
                 range: 0..0,
                 line: 1,
+                kubectl_count: 0,
             }],
         };
         explain(&f, 0);

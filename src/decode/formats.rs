@@ -221,7 +221,15 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
                 .count();
             line_at = range.start;
             consumed_to = range.end;
-            out.push((found, Occurrence { range, line }));
+            let kubectl_count = super::kubectl_count(text, range.start);
+            out.push((
+                found,
+                Occurrence {
+                    range,
+                    line,
+                    kubectl_count,
+                },
+            ));
         }
     }
     out

@@ -58,6 +58,29 @@ pub struct Occurrence {
     pub range: Range<usize>,
     /// 1-based line number of its start.
     pub line: usize,
+    /// The repeat count `kubectl describe` printed on that line (`12s (x12 over 10m)`), or 0.
+    pub kubectl_count: u32,
+}
+
+/// The `(xN over …)` count of a `kubectl describe` events row, before `at` on its line.
+pub fn kubectl_count(text: &str, at: usize) -> u32 {
+    let b = text.as_bytes();
+    let from = at.saturating_sub(1000);
+    let line = b[from..at]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(from, |p| from + p + 1);
+    let row = &b[line..at];
+    row.windows(2)
+        .enumerate()
+        .filter(|(_, w)| w == b"(x")
+        .find_map(|(i, _)| {
+            let digits = &row[i + 2..];
+            let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+            let count = std::str::from_utf8(&digits[..n]).ok()?.parse().ok()?;
+            digits[n..].starts_with(b" over ").then_some(count)
+        })
+        .unwrap_or(0)
 }
 
 /// A JSON syntax problem, with its position in the decoded text.
@@ -222,6 +245,7 @@ pub fn analyze(text: &str) -> Analysis {
         let occurrence = Occurrence {
             range: raw.range.clone(),
             line: raw.line,
+            kubectl_count: kubectl_count(text, raw.range.start),
         };
         covered.push(raw.range.clone());
         prev_end = raw.range.end;

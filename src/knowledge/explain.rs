@@ -134,13 +134,20 @@ pub fn occurrence_text(occ: &[Occurrence]) -> String {
         [one] => format!(", on line {one}"),
         many => format!(", on lines {}{more}", many.join(", ")),
     };
-    if occ.len() == 1 {
+    let seen = if occ.len() == 1 {
         format!("Seen once in the paste{where_}.")
     } else {
         format!(
             "Seen {} in the paste{where_}.",
             plural(occ.len(), "time", "times")
         )
+    };
+    // `kubectl describe` folds repeats of an event into one row: `(x12 over 10m)`.
+    if occ.iter().any(|o| o.kubectl_count > 1) {
+        let total: u64 = occ.iter().map(|o| u64::from(o.kubectl_count.max(1))).sum();
+        format!("{seen} kubectl counted it {total} times (the \u{201c}(x\u{2026} over \u{2026})\u{201d} in its events).")
+    } else {
+        seen
     }
 }
 
