@@ -30,9 +30,12 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (req.mode === "navigate") {
-    // The page: the network when it answers, else this build's copy.
+    // The page: the network when it answers, else this build's copy (of that file if it is one
+    // of the build's, such as the single-file download; else of the page).
     event.respondWith(
-      fetch(req).catch(() => caches.open(CACHE).then((c) => c.match("./")).then((r) => r || Response.error()))
+      fetch(req).catch(() => caches.open(CACHE)
+        .then((c) => c.match(req, { ignoreSearch: true }).then((r) => r || c.match("./")))
+        .then((r) => r || Response.error()))
     );
     return;
   }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aci_triage::wizard::{code_lang, Graph, Node, Outcome, WizardError, WizardState, NETWORK};
 
-const G: &Graph = &NETWORK;
+static G: &std::sync::LazyLock<Graph> = &NETWORK;
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
@@ -464,6 +464,8 @@ fn confidential_pod_path_ends_at_dns_injection_with_pod_and_deployment_snippets(
         "outbound-slow.v2.yes.unsure.ccepolicy.on",
         "outbound-slow.v2.yes.confidential.unsure.cluster-ip",
         "outbound-slow.v2.yes.no-kube-proxy.on",
+        // Slow lookups go straight to the kube-proxy question.
+        "lookups-slow.confidential.on",
     ] {
         assert_eq!(
             state(link).outcome(G).map(|o| o.id),
@@ -471,6 +473,12 @@ fn confidential_pod_path_ends_at_dns_injection_with_pod_and_deployment_snippets(
             "{link}"
         );
     }
+    // "Still on?" is answered Yes when it is on.
+    let Node::Question(q) = G.node("dns-injected").unwrap() else {
+        panic!("dns-injected is a question")
+    };
+    let label = |id: &str| q.answers.iter().find(|a| a.id == id).unwrap().label;
+    assert!(label("on").starts_with("Yes") && label("off").starts_with("No"));
     let o = outcome("disable-dns-injection");
     let annotation = "microsoft.containerinstance.virtualnode.injectdns: \"false\"";
     let pod = o
@@ -854,6 +862,14 @@ fn decode_rejects_garbage_unknown_ids_and_misplaced_answers() {
         matches!(err, WizardError::UnknownAnswer { step: 3, ref question_id, .. } if question_id == "nat"),
         "{err:?}"
     );
+    // Messages are plain text: the title's `code` marks are dropped.
+    assert!(G.question("nat").unwrap().title.contains('`'));
+    assert!(!err.to_string().contains('`'), "{err}");
+    // An empty step says so rather than quoting nothing.
+    let msg = WizardState::decode(G, "outbound-slow..v2")
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("step 2: its answer is missing"), "{msg}");
 
     // Going on after the result.
     let err = WizardState::decode(G, "outbound-slow.v2.no.yes").unwrap_err();

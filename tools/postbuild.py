@@ -110,7 +110,9 @@ version = digest.hexdigest()[:16]
 sw = read("sw.js")
 if "__ASSETS__" not in sw or "__VERSION__" not in sw:
     fail("sw.js lacks the __ASSETS__/__VERSION__ placeholders")
-sw = sw.replace("__ASSETS__", json.dumps(["./"] + assets)).replace("__VERSION__", version)
+# The single file (built below from these same assets, so the version covers it) is precached
+# too: "Download for offline use" must work offline.
+sw = sw.replace("__ASSETS__", json.dumps(["./"] + assets + [SINGLE])).replace("__VERSION__", version)
 write("sw.js", sw)
 
 # --- 3. Single self-contained file -----------------------------------------------------------------

@@ -158,6 +158,8 @@ fn md_inline(parts: &[Inline], out: &mut String) {
                 out.push_str(t);
                 out.push_str("**");
             }
+            // A link within the app (`#wizard`) leads nowhere from a ticket: its words only.
+            Inline::Link { href, text } if href.starts_with('#') => out.push_str(text),
             Inline::Link { href, text } => {
                 out.push('[');
                 out.push_str(text);
@@ -395,5 +397,24 @@ mod tests {
              - **guest message**: `denied`\n\n\
              | Field | Value |\n|---|---|\n| `target` | `/a\\|b` |\n"
         );
+    }
+
+    #[test]
+    fn links_within_the_app_are_plain_words_in_markdown() {
+        let md = markdown(&[Block::Para {
+            class: "",
+            text: vec![
+                Inline::Link {
+                    href: "#wizard".into(),
+                    text: "Troubleshoot".into(),
+                },
+                Inline::Text(" and ".into()),
+                Inline::Link {
+                    href: "https://example.com/a".into(),
+                    text: "a source".into(),
+                },
+            ],
+        }]);
+        assert_eq!(md, "Troubleshoot and [a source](https://example.com/a)\n");
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use super::browser;
 use super::finding::FindingCard;
 use super::share::{fragment_for, SharePanel};
 use super::state::{DecoderState, Origin, LARGE, PAGE};
@@ -57,11 +58,13 @@ pub fn Decoder() -> impl IntoView {
     let text = st.text;
     let analysis = st.analysis;
 
+    // Tracked: while the panel is open the link follows the paste (an edit that removes text
+    // must remove it from the link too).
     let make_link = Callback::new(move |full: bool| {
         let t = if full {
-            text.get_untracked()
+            text.get()
         } else {
-            text.with_untracked(|t| analysis.with_untracked(|a| findings_text(t, a)))
+            analysis.with(|a| text.with(|t| findings_text(t, a)))
         };
         fragment_for(&Shared::Decoder { text: t, full })
     });
@@ -95,7 +98,24 @@ pub fn Decoder() -> impl IntoView {
         // Large pastes are taken like a file: laying out megabytes in a text box freezes the tab.
         if pasted.len() > LARGE {
             ev.prevent_default();
-            st.load(pasted, Origin::User);
+            // Like a normal paste, it goes where the caret is, replacing any selection.
+            let area = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+            let text = match area {
+                Some(a) => {
+                    let current = a.value();
+                    let at = |n: Result<Option<u32>, _>| match n {
+                        Ok(Some(n)) => utf16_to_byte(&current, n as usize),
+                        _ => current.len(),
+                    };
+                    let start = at(a.selection_start());
+                    let end = at(a.selection_end()).max(start);
+                    format!("{}{pasted}{}", &current[..start], &current[end..])
+                }
+                None => pasted,
+            };
+            st.load(text, Origin::User);
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
@@ -127,10 +147,18 @@ pub fn Decoder() -> impl IntoView {
             view! {
                 <div class="large-paste" id="event-text" role="group" aria-label="Event text" tabindex="-1">
                     <p>
-                        <strong>{format!("{}, {} lines", megabytes(bytes), lines)}</strong>
+                        <strong>{format!("{}, {}", megabytes(bytes), plural(lines, "line", "lines"))}</strong>
                         " were taken like a file: they are decoded in full, but not laid out here, which would slow the page down."
                     </p>
-                    <button type="button" on:click=move |_| st.large.set(false)>"Edit as text"</button>
+                    <button type="button" on:click=move |_| {
+                        st.large.set(false);
+                        // The button goes: once the text box is there, the keyboard goes to it.
+                        set_timeout(|| {
+                            if let Some(t) = document().get_element_by_id("event-text") {
+                                let _ = t.unchecked_into::<web_sys::HtmlElement>().focus();
+                            }
+                        }, std::time::Duration::ZERO);
+                    }>"Edit as text"</button>
                 </div>
             }
             .into_any()
@@ -175,7 +203,14 @@ pub fn Decoder() -> impl IntoView {
                     "Open a file"
                     <input type="file" class="visually-hidden" accept=".txt,.log,.json,.yaml,.yml,text/*" on:change=on_file />
                 </label>
-                <button type="button" on:click=move |_| { st.input_note.set(None); st.set_now(String::new(), Origin::Empty) }>
+                <button type="button" on:click=move |_| {
+                    st.input_note.set(None);
+                    st.set_now(String::new(), Origin::Empty);
+                    // An opened share link would bring the text back on reload.
+                    if crate::share::is_share_fragment(&browser::hash()) {
+                        browser::replace_hash("");
+                    }
+                }>
                     "Clear"
                 </button>
                 <Show when=move || analysis.with(|a| !a.findings.is_empty())>
@@ -247,5 +282,30 @@ fn empty_state(empty_text: bool) -> impl IntoView {
                 "It also recognises the older plain-text policy errors, AKS Confidential Containers (Kata) denials and ARM rejections of the policy."
             </p>
         </div>
+    }
+}
+
+/// The byte index in `s` of the UTF-16 offset `n` (the browser's caret positions).
+fn utf16_to_byte(s: &str, n: usize) -> usize {
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        if units >= n {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn caret_offsets_count_utf16_units() {
+        let s = "a\u{e9}\u{1f600}b";
+        assert_eq!(super::utf16_to_byte(s, 0), 0);
+        assert_eq!(super::utf16_to_byte(s, 2), 3);
+        // The emoji is two UTF-16 units and four bytes.
+        assert_eq!(super::utf16_to_byte(s, 4), 7);
+        assert_eq!(super::utf16_to_byte(s, 99), s.len());
     }
 }

@@ -33,9 +33,30 @@ pub fn SharePanel(
         Some(Ok(l)) => l,
         _ => String::new(),
     });
+    // Opening the panel also copies the link; the note holds only while the link is unchanged.
+    let copied = RwSignal::new(None::<(String, bool)>);
+    let open_and_copy = move |_| {
+        open.update(|o| *o = !*o);
+        let l = link.get_untracked();
+        if open.get_untracked() && !l.is_empty() {
+            leptos::task::spawn_local(async move {
+                let ok = super::copy::copy_text(&l).await;
+                copied.set(Some((l, ok)));
+            });
+        }
+    };
+    let copy_note = move || {
+        copied.with(|c| match c {
+            Some((l, true)) if *l == link.get() => "Link copied to the clipboard.",
+            Some((l, false)) if *l == link.get() => {
+                "The clipboard was not available: copy the link from the field."
+            }
+            _ => "",
+        })
+    };
     view! {
         <div class="share">
-            <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            <button type="button" aria-expanded=move || open.get().to_string() on:click=open_and_copy>
                 {label}
             </button>
             <Show when=move || open.get()>
@@ -60,6 +81,7 @@ pub fn SharePanel(
                                     if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { t.select(); }
                                 } />
                                 <CopyButton text=link label="Copy link" />
+                                <p class="note" role="status">{copy_note}</p>
                                 {warn}
                             }.into_any()
                         }

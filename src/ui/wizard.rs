@@ -35,7 +35,6 @@ pub fn WizardView(encoded: String) -> impl IntoView {
     }
     let node = state.current(g);
     let step = state.len() + 1;
-    let most = step + g.max_questions_from(node.id()).saturating_sub(1);
 
     let trail = state.trail(g);
     let breadcrumb = (!trail.is_empty()).then(|| {
@@ -85,7 +84,7 @@ pub fn WizardView(encoded: String) -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <p class="progress">{format!("Question {step} of at most {most}")}</p>
+                <p class="progress">{format!("Question {step}")}</p>
                 <h3 id="wizard-step" tabindex="-1">{rich(q.title)}</h3>
                 {doc_div(question_doc(q))}
                 <h4 id="answers-label">"Your answer"</h4>

@@ -101,8 +101,14 @@ impl fmt::Display for WizardError {
                 ..
             } => write!(
                 f,
-                "“{}” is not one of the answers to “{question_title}”.",
-                shorten(answer)
+                "“{}” is not one of the answers to “{}”.",
+                shorten(answer),
+                plain(question_title)
+            ),
+            WizardError::Malformed { step, part, kept } if part.is_empty() => write!(
+                f,
+                "The link is damaged at step {step}: its answer is missing. {}",
+                kept_note(kept)
             ),
             WizardError::Malformed { step, part, kept } => write!(
                 f,
@@ -119,8 +125,9 @@ impl fmt::Display for WizardError {
             } => write!(
                 f,
                 "The link doesn't match this version of the wizard: at step {step}, “{}” is not \
-                 an answer to “{question_title}”. {}",
+                 an answer to “{}”. {}",
                 shorten(part),
+                plain(question_title),
                 kept_note(kept)
             ),
             WizardError::PastOutcome {
@@ -139,6 +146,11 @@ impl fmt::Display for WizardError {
 }
 
 impl std::error::Error for WizardError {}
+
+/// A title for a plain-text message: its `code` marks dropped.
+fn plain(title: &str) -> String {
+    title.replace('`', "")
+}
 
 fn kept_note(kept: &WizardState) -> String {
     match kept.answers.len() {

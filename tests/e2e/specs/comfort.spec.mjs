@@ -147,6 +147,20 @@ test('a large paste is taken like a file, decoded in full, and editable on reque
   await expect(page.getByRole('status').filter({ hasText: 'found' })).toContainText('1800 occurrences');
   await page.getByRole('button', { name: 'Edit as text' }).click();
   await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(text);
+  // The keyboard is in the text box, not lost with the button.
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toBeFocused();
+  // A large paste goes where the caret is, like any paste: the text around it stays.
+  const box = page.getByRole('textbox', { name: 'Event text' });
+  await box.fill('AAAA BBBB');
+  await page.evaluate((t) => {
+    const area = document.querySelector('#event-text');
+    area.setSelectionRange(5, 5);
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await page.getByRole('button', { name: 'Edit as text' }).click();
+  await expect(box).toHaveValue('AAAA ' + text + 'BBBB');
 });
 
 test('an input above 64 MB gets a clear message and changes nothing', async ({ page, problems }) => {
@@ -243,3 +257,21 @@ test('the layout fits a phone and prints without controls', async ({ page, probl
   await expect(page.getByRole('button', { name: 'Try an example' })).toBeHidden();
   await expect(findings(page).first()).toBeVisible();
 });
+
+test('printing from the dark theme gives dark text on white paper', async ({ page, problems }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openApp(page, './#wizard/outbound-slow.v2.yes.confidential.on');
+  await expect(page.locator('.progress')).toHaveText('Result');
+  await page.emulateMedia({ colorScheme: 'dark', media: 'print' });
+  const colours = await page.evaluate(() => [...document.querySelectorAll('body, .trail a, .trail .q, .progress, .sources, pre, h1, .tagline')]
+    .map((el) => [el.className || el.tagName, getComputedStyle(el).color, getComputedStyle(el).backgroundColor]));
+  expect(colours.length).toBeGreaterThan(5);
+  for (const [what, color, background] of colours) {
+    // Text darker than mid-grey; backgrounds transparent or light.
+    const [r, g, b] = color.match(/\d+/g).map(Number);
+    expect(r + g + b, `${what}: ${color}`).toBeLessThan(3 * 100);
+    const bg = background.match(/\d+(\.\d+)?/g).map(Number);
+    if (bg.length === 3 || bg[3] > 0) expect(bg[0] + bg[1] + bg[2], `${what}: ${background}`).toBeGreaterThan(3 * 200);
+  }
+});
+

@@ -63,6 +63,36 @@ test('by default the link does not carry the surrounding event text; the checkbo
   await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(fixtureText('describe-pod.txt'));
 });
 
+test('Share copies the link, which follows later edits; Clear also drops an opened link', async ({ page, problems, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
+  const link = await shareLink(page);
+  await expect(page.getByRole('status').filter({ hasText: 'Link copied to the clipboard.' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  // Remove one blob from the paste: the link in the open panel no longer carries it.
+  const box = page.getByRole('textbox', { name: 'Event text' });
+  const text = fixtureText('describe-pod.txt');
+  const lines = text.split('\n');
+  const mountLine = lines.findIndex((l) => l.includes('mounting scsi device'));
+  await box.fill(lines.filter((_, i) => i !== mountLine).join('\n'));
+  await expect(findings(page)).toHaveCount(1);
+  const field = page.getByRole('textbox', { name: 'Share link' });
+  await expect(field).not.toHaveValue(link);
+  // The copy note no longer claims the clipboard holds this link.
+  await expect(page.getByRole('status').filter({ hasText: 'Link copied to the clipboard.' })).toHaveCount(0);
+  const edited = await field.inputValue();
+  await page.goto(edited);
+  await expect(findings(page)).toHaveCount(1);
+  // Clear forgets the opened link too: a reload does not bring it back.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  expect(new URL(page.url()).hash).toBe('');
+  await page.reload();
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue('');
+});
+
 test('damaged, cut-off and future links get a clear message and the app still works', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: 'Try an example' }).click();
@@ -137,6 +167,13 @@ test('every request of a full session goes to its own origin and no CSP violatio
 
 /** Reloads (with the server gone, from the service worker) and decodes a paste. */
 async function reloadAndDecode(page) {
+  // The offline download is there too.
+  const single = await page.evaluate(async () => {
+    const r = await fetch('aci-triage.html');
+    return [r.status, (await r.text()).length];
+  });
+  expect(single[0]).toBe(200);
+  expect(single[1]).toBeGreaterThan(100_000);
   await page.reload();
   await expect(page.locator('body.app-ready')).toHaveCount(1);
   await pasteText(page, fixtureText('describe-pod.txt'));
