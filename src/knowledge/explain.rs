@@ -893,26 +893,21 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 let places = kata_policy_lines(d);
                 if !places.is_empty() {
                     let mut text = vec![Inline::Text("The policy refused at ".into())];
+                    let mut ranges = String::new();
                     for (i, (line, rule)) in places.iter().enumerate() {
-                        if i > 0 {
-                            text.push(Inline::Text(", then ".into()));
-                        }
-                        text.push(Inline::Text(format!("its line {line}, in rule ")));
+                        let sep = if i > 0 { ";" } else { "" };
+                        let from = line.saturating_sub(10).max(1);
+                        ranges += &format!("{sep}{from},{}p", line + 10);
+                        text.push(Inline::Text(format!(
+                            "{}its line {line}, in rule ",
+                            if i > 0 { ", then " } else { "" }
+                        )));
                         text.push(Inline::Code(rule.to_string()));
                     }
                     text.push(Inline::Text(". To see which condition failed, read those parts of the policy on the pod:".into()));
                     doc.push(Block::Para { class: "", text });
-                    let ranges: Vec<String> = places
-                        .iter()
-                        .map(|(line, _)| {
-                            format!("{},{}p", line.saturating_sub(10).max(1), line + 10)
-                        })
-                        .collect();
                     doc.push(Block::Command {
-                        code: format!(
-                            "kubectl get pod <pod> -o jsonpath='{{.metadata.annotations.io\\.katacontainers\\.config\\.agent\\.policy}}' | base64 -d | sed -n '{}'",
-                            ranges.join(";")
-                        ),
+                        code: format!("kubectl get pod <pod> -o jsonpath='{{.metadata.annotations.io\\.katacontainers\\.config\\.agent\\.policy}}' | base64 -d | sed -n '{ranges}'"),
                     });
                 }
             }

@@ -518,27 +518,19 @@ pub fn only_rule_of(entry: &Entry) -> Option<&'static str> {
 
 /// A readable label for a source URL (`owner/repo · path` for GitHub files).
 pub fn source_label(url: &str) -> String {
-    if let Some(rest) = url.strip_prefix("https://github.com/") {
-        let parts: Vec<&str> = rest.splitn(5, '/').collect();
-        if parts.len() == 5 && (parts[2] == "blob" || parts[2] == "tree") {
-            return format!("{}/{} · {}", parts[0], parts[1], parts[4]);
-        }
-        if parts.len() >= 4 && (parts[2] == "issues" || parts[2] == "pull") {
-            return format!("{}/{} #{}", parts[0], parts[1], parts[3]);
-        }
-        if parts.len() >= 4 && parts[2] == "commit" {
-            return format!(
-                "{}/{} @{}",
-                parts[0],
-                parts[1],
-                &parts[3][..parts[3].len().min(9)]
-            );
-        }
-        return rest.trim_end_matches('/').to_string();
-    }
-    url.trim_start_matches("https://")
-        .trim_end_matches('/')
-        .to_string()
+    let rest = url.trim_start_matches("https://").trim_end_matches('/');
+    let Some(gh) = rest.strip_prefix("github.com/") else {
+        return rest.to_string();
+    };
+    let p: Vec<&str> = gh.splitn(5, '/').collect();
+    let (sep, tail) = match (p.get(2).copied(), p.get(3).copied()) {
+        (Some("blob" | "tree"), Some(_)) if p.len() == 5 => (" \u{b7} ", p[4]),
+        (Some("issues" | "pull"), Some(n)) => (" #", n),
+        // Short commit ids (the ids are ASCII hex).
+        (Some("commit"), Some(c)) => (" @", c.get(..9).unwrap_or(c)),
+        _ => return gh.to_string(),
+    };
+    [p[0], "/", p[1], sep, tail].concat()
 }
 
 #[cfg(test)]

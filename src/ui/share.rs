@@ -1,6 +1,7 @@
 //! The Share control: builds a link whose state lives only in the fragment, copies it, shows it.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::browser;
 use super::CopyButton;
@@ -33,26 +34,20 @@ pub fn SharePanel(
         Some(Ok(l)) => l,
         _ => String::new(),
     });
-    // Opening the panel also copies the link; the note holds only while the link is unchanged.
-    let copied = RwSignal::new(None::<(String, bool)>);
+    // Opening the panel also copies the link, through its "Copy link" button (once the panel is
+    // there), which shows whether that worked.
     let open_and_copy = move |_| {
         open.update(|o| *o = !*o);
-        let l = link.get_untracked();
-        if open.get_untracked() && !l.is_empty() {
-            leptos::task::spawn_local(async move {
-                let ok = super::copy::copy_text(&l).await;
-                copied.set(Some((l, ok)));
-            });
+        if open.get_untracked() {
+            set_timeout(
+                || {
+                    if let Ok(Some(b)) = document().query_selector(".share-panel button.copy") {
+                        b.unchecked_into::<web_sys::HtmlElement>().click();
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         }
-    };
-    let copy_note = move || {
-        copied.with(|c| match c {
-            Some((l, true)) if *l == link.get() => "Link copied to the clipboard.",
-            Some((l, false)) if *l == link.get() => {
-                "The clipboard was not available: copy the link from the field."
-            }
-            _ => "",
-        })
     };
     view! {
         <div class="share">
@@ -81,7 +76,6 @@ pub fn SharePanel(
                                     if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { t.select(); }
                                 } />
                                 <CopyButton text=link label="Copy link" />
-                                <p class="note" role="status">{copy_note}</p>
                                 {warn}
                             }.into_any()
                         }

@@ -45,6 +45,8 @@ test('a templated env-list error shows the variable names and the fix', async ({
 test('an ARM rejection of the policy is recognised', async ({ page, problems }) => {
   await openApp(page);
   await pasteText(page, '{"error": {"code": "InvalidCcePolicy", "message": "The CCE Policy is not valid Base64."}}');
-  await expect(findings(page)).toHaveCount(2);
-  await expect(findings(page).nth(1)).toContainText('The CCE Policy is not valid Base64.');
+  // The code and its message are one error: one finding, explained by the message.
+  await expect(findings(page)).toHaveCount(1);
+  await expect(findings(page).first()).toContainText('The CCE Policy is not valid Base64.');
+  await expect(findings(page).first().locator('h2')).toContainText('not base64');
 });
