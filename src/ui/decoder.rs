@@ -183,10 +183,17 @@ pub fn Decoder() -> impl IntoView {
         }
     };
 
+    // A file dropped anywhere on the decoder's page is taken (the browser would otherwise open
+    // it in place of the app, and the paste would be gone).
+    let over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let drop = window_event_listener(leptos::ev::drop, on_drop);
+    on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+
     view! {
-        <section class="paste" aria-labelledby="paste-heading"
-            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
-            on:drop=on_drop>
+        <section class="paste" aria-labelledby="paste-heading">
             <h2 id="paste-heading" class="visually-hidden">"Paste"</h2>
             <label for="event-text">"Event text"</label>
             <p class="hint" id="event-text-hint">

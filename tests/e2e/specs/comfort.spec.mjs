@@ -123,6 +123,16 @@ test('a dropped file with a BOM and CRLF line endings is read like a paste', asy
   await expect(findings(page).nth(1)).toContainText('Seen 2 times');
   const box = await page.getByRole('textbox', { name: 'Event text' }).inputValue();
   expect(box.startsWith('\ufeff')).toBe(false);
+  // Dropped beside the paste box (here on the footer) it is taken too, not opened by the browser.
+  const notCancelled = await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'portal.html', { type: 'text/html' }));
+    const target = document.querySelector('footer');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, fixtureText('portal.html'));
+  expect(notCancelled).toBe(false);
+  await expect(findings(page)).toHaveCount(1);
 });
 
 test('a file opened with "Open a file" is decoded', async ({ page, problems }) => {
