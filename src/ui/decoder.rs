@@ -21,7 +21,19 @@ fn read_file(st: DecoderState, file: web_sys::File) {
     let name = file.name();
     spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(v) => st.load(v.as_string().unwrap_or_default(), Origin::User),
+            Ok(v) => {
+                let text = v.as_string().unwrap_or_default();
+                // Undecodable bytes and NULs at the start: an image, archive or other binary.
+                let odd = text
+                    .chars()
+                    .take(4096)
+                    .filter(|&c| c == '\u{fffd}' || c == '\0')
+                    .count();
+                st.load(text, Origin::User);
+                if odd > 16 && st.input_note.with_untracked(Option::is_none) {
+                    st.input_note.set(Some(format!("{name} does not look like text (an image or an archive?). It is shown as read; export the events as text, JSON or YAML instead.")));
+                }
+            }
             Err(_) => st
                 .input_note
                 .set(Some(format!("The file {name} could not be read as text."))),

@@ -135,6 +135,25 @@ test('a dropped file with a BOM and CRLF line endings is read like a paste', asy
   await expect(findings(page)).toHaveCount(1);
 });
 
+test('a binary file is shown as read, with a warning', async ({ page, problems }) => {
+  await openApp(page);
+  await page.evaluate(() => {
+    const bytes = new Uint8Array(2048).map((_, i) => (i * 151) % 256);
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+    document.querySelector('main').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByRole('alert').filter({ hasText: 'screenshot.png does not look like text' })).toBeVisible();
+  // A text file clears the warning.
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'events.log', { type: 'text/plain' }));
+    document.querySelector('main').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
+  await expect(page.getByRole('alert').filter({ hasText: 'does not look like text' })).toHaveCount(0);
+});
+
 test('a file opened with "Open a file" is decoded', async ({ page, problems }) => {
   await openApp(page);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aci-')), 'events.yaml');
