@@ -387,7 +387,7 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static super::Rule>, cut: bool) 
             "The reason was cut to fit the size limit (see below).",
         )),
         None if cut => out.push(para(
-            "The reason is not in the part of the decision that arrived: the copy was cut before it (see the decoding notes).",
+            "The reason is not in the part of the decision that could be read (see the decoding notes).",
         )),
         None if dec.policy_error.is_none() => out.push(para("The decision carries no reason.")),
         None => {}
@@ -1050,7 +1050,7 @@ mod tests {
         let (whole, cut) = (md(&whole), md(&cut));
         assert!(whole.contains("invalid command"), "{whole}");
         assert!(
-            cut.contains("The reason is not in the part of the decision that arrived"),
+            cut.contains("The reason is not in the part of the decision that could be read"),
             "{cut}"
         );
         assert!(!cut.contains("carries no reason"), "{cut}");
