@@ -87,8 +87,9 @@ pub fn field_notes(rule: Option<&str>, field: &str, value: &Value) -> Vec<String
     match (field, value) {
         ("deviceHash", Value::String(h)) => {
             notes.push(format!(
-                "A dm-verity root hash ({} hex digits), not a registry or `docker image inspect` digest. Compute the image's layer hashes with `dmverity-vhd --docker roothash -i <image>` and compare.",
-                h.len()
+                "A dm-verity root hash ({} hex digits{}), not a registry or `docker image inspect` digest. Compute the image's layer hashes with `dmverity-vhd --docker roothash -i <image>` and compare.",
+                h.len(),
+                if h.len() == 64 { "" } else { "; a whole one has 64, so this one is incomplete" }
             ));
         }
         ("target", Value::String(t)) if rule.is_none_or(|r| r.contains("mount")) => {
@@ -125,7 +126,7 @@ pub fn field_notes(rule: Option<&str>, field: &str, value: &Value) -> Vec<String
         ("signal", Value::Number(n)) => {
             if let Some(name) = n.parse().ok().and_then(signal_name) {
                 notes.push(format!(
-                    "Signal {n} is {name}. Policies with a framework_version below 0.4.1 allow SIGKILL (9) and SIGTERM (15) to every container implicitly; newer policies must list every stop signal explicitly."
+                    "Signal {n} is {name}. To a container's init process (`isInitProcess: true`), policies with a framework_version below 0.4.1 allow SIGKILL (9) and SIGTERM (15) implicitly; newer policies must list every stop signal in the container's `signals`. An exec'd process needs it in that process's `signals`."
                 ));
             }
         }
@@ -181,5 +182,14 @@ mod tests {
         assert!(!s.contains("`reason`)"));
         let s = truncation_meaning(&["igput".into()]);
         assert!(s.contains("`igput`"));
+    }
+
+    #[test]
+    fn a_short_device_hash_is_called_incomplete() {
+        let whole = Value::String("a".repeat(64));
+        let cut = Value::String("a".repeat(48));
+        assert!(!field_notes(Some("mount_device"), "deviceHash", &whole)[0].contains("incomplete"));
+        assert!(field_notes(Some("mount_device"), "deviceHash", &cut)[0]
+            .contains("48 hex digits; a whole one has 64, so this one is incomplete"));
     }
 }
