@@ -32,8 +32,10 @@ self.addEventListener("fetch", (event) => {
   if (req.mode === "navigate") {
     // The page: the network when it answers, else this build's copy (of that file if it is one
     // of the build's, such as the single-file download; else of the page).
+    // `no-cache`: revalidate with the server even where it lets pages be cached for a while
+    // (GitHub Pages: 10 minutes), so a new deployment shows on the next load.
     event.respondWith(
-      fetch(req).catch(() => caches.open(CACHE)
+      fetch(req, { cache: "no-cache" }).catch(() => caches.open(CACHE)
         .then((c) => c.match(req, { ignoreSearch: true }).then((r) => r || c.match("./")))
         .then((r) => r || Response.error()))
     );

@@ -238,6 +238,9 @@ test('a new deployment takes over cleanly, online and then offline', async ({ br
     fs.writeFileSync(path.join(site, 'sw.js'), sw.replace(`const VERSION = "${version}"`, 'const VERSION = "next-release"'));
     const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
     fs.writeFileSync(path.join(site, 'index.html'), html.replace('<h1>aci-triage</h1>', '<h1>aci-triage next</h1>'));
+    // A later modification time, whatever the clock's granularity (the server compares seconds).
+    const later = new Date(Date.now() + 60_000);
+    for (const f of ['sw.js', 'index.html']) fs.utimesSync(path.join(site, f), later, later);
 
     // The page is network-first: the new release shows on the next load.
     await page.reload();
