@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
     ui::route::start(decoder, route, notices);
     ui::route::listen(decoder, route, notices);
     ui::install_copy();
+    ui::install_space_keys();
     ui::mark_view(route);
 
     view! {

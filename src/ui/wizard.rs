@@ -3,6 +3,7 @@
 //! Back/Forward, reload and links reproduce it.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::rich;
 use super::route::wizard_fragment;
@@ -131,3 +132,24 @@ pub fn WizardView(encoded: String) -> impl IntoView {
         </section>
     }
 }
+
+/// Links drawn as buttons (the wizard's answers, "Previous question", "Start over") also answer
+/// the Space key, as buttons do; Enter already follows them.
+pub fn install_space_keys() {
+    let handle = window_event_listener(leptos::ev::keydown, |ev| {
+        if ev.key() != " " {
+            return;
+        }
+        let link = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|t| t.matches("a.answer, a.button").unwrap_or(false));
+        if let Some(link) = link {
+            ev.prevent_default();
+            link.click();
+        }
+    });
+    // The handler lives as long as the page.
+    std::mem::forget(handle);
+}
+

@@ -113,3 +113,19 @@ test('a finding from a Confidential pod links to the wizard', async ({ page, pro
   await expect(page).toHaveURL(/#wizard$/);
   await expect(stepHeading(page)).toBeVisible();
 });
+
+test("answers and the wizard's buttons also respond to Space", async ({ page, problems }) => {
+  await openApp(page, './#wizard');
+  const first = await stepHeading(page).textContent();
+  const link = page.locator('ul.answers a.answer[href$="/outbound-slow"]');
+  await link.focus();
+  await page.keyboard.press('Space');
+  await expect(stepHeading(page)).not.toHaveText(first);
+  await expect(page).toHaveURL(/#wizard\/outbound-slow$/);
+  // "Start over" is a link drawn as a button: Space follows it too.
+  await page.getByRole('link', { name: 'Start over' }).focus();
+  await page.keyboard.press('Space');
+  await expect(page).toHaveURL(/#wizard$/);
+  await expect(stepHeading(page)).toHaveText(first);
+});
+
