@@ -18,9 +18,9 @@ use wasm_bindgen::JsCast;
 pub use crate::App;
 pub use chrome::{mark_view, Notices};
 pub use copy::{install as install_copy, CopyButton};
-pub use wizard::install_space_keys;
 pub use decoder::Decoder;
 pub use state::{DecoderState, Notice, Origin, Route};
+pub use wizard::install_space_keys;
 pub use wizard::WizardView;
 
 /// Mounts [`App`] into `#app` of the static shell (replacing its loading placeholder), or into

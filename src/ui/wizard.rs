@@ -152,4 +152,3 @@ pub fn install_space_keys() {
     // The handler lives as long as the page.
     std::mem::forget(handle);
 }
-
