@@ -499,12 +499,12 @@ fn json_policy_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)>
     }
     for &(head, tail, today) in JSON_POLICY {
         // Where the anchor sits in this ending ("policy …" or "mount constraints").
-        let off = tail.len()
-            - match tail.as_bytes()[tail.len() - 1] {
-                b'y' => "policy".len(),
-                b'e' => "policy rule".len(),
-                _ => MOUNT_ANCHOR.len(),
-            };
+        let Some(off) = tail
+            .find("polic")
+            .or_else(|| tail.find("mount constraints"))
+        else {
+            continue;
+        };
         let Some(tail_at) = pos
             .checked_sub(off)
             .filter(|&t| eq_at(b, t, tail.as_bytes()))
@@ -512,12 +512,10 @@ fn json_policy_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)>
             continue;
         };
         // The nearest start before the ending, on the same line, wins.
-        let mut s = tail_at;
-        let stop = tail_at.saturating_sub(MAX_TAIL);
-        while s > stop && b[s - 1] != b'\n' && !(eq_at(b, s, head.as_bytes()) && at_word(s)) {
-            s -= 1;
-        }
-        if eq_at(b, s, head.as_bytes()) && found.is_none_or(|(f, ..)| s > f) {
+        let Some(s) = start_before(b, tail_at, &[head]) else {
+            continue;
+        };
+        if found.is_none_or(|(f, ..)| s > f) {
             found = Some((s, tail_at + tail.len(), Some((head.len(), tail_at, today))));
         }
     }
