@@ -205,12 +205,17 @@ fn owner_of(c: &str) -> Option<Owner> {
     }
 }
 
+/// Each record of a packed table, as a reader of its fields in order (empty past the last).
+fn records(packed: &'static str) -> impl Iterator<Item = impl FnMut() -> &'static str> {
+    packed.split_terminator(RECORD).map(|record| {
+        let mut fields = record.split(FIELD);
+        move || fields.next().unwrap_or_default()
+    })
+}
+
 fn unpack_entries(kind: Kind, packed: &'static str) -> Vec<Entry> {
-    packed
-        .split_terminator(RECORD)
-        .map(|record| {
-            let mut fields = record.split(FIELD);
-            let mut next = || fields.next().unwrap_or_default();
+    records(packed)
+        .map(|mut next| {
             // Struct fields are evaluated in the order written: the order build.rs packs them.
             Entry {
                 kind,
@@ -231,23 +236,18 @@ fn unpack_entries(kind: Kind, packed: &'static str) -> Vec<Entry> {
 
 fn unpack_rules(packed: &'static str) -> Vec<Rule> {
     let some = |s: &'static str| Some(s).filter(|s| !s.is_empty());
-    packed
-        .split_terminator(RECORD)
-        .map(|record| {
-            let mut fields = record.split(FIELD);
-            let mut next = || fields.next().unwrap_or_default();
-            Rule {
-                id: next(),
-                title: next(),
-                doing: next(),
-                owner: owner_of(next()).unwrap_or(Owner::Either),
-                owner_note: next(),
-                since: next(),
-                platform: some(next()),
-                empty_errors: some(next()),
-                fields: Fields(next()),
-                sources: Lines(next()),
-            }
+    records(packed)
+        .map(|mut next| Rule {
+            id: next(),
+            title: next(),
+            doing: next(),
+            owner: owner_of(next()).unwrap_or(Owner::Either),
+            owner_note: next(),
+            since: next(),
+            platform: some(next()),
+            empty_errors: some(next()),
+            fields: Fields(next()),
+            sources: Lines(next()),
         })
         .collect()
 }
