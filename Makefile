@@ -40,11 +40,11 @@ fmt-check:
 	cargo fmt --all -- --check
 
 clippy: tools
-	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --bins --test web --quiet -- -D warnings
 
 test-host:
-	cargo test --quiet
+	cargo test --workspace --quiet
 
 test-wasm: tools browser
 	cargo test --target wasm32-unknown-unknown --test web
@@ -65,7 +65,7 @@ clean:
 
 ## make fuzz: run each cargo-fuzz target for FUZZ_SECONDS (default 60) each; not part of `make test`.
 ## Stable Rust: no sanitizer (`-s none`). New inputs go to fuzz/corpus/<target>; the checked-in
-## regression corpus tests/fixtures/fuzz/<target> seeds each run. Crashes land in fuzz/artifacts/.
+## regression corpus core/tests/fixtures/fuzz/<target> seeds each run. Crashes land in fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= scan_analyze decode_payload share_decode json wizard_decode
 FUZZ_ARGS ?= -timeout=10 -rss_limit_mb=2048
@@ -73,9 +73,9 @@ CARGO_FUZZ_VERSION := 0.13.2
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
-	  mkdir -p corpus/$$t ../tests/fixtures/fuzz/$$t; \
+	  mkdir -p corpus/$$t ../core/tests/fixtures/fuzz/$$t; \
 	  echo "== fuzzing $$t for $(FUZZ_SECONDS)s"; \
-	  cargo fuzz run -s none $$t corpus/$$t ../tests/fixtures/fuzz/$$t -- \
+	  cargo fuzz run -s none $$t corpus/$$t ../core/tests/fixtures/fuzz/$$t -- \
 	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) || exit 1; \
 	done
 

@@ -4,14 +4,10 @@
 //! Layout: [`decode`], [`knowledge`], [`wizard`] and [`share`] are pure logic (no browser APIs,
 //! tested with plain `cargo test`); [`ui`] holds the thin Leptos components; [`App`] is the root.
 
-pub mod decode;
-pub mod examples;
-pub mod json;
-pub mod knowledge;
-pub mod report;
-pub mod share;
+// The pure core, re-exported under its module names so that `crate::decode` and the like read
+// the same here as in the core crate.
+pub use aci_triage_core::{decode, examples, json, knowledge, report, share, wizard};
 pub mod ui;
-pub mod wizard;
 
 use leptos::prelude::*;
 use ui::{DecoderState, Route};

@@ -5,12 +5,12 @@
 //!
 //! Besides "never panics", each function checks the invariants the UI relies on.
 
-use aci_triage::decode::{self, DecisionFinding, Finding, FindingKind, Occurrence};
-use aci_triage::json;
-use aci_triage::knowledge::explain::finding_doc;
-use aci_triage::report;
-use aci_triage::share::{self, zlib, Shared};
-use aci_triage::wizard::{WizardState, NETWORK};
+use aci_triage_core::decode::{self, DecisionFinding, Finding, FindingKind, Occurrence};
+use aci_triage_core::json;
+use aci_triage_core::knowledge::explain::finding_doc;
+use aci_triage_core::report;
+use aci_triage_core::share::{self, zlib, Shared};
+use aci_triage_core::wizard::{WizardState, NETWORK};
 use base64::Engine as _;
 
 /// Explains a finding as the UI and the copied ticket text do.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const fixtureText = (name) => fs.readFileSync(path.join(here, '..', '..', 'fixtures', name), 'utf8');
+export const fixtureText = (name) => fs.readFileSync(path.join(here, '..', '..', '..', 'core', 'tests', 'fixtures', name), 'utf8');
 
 export const test = base.extend({
   problems: async ({ page }, use) => {

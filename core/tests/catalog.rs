@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use aci_triage::decode::formats::SIGNATURES;
-use aci_triage::knowledge::{
+use aci_triage_core::decode::formats::SIGNATURES;
+use aci_triage_core::knowledge::{
     self, entry, lookup_message, lookup_reason, rule, split_legacy_errors, Entry, Kind, Match,
     Owner, Param, FORMATS, MESSAGES, REASONS, RULES,
 };
@@ -603,7 +603,7 @@ const FORMAT_GAPS: &[&str] = &[];
 
 #[test]
 fn reference_format_texts_are_recognised() {
-    use aci_triage::decode::{analyze, FindingKind, OtherFormat};
+    use aci_triage_core::decode::{analyze, FindingKind, OtherFormat};
     let r = reference();
     assert!(!r.format_texts.is_empty());
     let mut missed = Vec::new();

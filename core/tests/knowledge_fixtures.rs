@@ -6,10 +6,10 @@
 
 use std::collections::BTreeSet;
 
-use aci_triage::decode::{
+use aci_triage_core::decode::{
     analyze, Analysis, DecisionFinding, FindingKind, OtherFormat, Reason, RuleSource,
 };
-use aci_triage::knowledge::{
+use aci_triage_core::knowledge::{
     self, entry, lookup_message, lookup_reason, rule, split_legacy_errors, Kind, RULES,
 };
 use base64::Engine as _;
@@ -283,7 +283,7 @@ fn policy_errors_and_reasonless_denials_resolve() {
     };
     assert_eq!(lookup_reason(t).unwrap().entry.id, "invalid-policy");
     // The point's usual owner ("yours to fix") would contradict a broken policy: not shown.
-    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
     assert!(!md.contains("**Usually yours to fix**:"), "{md}");
     assert!(md.contains("Policy error"), "{md}");
 
@@ -294,7 +294,7 @@ fn policy_errors_and_reasonless_denials_resolve() {
         "reason": "Security policy is not valid. Please check security policy or re-generate with tooling."
     });
     let a = analyze(&blob(&decision));
-    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
     let title = rule("exec_in_container").unwrap().title;
     assert!(md.starts_with(&format!("## {title}")), "{md}");
     assert!(
@@ -408,7 +408,7 @@ fn legacy_plain_text_resolves() {
     ] {
         let a = analyze(&text);
         let md =
-            aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+            aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
         assert!(md.contains("### What the platform asked for"), "{md}");
         assert!(md.contains("| `deviceHash` | `ab` |"), "{md}");
         assert!(md.contains("| `target` | `/run/mounts/m1` |"), "{md}");
@@ -441,7 +441,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
     let details = details.expect("agent_policy details");
     assert!(details.starts_with("agent_policy:114"), "{details}");
     // The failing line and rule point into the policy on the pod.
-    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
         &analyze(text).findings[0],
         "f",
     ));
@@ -461,7 +461,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
             .ends_with(r#"env = ["FOO=bar"]"#),
         "{details:?}"
     );
-    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
         &analyze(text).findings[0],
         "f",
     ));
@@ -472,7 +472,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
     assert!(md.contains("sed -n '49,69p;1182,1202p'"), "{md}");
     // Without the agent_policy prefix there is no line to point at.
     let plain = "\"CreateContainerRequest is blocked by policy: some other detail\": unknown";
-    let md = aci_triage::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
         &analyze(plain).findings[0],
         "f",
     ));
@@ -610,7 +610,7 @@ fn json_policy_enforcer_wordings_map_to_todays_messages() {
         let resolved = td.as_deref().and_then(lookup_message).map(|m| m.entry.id);
         assert_eq!(resolved.unwrap_or("json-policy"), id, "{text}");
         let doc = knowledge::explain::finding_doc(&a.findings[0], "f");
-        let md = aci_triage::report::markdown(&doc);
+        let md = aci_triage_core::report::markdown(&doc);
         assert!(md.contains(found), "{md}");
         assert!(md.contains("JSON-format policy"), "{md}");
         assert!(md.contains(entry(id).unwrap().meaning), "{md}");
@@ -653,7 +653,7 @@ fn a_messages_own_side_is_shown_when_the_catalog_names_it() {
             errors,
         );
         let a = analyze(&event("", &d));
-        aci_triage::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"))
+        aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"))
     };
     // The rule is usually the user's; this message is the platform's.
     let platform = md(&["device already mounted at path"]);

@@ -10,9 +10,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use aci_triage::decode::{self, repair};
-use aci_triage::knowledge::explain::finding_doc;
-use aci_triage::report;
+use aci_triage_core::decode::{self, repair};
+use aci_triage_core::knowledge::explain::finding_doc;
+use aci_triage_core::report;
 
 struct Counting;
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aci_triage::wizard::{code_lang, Graph, Node, Outcome, WizardError, WizardState, NETWORK};
+use aci_triage_core::wizard::{code_lang, Graph, Node, Outcome, WizardError, WizardState, NETWORK};
 
 static G: &std::sync::LazyLock<Graph> = &NETWORK;
 

@@ -1,8 +1,8 @@
 //! The share codec: round trips, every malformed link, versions and size limits.
 #![cfg(not(target_arch = "wasm32"))]
 
-use aci_triage::decode::analyze;
-use aci_triage::share::{decode, encode, findings_text, EncodeError, ShareError, Shared, MAX_LEN};
+use aci_triage_core::decode::analyze;
+use aci_triage_core::share::{decode, encode, findings_text, EncodeError, ShareError, Shared, MAX_LEN};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -160,8 +160,8 @@ fn default_link_keeps_findings_not_event_text() {
     assert_eq!(b.findings.len(), a.findings.len());
     for (x, y) in a.findings.iter().zip(&b.findings) {
         let (
-            aci_triage::decode::FindingKind::Decision(x),
-            aci_triage::decode::FindingKind::Decision(y),
+            aci_triage_core::decode::FindingKind::Decision(x),
+            aci_triage_core::decode::FindingKind::Decision(y),
         ) = (&x.kind, &y.kind)
         else {
             panic!("decisions expected")
@@ -177,12 +177,12 @@ fn default_link_restores_escaped_and_cut_blobs() {
     let a = analyze(&paste);
     let b = analyze(&findings_text(&paste, &a));
     assert_eq!(a.findings.len(), b.findings.len());
-    let texts = |x: &aci_triage::decode::Analysis| -> Vec<String> {
+    let texts = |x: &aci_triage_core::decode::Analysis| -> Vec<String> {
         x.findings
             .iter()
             .map(|f| match &f.kind {
-                aci_triage::decode::FindingKind::Decision(d) => d.blob.text.clone(),
-                aci_triage::decode::FindingKind::Other(o) => format!("{o:?}"),
+                aci_triage_core::decode::FindingKind::Decision(d) => d.blob.text.clone(),
+                aci_triage_core::decode::FindingKind::Other(o) => format!("{o:?}"),
             })
             .collect()
     };
@@ -190,7 +190,7 @@ fn default_link_restores_escaped_and_cut_blobs() {
 }
 
 mod zlib_interop {
-    use aci_triage::share::zlib::{compress, decompress, InflateError};
+    use aci_triage_core::share::zlib::{compress, decompress, InflateError};
     use proptest::prelude::*;
 
     proptest! {

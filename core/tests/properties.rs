@@ -1,7 +1,7 @@
 //! Arbitrary input never panics the scanner or the decoder (a panic would kill the WASM app).
 #![cfg(not(target_arch = "wasm32"))]
 
-use aci_triage::decode::{analyze, decode_payload, FindingKind};
+use aci_triage_core::decode::{analyze, decode_payload, FindingKind};
 use proptest::prelude::*;
 
 /// Pieces real pastes are made of, so random input often looks like a blob.
@@ -70,7 +70,7 @@ proptest! {
 
 mod json_against_serde {
     //! The app's small JSON reader agrees with serde_json, the reference.
-    use aci_triage::json;
+    use aci_triage_core::json;
     use proptest::prelude::*;
 
     fn arb_json() -> impl Strategy<Value = serde_json::Value> {
@@ -150,7 +150,7 @@ mod json_against_serde {
 
 mod base64_against_reference {
     //! The lenient decoder agrees with the base64 crate on every valid encoding.
-    use aci_triage::decode::b64::{decode_lenient, Alphabet};
+    use aci_triage_core::decode::b64::{decode_lenient, Alphabet};
     use base64::Engine;
     use proptest::prelude::*;
 

@@ -1,4 +1,4 @@
-//! Host throughput of the scanner and decoder: `aci_triage::decode::analyze` over the 10 MB
+//! Host throughput of the scanner and decoder: `aci_triage_core::decode::analyze` over the 10 MB
 //! benchmark paste (see tools/bench/gen.mjs), median of several runs, in MB/s (10^6 bytes).
 //!
 //! ```sh
@@ -29,11 +29,11 @@ fn main() {
     };
 
     // One warm-up run, which also checks the paste decodes as the generator intended.
-    let a = aci_triage::decode::analyze(&text);
+    let a = aci_triage_core::decode::analyze(&text);
     let mut times: Vec<f64> = (0..RUNS)
         .map(|_| {
             let t = Instant::now();
-            let a = aci_triage::decode::analyze(std::hint::black_box(&text));
+            let a = aci_triage_core::decode::analyze(std::hint::black_box(&text));
             let s = t.elapsed().as_secs_f64();
             std::hint::black_box(a);
             s
@@ -66,7 +66,7 @@ fn main() {
 
 /// The 10 MB paste, from the one generator the browser benchmark uses too.
 fn generate() -> String {
-    let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/bench/gen.mjs");
+    let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/bench/gen.mjs");
     let out = Command::new("node")
         .arg(&gen)
         .arg("10mb")
