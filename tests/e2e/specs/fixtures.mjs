@@ -36,3 +36,53 @@ export async function pasteText(page, text) {
 }
 
 export const findings = (page) => page.getByRole('region', { name: 'Findings' }).locator('article');
+
+/**
+ * What a reader of the page finds in the parts named by `selectors`: one line per element (its tag
+ * and the attributes that carry meaning: ids, classes, roles, ARIA, link targets, open/hidden …)
+ * and one per run of text, in document order. It walks the DOM and reads text nodes, not
+ * `innerText`: cards below the fold are `content-visibility: auto`, so the browser has not laid
+ * them out and their `innerText` would be empty, while their nodes and text are all there.
+ * Leptos's placeholder comments and empty text nodes are skipped; adjacent text nodes are joined.
+ */
+export function rendered(page, selectors) {
+  return page.evaluate((sels) => {
+    const ATTRS = ['id', 'class', 'href', 'target', 'role', 'title', 'aria-label', 'aria-labelledby',
+      'aria-describedby', 'aria-current', 'aria-expanded', 'open', 'hidden', 'scope', 'type', 'tabindex',
+      'disabled', 'data-copy', 'data-kind', 'for', 'readonly'];
+    const out = [];
+    let text = '';
+    let textDepth = 0;
+    const flush = () => {
+      const t = text.replace(/\s+/g, ' ').trim();
+      if (t) out.push(`${'  '.repeat(textDepth)}${JSON.stringify(t)}`);
+      text = '';
+    };
+    const walk = (node, depth) => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (!text) textDepth = depth;
+        text += node.textContent;
+        return;
+      }
+      if (node.nodeType !== Node.ELEMENT_NODE) return;
+      flush();
+      const attrs = ATTRS.filter((a) => node.hasAttribute(a)).map((a) => ` ${a}=${JSON.stringify(node.getAttribute(a))}`);
+      out.push(`${'  '.repeat(depth)}<${node.tagName.toLowerCase()}${attrs.join('')}>`);
+      for (const child of node.childNodes) walk(child, depth + 1);
+      flush();
+    };
+    for (const sel of sels) {
+      const found = document.querySelectorAll(sel);
+      out.push(`== ${sel} (${found.length})`);
+      for (const el of found) walk(el, 1);
+    }
+    return out;
+  }, selectors);
+}
+
+/** The parts of a view that must equal a fresh load of the same state. */
+export const DECODER_PARTS = ['nav.views a[aria-current]', 'p.summary', 'section.findings'];
+export const WIZARD_PARTS = ['nav.views a[aria-current]', 'section.wizard'];
+
+/** Resolves after the app has handled what was already queued and the browser painted twice. */
+export const settled = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
