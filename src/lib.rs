@@ -10,29 +10,18 @@ pub use aci_triage_core::{decode, examples, json, knowledge, report, share, wiza
 pub mod ui;
 
 use leptos::prelude::*;
-use ui::{DecoderState, Route};
+use ui::{DecoderState, Nav};
 
-/// The root component: the view switcher, notices, the current view and the footer.
+/// The root component. State is made here, read from the address once, and then changed only
+/// by what the user does (see `ui::state`); [`ui::Views`] shows it.
 #[component]
 pub fn App() -> impl IntoView {
     let decoder = DecoderState::new();
+    let nav = Nav::new();
     provide_context(decoder);
-    provide_context(ui::state::LastWizard(StoredValue::new(String::new())));
-    let route = RwSignal::new(Route::Decoder);
-    let notices = RwSignal::new(Vec::new());
-    ui::route::start(decoder, route, notices);
-    ui::route::listen(decoder, route, notices);
-    ui::install_copy();
-    ui::install_space_keys();
-    ui::mark_view(route);
-
-    view! {
-        <main id="main">
-            <ui::Notices notices=notices />
-            {move || match route.get() {
-                Route::Decoder => view! { <ui::Decoder /> }.into_any(),
-                Route::Wizard(answers) => view! { <ui::WizardView encoded=answers /> }.into_any(),
-            }}
-        </main>
-    }
+    provide_context(nav);
+    ui::route::start(decoder, nav);
+    ui::route::listen(decoder, nav);
+    decoder.follow();
+    view! { <ui::Views /> }
 }

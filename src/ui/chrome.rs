@@ -2,15 +2,53 @@
 //! static HTML in index.html (the theme is handled by public/boot.js): no WASM needed beyond
 //! marking the current view.
 
-use super::state::{Notice, Route};
+use super::decoder::Decoder;
+use super::state::{Nav, Notice, Route};
+use super::wizard::WizardView;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Marks the current view in the static view switcher of index.html.
-pub fn mark_view(route: RwSignal<Route>) {
+/// What is on screen. Each is made anew when it changes: another wizard step is another
+/// component, and so is the decoder after a share link was opened (as a fresh load of the link
+/// shows it).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Screen {
+    /// The decoder, for the n-th share link opened.
+    Decoder(u32),
+    /// The wizard at these encoded answers.
+    Wizard(String),
+}
+
+/// The notices and the current view, from the [`Nav`] in context: a keyed list of one.
+#[component]
+pub fn Views() -> impl IntoView {
+    let nav = expect_context::<Nav>();
+    let screen = Memo::new(move |_| match nav.route.get() {
+        Route::Wizard(answers) => Screen::Wizard(answers),
+        Route::Decoder => Screen::Decoder(nav.links_opened.get()),
+    });
+    mark_view(Memo::new(move |_| {
+        matches!(screen.get(), Screen::Wizard(_))
+    }));
+    view! {
+        <main id="main">
+            <Notices notices=nav.notices />
+            <For each=move || [screen.get()] key=|s| s.clone() let:s>
+                {match s {
+                    Screen::Wizard(encoded) => view! { <WizardView encoded=encoded /> }.into_any(),
+                    Screen::Decoder(_) => view! { <Decoder /> }.into_any(),
+                }}
+            </For>
+        </main>
+    }
+}
+
+/// Marks the current view in the static view switcher of index.html (outside the app's own
+/// views: its links are told apart by where they lead).
+fn mark_view(wizard: Memo<bool>) {
     Effect::new(move |_| {
-        let wizard = matches!(route.get(), Route::Wizard(_));
-        let Ok(links) = document().query_selector_all("nav.views a") else {
+        let wizard = wizard.get();
+        let Ok(links) = document().query_selector_all("nav.views a[href]") else {
             return;
         };
         for i in 0..links.length() {
@@ -20,7 +58,10 @@ pub fn mark_view(route: RwSignal<Route>) {
             else {
                 continue;
             };
-            let current = (i == 1) == wizard;
+            let to_wizard = link
+                .get_attribute("href")
+                .is_some_and(|h| h.starts_with("#wizard"));
+            let current = to_wizard == wizard;
             let _ = if current {
                 link.set_attribute("aria-current", "page")
             } else {
@@ -31,7 +72,7 @@ pub fn mark_view(route: RwSignal<Route>) {
 }
 
 #[component]
-pub fn Notices(notices: RwSignal<Vec<Notice>>) -> impl IntoView {
+fn Notices(notices: RwSignal<Vec<Notice>>) -> impl IntoView {
     move || {
         notices
             .get()

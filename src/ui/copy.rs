@@ -1,12 +1,13 @@
-//! Copy to the clipboard with a visible confirmation. Buttons written by the document renderer
-//! carry their text in `data-copy` and are served by one delegated click handler; `CopyButton`
-//! is for text computed on click (reports, links).
+//! Copy to the clipboard with a visible confirmation on the button and in the status line after
+//! it, for a few seconds.
 
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+
+/// How long "Copied" stays.
+const SHOWN_MS: u32 = 2500;
 
 /// Copies `text` to the clipboard: the async Clipboard API first, the old `execCommand` route
 /// when that is missing or refused. Returns whether it worked.
@@ -46,61 +47,61 @@ fn copy_with_selection(text: &str) -> bool {
     ok
 }
 
-/// Shows the outcome on `button` and in the status line after it, for a few seconds.
-fn flash(button: Element, ok: bool) {
-    let _ = button.set_attribute("data-state", if ok { "copied" } else { "failed" });
-    let status = button
-        .next_element_sibling()
-        .filter(|s| s.class_list().contains("copy-status"));
-    if let Some(s) = &status {
-        s.set_text_content(Some(if ok {
-            "Copied"
-        } else {
-            "Copy failed: select the text and press Ctrl+C"
-        }));
-    }
-    set_timeout(
-        move || {
-            let _ = button.remove_attribute("data-state");
-            if let Some(s) = status {
-                s.set_text_content(None);
-            }
-        },
-        Duration::from_millis(2500),
-    );
+/// The outcome of the last copy of one button, shown for a while. Its timer goes with it.
+#[derive(Clone, Copy)]
+pub struct Copier {
+    outcome: RwSignal<Option<bool>>,
+    timer: StoredValue<Option<Timeout>, LocalStorage>,
 }
 
-fn copy_and_flash(button: Element, text: String) {
-    spawn_local(async move {
-        let ok = copy_text(&text).await;
-        flash(button, ok);
-    });
-}
-
-/// One click handler for every `button[data-copy]` in the page.
-pub fn install() {
-    let handle = window_event_listener(leptos::ev::click, |ev| {
-        let button = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| t.closest("button[data-copy]").ok().flatten());
-        if let Some(button) = button {
-            let text = button.get_attribute("data-copy").unwrap_or_default();
-            copy_and_flash(button, text);
+impl Copier {
+    pub fn new() -> Self {
+        Copier {
+            outcome: RwSignal::new(None),
+            timer: StoredValue::new_local(None),
         }
-    });
-    // The handler lives as long as the page.
-    std::mem::forget(handle);
+    }
+
+    /// Copies `text` and shows whether it worked.
+    pub fn copy(self, text: String) {
+        spawn_local(async move {
+            let ok = copy_text(&text).await;
+            // The button may be gone by now (its card replaced): then there is nothing to show.
+            if self.outcome.try_set(Some(ok)).is_none() {
+                let clear = Timeout::new(SHOWN_MS, move || {
+                    let _ = self.outcome.try_set(None);
+                });
+                // A new timer replaces (and so cancels) the one of an earlier click.
+                let _ = self.timer.try_set_value(Some(clear));
+            }
+        });
+    }
 }
 
-/// A button that copies `text` (read when clicked). `label` names what is copied.
+impl Default for Copier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A button that copies `text` (read when clicked), with its status line. `label` names what is
+/// copied. `copier` lets the owner start a copy too (the share panel copies its link on opening).
 #[component]
-pub fn CopyButton(#[prop(into)] text: Signal<String>, label: &'static str) -> impl IntoView {
+pub fn CopyButton(
+    #[prop(into)] text: Signal<String>,
+    label: &'static str,
+    #[prop(optional)] copier: Option<Copier>,
+) -> impl IntoView {
+    let copier = copier.unwrap_or_default();
+    let outcome = copier.outcome;
     view! {
-        <button type="button" class="copy" on:click=move |ev| {
-            let button = event_target::<Element>(&ev);
-            copy_and_flash(button, text.get_untracked());
-        }>{label}</button>
-        <span class="copy-status" role="status"></span>
+        <button type="button" class="copy"
+            data-state=move || outcome.get().map(|ok| if ok { "copied" } else { "failed" })
+            on:click=move |_| copier.copy(text.get_untracked())>
+            {label}
+        </button>
+        <span class="copy-status" role="status">
+            {move || outcome.get().map(|ok| if ok { "Copied" } else { "Copy failed: select the text and press Ctrl+C" })}
+        </span>
     }
 }

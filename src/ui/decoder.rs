@@ -1,28 +1,38 @@
 //! The decoder screen: the paste box (or, for large pastes, a summary), file open and drop, the
 //! findings in pages, sharing and the Markdown report.
+//!
+//! The findings are a keyed list of cards ([`Card`]: a card's key is everything it shows), so a
+//! changed finding is a new card and an unchanged one stays as it is; nothing is written into an
+//! element that Leptos does not own.
 
+use gloo_events::{EventListener, EventListenerOptions};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::browser;
-use super::finding::FindingCard;
+use super::api::{describe_pod_example, findings_text, ticket_report, Shared};
+use super::copy::CopyButton;
+use super::finding::{Card, FindingCard};
 use super::share::{fragment_for, SharePanel};
-use super::state::{DecoderState, Origin, LARGE, PAGE};
-use super::CopyButton;
-use super::{megabytes, plural};
-use crate::decode::Analysis;
-use crate::knowledge::explain;
-use crate::report;
-use crate::share::{findings_text, Shared};
+use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
+use super::{megabytes, plural, when_mounted};
+
+/// Where the keyboard goes when the editor's next element appears.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EditorFocus {
+    /// The text box ("Edit as text").
+    Box,
+    /// The large-paste summary (the text box it replaced had the keyboard).
+    Summary,
+}
 
 /// Reads a dropped or chosen file as text and hands it to the decoder.
 fn read_file(st: DecoderState, file: web_sys::File) {
+    let file = gloo_file::File::from(file);
     let name = file.name();
     spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(v) => {
-                let text = v.as_string().unwrap_or_default();
+        match gloo_file::futures::read_as_text(&file).await {
+            Ok(text) => {
                 // Undecodable bytes and NULs at the start: an image, archive or other binary.
                 let odd = text
                     .chars()
@@ -41,34 +51,133 @@ fn read_file(st: DecoderState, file: web_sys::File) {
     });
 }
 
-/// The Markdown report of every finding, and of the wizard's result if one was reached.
-fn report_markdown(a: &Analysis, wizard: Option<String>) -> String {
-    let mut md = String::from("# aci-triage report\n\n");
-    md.push_str(&format!(
-        "{} in the pasted text (decoded locally with aci-triage).\n\n",
-        plural(a.findings.len(), "finding", "findings")
-    ));
-    for (i, f) in a.findings.iter().enumerate() {
-        md.push_str(&report::markdown(&explain::finding_doc(
-            f,
-            &format!("finding-{i}"),
-        )));
-        md.push_str("\n---\n\n");
-    }
-    let g = &crate::wizard::NETWORK;
-    if let Some(w) = wizard.and_then(|w| crate::wizard::WizardState::decode(g, &w).ok()) {
-        if w.outcome(g).is_some() {
-            md.push_str(&w.markdown(g));
+/// The text box. The browser keeps the caret and its undo history: the value is written back
+/// only when it differs from what the box holds (another text was loaded), which is also the
+/// only time a browser moves the caret.
+#[component]
+fn TextBox(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> impl IntoView {
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    when_mounted(area, move |el| {
+        if focus.get_value() == Some(EditorFocus::Box) {
+            focus.set_value(None);
+            let _ = el.focus();
         }
+    });
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        let Some(pasted) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+            return;
+        };
+        // Large pastes are taken like a file: laying out megabytes in a text box freezes the tab.
+        if pasted.len() <= LARGE {
+            return;
+        }
+        ev.prevent_default();
+        // Like a normal paste, it goes where the caret is, replacing any selection.
+        let text = match area.get_untracked() {
+            Some(a) => {
+                let current = a.value();
+                let at = |n: Result<Option<u32>, _>| match n {
+                    Ok(Some(n)) => utf16_to_byte(&current, n as usize),
+                    _ => current.len(),
+                };
+                let start = at(a.selection_start());
+                let end = at(a.selection_end()).max(start);
+                format!("{}{pasted}{}", &current[..start], &current[end..])
+            }
+            None => pasted,
+        };
+        // The box goes; the keyboard goes to the summary that takes its place.
+        focus.set_value(Some(EditorFocus::Summary));
+        st.load(text, Origin::User);
+    };
+    view! {
+        <textarea
+            id="event-text"
+            node_ref=area
+            aria-describedby="event-text-hint"
+            spellcheck="false"
+            autocomplete="off"
+            rows="10"
+            prop:value=move || st.text.get()
+            on:input=move |ev| {
+                let kind = ev.dyn_ref::<web_sys::InputEvent>().map(|e| e.input_type()).unwrap_or_default();
+                st.edited(event_target_value(&ev), kind.starts_with("insertFrom"))
+            }
+            on:paste=on_paste
+        ></textarea>
     }
-    md
+}
+
+/// In place of the text box for a large paste: its size, and "Edit as text". It stands for the
+/// text: a paste while it has the keyboard replaces the whole text (selecting and replacing
+/// megabytes in a text box takes the browser seconds).
+#[component]
+fn LargeSummary(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> impl IntoView {
+    let group = NodeRef::<leptos::html::Div>::new();
+    when_mounted(group, move |el| {
+        if focus.get_value() == Some(EditorFocus::Summary) {
+            focus.set_value(None);
+            let _ = el.focus();
+        }
+    });
+    let size = Memo::new(move |_| {
+        st.text.with(|t| {
+            let lines = t.bytes().filter(|&b| b == b'\n').count() + 1;
+            format!("{}, {}", megabytes(t.len()), plural(lines, "line", "lines"))
+        })
+    });
+    // While the summary has the keyboard, a paste is for it. After Ctrl+A the browser sends the
+    // paste to the start of the page's selection, not to the summary: listen on the document.
+    let on_paste = move |ev: &web_sys::Event| {
+        let Some(el) = group.get_untracked() else {
+            return;
+        };
+        let focused = document().active_element();
+        if !el.contains(focused.as_ref().map(|f| f.as_ref())) {
+            return;
+        }
+        let Some(pasted) = ev
+            .dyn_ref::<web_sys::ClipboardEvent>()
+            .and_then(|e| e.clipboard_data())
+            .and_then(|d| d.get_data("text").ok())
+        else {
+            return;
+        };
+        ev.prevent_default();
+        // The keyboard stays with the text: on the summary, or in the text box if the new text
+        // fits there.
+        if pasted.len() <= LARGE {
+            focus.set_value(Some(EditorFocus::Box));
+        }
+        st.load(pasted, Origin::User);
+    };
+    super::owned(EventListener::new_with_options(
+        &document(),
+        "paste",
+        EventListenerOptions::enable_prevent_default(),
+        on_paste,
+    ));
+    view! {
+        <div class="large-paste" id="event-text" role="group" aria-label="Event text" tabindex="-1" node_ref=group>
+            <p>
+                <strong>{size}</strong>
+                " were taken like a file: they are decoded in full, but not laid out here, which would slow the page down. Paste here to replace them."
+            </p>
+            <button type="button" on:click=move |_| {
+                // The button goes: once the text box is there, the keyboard goes to it.
+                focus.set_value(Some(EditorFocus::Box));
+                st.large.set(false);
+            }>"Edit as text"</button>
+        </div>
+    }
 }
 
 #[component]
 pub fn Decoder() -> impl IntoView {
     let st = expect_context::<DecoderState>();
+    let nav = use_context::<Nav>();
     let text = st.text;
-    let analysis = st.analysis;
+    let decoded = st.decoded;
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
     // must remove it from the link too).
@@ -76,12 +185,12 @@ pub fn Decoder() -> impl IntoView {
         let t = if full {
             text.get()
         } else {
-            analysis.with(|a| text.with(|t| findings_text(t, a)))
+            decoded.with(|d| text.with(|t| findings_text(t, &d.analysis)))
         };
         fragment_for(&Shared::Decoder { text: t, full })
     });
     let describe = Callback::new(move |full: bool| {
-        let n = analysis.with(|a| a.findings.len());
+        let n = decoded.with(|d| d.analysis.findings.len());
         if full {
             format!(
                 "The link carries the whole pasted text ({} characters), including pod names, namespaces and anything else in it. Share it only with people who may see all of that.",
@@ -94,115 +203,80 @@ pub fn Decoder() -> impl IntoView {
             )
         }
     });
-    let last_wizard = use_context::<super::state::LastWizard>();
+    // Computed when "Copy report" is clicked.
     let report = Signal::derive(move || {
-        let wizard = last_wizard.map(|l| l.0.get_value());
-        analysis.with(|a| report_markdown(a, wizard))
+        let wizard = nav.map(|n| n.last_wizard.get()).unwrap_or_default();
+        decoded.with(|d| ticket_report(&d.analysis, &wizard))
     });
-
-    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
-        let Some(data) = ev.clipboard_data() else {
-            return;
-        };
-        let Ok(pasted) = data.get_data("text") else {
-            return;
-        };
-        // Large pastes are taken like a file: laying out megabytes in a text box freezes the tab.
-        if pasted.len() > LARGE {
-            ev.prevent_default();
-            // Like a normal paste, it goes where the caret is, replacing any selection.
-            let area = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
-            let text = match area {
-                Some(a) => {
-                    let current = a.value();
-                    let at = |n: Result<Option<u32>, _>| match n {
-                        Ok(Some(n)) => utf16_to_byte(&current, n as usize),
-                        _ => current.len(),
-                    };
-                    let start = at(a.selection_start());
-                    let end = at(a.selection_end()).max(start);
-                    format!("{}{pasted}{}", &current[..start], &current[end..])
-                }
-                None => pasted,
-            };
-            st.load(text, Origin::User);
-        }
-    };
-    let on_drop = move |ev: leptos::ev::DragEvent| {
-        let file = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|f| f.get(0));
-        if let Some(file) = file {
-            ev.prevent_default();
-            read_file(st, file);
-        }
-    };
-    let on_file = move |ev: leptos::ev::Event| {
-        let input = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-        if let Some(input) = input {
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read_file(st, file);
-            }
-            input.set_value("");
-        }
-    };
-
-    let editor = move || {
-        if st.large.get() {
-            let (bytes, lines) =
-                text.with(|t| (t.len(), t.bytes().filter(|&b| b == b'\n').count() + 1));
-            view! {
-                <div class="large-paste" id="event-text" role="group" aria-label="Event text" tabindex="-1">
-                    <p>
-                        <strong>{format!("{}, {}", megabytes(bytes), plural(lines, "line", "lines"))}</strong>
-                        " were taken like a file: they are decoded in full, but not laid out here, which would slow the page down."
-                    </p>
-                    <button type="button" on:click=move |_| {
-                        st.large.set(false);
-                        // The button goes: once the text box is there, the keyboard goes to it.
-                        set_timeout(|| {
-                            if let Some(t) = document().get_element_by_id("event-text") {
-                                let _ = t.unchecked_into::<web_sys::HtmlElement>().focus();
-                            }
-                        }, std::time::Duration::ZERO);
-                    }>"Edit as text"</button>
-                </div>
-            }
-            .into_any()
-        } else {
-            view! {
-                <textarea
-                    id="event-text"
-                    aria-describedby="event-text-hint"
-                    spellcheck="false"
-                    autocomplete="off"
-                    rows="10"
-                    prop:value=move || text.get()
-                    on:input=move |ev| {
-                        use wasm_bindgen::JsCast;
-                        let kind = ev.dyn_ref::<web_sys::InputEvent>().map(|e| e.input_type()).unwrap_or_default();
-                        st.edited(event_target_value(&ev), kind.starts_with("insertFrom"))
-                    }
-                    on:paste=on_paste
-                ></textarea>
-            }
-            .into_any()
-        }
-    };
 
     // A file dropped anywhere on the decoder's page is taken (the browser would otherwise open
-    // it in place of the app, and the paste would be gone).
-    let over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
-    let drop = window_event_listener(leptos::ev::drop, on_drop);
-    on_cleanup(move || {
-        over.remove();
-        drop.remove();
+    // it in place of the app, and the paste would be gone). Both listeners go with the view.
+    let active = EventListenerOptions::enable_prevent_default();
+    super::owned(EventListener::new_with_options(
+        &window(),
+        "dragover",
+        active,
+        |ev| ev.prevent_default(),
+    ));
+    super::owned(EventListener::new_with_options(
+        &window(),
+        "drop",
+        active,
+        move |ev| {
+            let file = ev
+                .dyn_ref::<web_sys::DragEvent>()
+                .and_then(|d| d.data_transfer())
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                ev.prevent_default();
+                read_file(st, file);
+            }
+        },
+    ));
+    let on_file = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            read_file(st, file);
+        }
+        input.set_value("");
+    };
+
+    let editor_focus = StoredValue::new(None::<EditorFocus>);
+    let card_focus = StoredValue::new(None::<usize>);
+    let total = Memo::new(move |_| decoded.with(|d| d.analysis.findings.len()));
+    let any = Memo::new(move |_| total.get() > 0);
+    // Changes only when the text becomes large or small again: the editor is made anew then.
+    let large = Memo::new(move |_| st.large.get());
+    let cards = Memo::new(move |_| {
+        let shown = st.shown.get();
+        decoded.with(|d| {
+            d.analysis
+                .findings
+                .iter()
+                .take(shown)
+                .enumerate()
+                .map(|(i, f)| Card::new(i, f))
+                .collect::<Vec<_>>()
+        })
     });
+    let more = Memo::new(move |_| {
+        let (total, shown) = (total.get(), st.shown.get());
+        (total > shown).then(|| {
+            format!(
+                "Show {} more ({} not shown yet)",
+                (total - shown).min(PAGE),
+                total - shown
+            )
+        })
+    });
+    let show_more = move |_| {
+        // The keyboard goes to the first of the new cards (the button may be gone).
+        card_focus.set_value(Some(st.shown.get_untracked()));
+        st.shown.update(|s| *s += PAGE);
+    };
+    let summary = Memo::new(move |_| decoded.with(summary));
+    let blank = Memo::new(move |_| decoded.with(|d| d.blank));
 
     view! {
         <section class="paste" aria-labelledby="paste-heading">
@@ -213,9 +287,13 @@ pub fn Decoder() -> impl IntoView {
                 <code>"kubectl get events -o json"</code> " or " <code>"-o yaml"</code>
                 ", or a portal or ARM error, or drop a file here. It is decoded as you type, on this device."
             </p>
-            {editor}
+            {move || if large.get() {
+                view! { <LargeSummary st=st focus=editor_focus /> }.into_any()
+            } else {
+                view! { <TextBox st=st focus=editor_focus /> }.into_any()
+            }}
             <div class="actions">
-                <button type="button" on:click=move |_| st.set_now(crate::examples::describe_pod_example(), Origin::Example)>
+                <button type="button" on:click=move |_| st.set_now(describe_pod_example(), Origin::Example)>
                     "Try an example"
                 </button>
                 <label class="button file">
@@ -225,53 +303,33 @@ pub fn Decoder() -> impl IntoView {
                 <button type="button" on:click=move |_| {
                     st.input_note.set(None);
                     st.set_now(String::new(), Origin::Empty);
-                    // An opened share link would bring the text back on reload.
-                    if crate::share::is_share_fragment(&browser::hash()) {
-                        browser::replace_hash("");
-                    }
                 }>
                     "Clear"
                 </button>
-                <Show when=move || analysis.with(|a| !a.findings.is_empty())>
+                {move || any.get().then(|| view! {
                     <CopyButton text=report label="Copy report" />
                     <SharePanel make=make_link describe=describe offer_full=true label="Share" />
-                </Show>
+                })}
             </div>
             {move || st.input_note.get().map(|n| view! { <p class="warn-text" role="alert">{n}</p> })}
             {move || st.storage_note.get().map(|n| view! { <p class="note">{n}</p> })}
         </section>
-        <p class="summary" role="status">{move || summary(&analysis.read(), text.with(|t| t.trim().is_empty()))}</p>
+        <p class="summary" role="status">{summary}</p>
         <section class="findings" aria-label="Findings">
-            {move || {
-                let shown = st.shown.get();
-                let a = analysis.get();
-                let total = a.findings.len();
-                if total == 0 {
-                    return empty_state(text.with_untracked(|t| t.trim().is_empty())).into_any();
-                }
-                let cards = a
-                    .findings
-                    .into_iter()
-                    .take(shown)
-                    .enumerate()
-                    .map(|(i, f)| view! { <FindingCard finding=f index=i /> })
-                    .collect_view();
-                let more = (total > shown).then(|| {
-                    let next = (total - shown).min(PAGE);
-                    view! {
-                        <button type="button" class="more" on:click=move |_| st.shown.update(|s| *s += PAGE)>
-                            {format!("Show {next} more ({} not shown yet)", total - shown)}
-                        </button>
-                    }
-                });
-                view! { {cards} {more} }.into_any()
-            }}
+            {move || (!any.get()).then(|| empty_state(blank))}
+            <For each=move || cards.get() key=|card| card.clone() let:card>
+                <FindingCard card=card focus=card_focus />
+            </For>
+            {move || more.get().map(|label| view! {
+                <button type="button" class="more" on:click=show_more>{label}</button>
+            })}
         </section>
     }
 }
 
-fn summary(a: &Analysis, empty: bool) -> String {
-    if empty || a.findings.is_empty() {
+fn summary(d: &super::state::Decoded) -> String {
+    let a = &d.analysis;
+    if d.blank || a.findings.is_empty() {
         return String::new();
     }
     let distinct = a.findings.len();
@@ -286,11 +344,13 @@ fn summary(a: &Analysis, empty: bool) -> String {
     s
 }
 
-fn empty_state(empty_text: bool) -> impl IntoView {
-    let lead = if empty_text {
-        "Nothing to explain yet."
-    } else {
-        "No policy decisions or known policy errors in this text."
+fn empty_state(blank: Memo<bool>) -> impl IntoView {
+    let lead = move || {
+        if blank.get() {
+            "Nothing to explain yet."
+        } else {
+            "No policy decisions or known policy errors in this text."
+        }
     };
     view! {
         <div class="empty">

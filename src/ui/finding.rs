@@ -1,16 +1,66 @@
-//! One finding, explained (the explanation is built by `knowledge::explain` and written into the
-//! article by the document renderer).
+//! One finding, explained: its document (built by the core's explain stage) rendered by the
+//! document renderer into a card.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::decode::Finding;
-use crate::knowledge::explain;
+use super::api::{finding_doc, Block, Finding, Inline};
 
+/// A card as shown: its place in the list and its whole document. Two cards are the same exactly
+/// when they show the same, so a list keyed by cards keeps an unchanged card (with whatever the
+/// user opened in it) and makes a changed one anew.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Card {
+    pub index: usize,
+    pub doc: Arc<Vec<Block>>,
+}
+
+impl Card {
+    pub fn new(index: usize, f: &Finding) -> Self {
+        Card {
+            index,
+            doc: Arc::new(finding_doc(f, &Card::heading_id(index))),
+        }
+    }
+
+    fn heading_id(index: usize) -> String {
+        format!("finding-{index}")
+    }
+}
+
+/// A cheap hash consistent with equality: the place, the length and the title. Cards that
+/// differ only further down share it, and equality tells them apart.
+impl Hash for Card {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.index.hash(state);
+        self.doc.len().hash(state);
+        if let Some(Block::Heading { text, .. }) = self.doc.first() {
+            for part in text {
+                if let Inline::Text(t) | Inline::Code(t) | Inline::Strong(t) = part {
+                    t.hash(state);
+                }
+            }
+        }
+    }
+}
+
+/// A finding's card. It takes the keyboard when it is the first of the cards "Show more" added
+/// (`focus` holds that card's index until it is taken).
 #[component]
-pub fn FindingCard(finding: Finding, index: usize) -> impl IntoView {
-    let heading_id = format!("finding-{index}");
-    let doc = explain::finding_doc(&finding, &heading_id);
+pub fn FindingCard(card: Card, focus: StoredValue<Option<usize>>) -> impl IntoView {
     let article = NodeRef::<leptos::html::Article>::new();
-    article.on_load(move |el| super::dom::append(&el, &doc));
-    view! { <article class="finding" aria-labelledby=heading_id node_ref=article></article> }
+    let index = card.index;
+    article.on_load(move |el| {
+        if focus.get_value() == Some(index) {
+            focus.set_value(None);
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <article class="finding" aria-labelledby=Card::heading_id(index) tabindex="-1" node_ref=article>
+            {super::doc::blocks(&card.doc)}
+        </article>
+    }
 }

@@ -1,11 +1,13 @@
-//! Thin Leptos components. All logic lives in the pure modules; these only render it.
-//! Every value from a paste is rendered as text, never parsed as HTML.
+//! Thin Leptos components. All logic lives in the pure core; these only render it. Every value
+//! from a paste is rendered as text, never parsed as HTML. Every view is Leptos's own; browser
+//! APIs go through gloo, with handles that live as long as the component that made them.
 
+mod api;
 pub mod browser;
 mod chrome;
 mod copy;
 mod decoder;
-mod dom;
+mod doc;
 mod finding;
 pub mod route;
 mod share;
@@ -16,11 +18,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub use crate::App;
-pub use chrome::{mark_view, Notices};
-pub use copy::{install as install_copy, CopyButton};
+pub use chrome::Views;
+pub use copy::CopyButton;
 pub use decoder::Decoder;
-pub use state::{DecoderState, Notice, Origin, Route};
-pub use wizard::install_space_keys;
+pub use state::{DecoderState, Nav, Notice, Origin, Route};
 pub use wizard::WizardView;
 
 /// Mounts [`App`] into `#app` of the static shell (replacing its loading placeholder), or into
@@ -33,6 +34,7 @@ pub fn mount() {
     {
         Some(root) => {
             root.set_inner_html("");
+            // The app lives as long as the page.
             leptos::mount::mount_to(root, App).forget();
         }
         None => leptos::mount::mount_to_body(App),
@@ -42,15 +44,24 @@ pub fn mount() {
     }
 }
 
-/// Text with `inline code` spans (backticks) as `<code>`; everything else as text.
-pub fn rich(text: &str) -> impl IntoView + use<> {
-    crate::report::inlines(text)
-        .into_iter()
-        .map(|part| match part {
-            crate::report::Inline::Code(c) => view! { <code>{c}</code> }.into_any(),
-            other => crate::report::plain(std::slice::from_ref(&other)).into_any(),
-        })
-        .collect_view()
+/// Keeps `handle` (an event listener, a timer) until the current component is cleaned up, then
+/// drops it, which removes the listener or cancels the timer.
+pub fn owned<T: 'static>(handle: T) {
+    // What a component stores is dropped when the component is cleaned up.
+    let _ = StoredValue::new_local(handle);
+}
+
+/// Runs `f` with the element each time `node` is connected to one (after it is in the page).
+pub fn when_mounted<E>(node: NodeRef<E>, f: impl Fn(E::Output) + 'static)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: JsCast + Clone + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            untrack(|| f(el));
+        }
+    });
 }
 
 /// "1 time" / "3 times" style counts.

@@ -1,11 +1,12 @@
 //! Reading the address: the fragment decides the view; share links restore their state; state
-//! that arrived in the query (which servers see) is moved into the fragment.
+//! that arrived in the query (which servers see) is moved into the fragment. The address leads
+//! here and only here: [`start`] at load and the `hashchange` listener of [`listen`].
 
 use leptos::prelude::*;
 
+use super::api::{decode_share, is_share_fragment, Shared};
 use super::browser;
-use super::state::{DecoderState, Notice, Origin, Route, TEXT_KEY};
-use crate::share::{self, Shared};
+use super::state::{DecoderState, Nav, Origin, Route, TEXT_KEY};
 
 pub const WIZARD: &str = "wizard";
 
@@ -29,10 +30,10 @@ fn wizard_answers(fragment: &str) -> Option<String> {
 }
 
 /// What the app does at start-up.
-pub fn start(decoder: DecoderState, route: RwSignal<Route>, notices: RwSignal<Vec<Notice>>) {
-    move_query_to_fragment(notices);
+pub fn start(decoder: DecoderState, nav: Nav) {
+    move_query_to_fragment(nav);
     let fragment = browser::hash();
-    if !apply_fragment(&fragment, decoder, route, notices) {
+    if !apply_fragment(&fragment, decoder, nav) {
         // No shared state: bring back this browser's last paste.
         if let Some(text) = browser::load(TEXT_KEY).filter(|t| !t.is_empty()) {
             decoder.set_now(text, Origin::Restored);
@@ -41,74 +42,61 @@ pub fn start(decoder: DecoderState, route: RwSignal<Route>, notices: RwSignal<Ve
 }
 
 /// Applies a fragment; returns whether it restored shared decoder state.
-pub fn apply_fragment(
-    fragment: &str,
-    decoder: DecoderState,
-    route: RwSignal<Route>,
-    notices: RwSignal<Vec<Notice>>,
-) -> bool {
+pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
     if let Some(answers) = wizard_answers(fragment) {
-        route.set(Route::Wizard(answers));
+        nav.go(Route::Wizard(answers));
         return false;
     }
-    if share::is_share_fragment(fragment) {
-        match share::decode(fragment) {
+    if is_share_fragment(fragment) {
+        match decode_share(fragment) {
             Ok(Shared::Decoder { text, full }) => {
+                decoder.input_note.set(None);
                 decoder.set_now(text, Origin::Link { full });
-                let n = decoder.analysis.with_untracked(|a| a.findings.len());
-                route.set(Route::Decoder);
-                notices.update(|v| v.push(Notice {
-                    warning: false,
-                    text: if full {
-                        format!("Opened a shared link with the full pasted text ({}).", super::plural(n, "finding", "findings"))
-                    } else {
-                        format!("Opened a shared link with {}. It carries only the policy decisions, not the rest of the event text.", super::plural(n, "finding", "findings"))
-                    },
-                }));
+                let n = decoder
+                    .decoded
+                    .with_untracked(|d| d.analysis.findings.len());
+                nav.go(Route::Decoder);
+                nav.links_opened.update(|n| *n += 1);
+                let found = super::plural(n, "finding", "findings");
+                nav.notify(false, if full {
+                    format!("Opened a shared link with the full pasted text ({found}).")
+                } else {
+                    format!("Opened a shared link with {found}. It carries only the policy decisions, not the rest of the event text.")
+                });
                 return true;
             }
             Ok(Shared::Wizard { answers }) => {
                 browser::replace_hash(&wizard_fragment(&answers));
-                route.set(Route::Wizard(answers));
+                nav.go(Route::Wizard(answers));
                 return false;
             }
             Err(e) => {
-                notices.update(|v| {
-                    v.push(Notice {
-                        warning: true,
-                        text: e.to_string(),
-                    })
-                });
+                nav.notify(true, e.to_string());
                 browser::replace_hash("");
-                route.set(Route::Decoder);
+                nav.go(Route::Decoder);
                 return false;
             }
         }
     }
-    route.set(Route::Decoder);
+    nav.go(Route::Decoder);
     false
 }
 
-static NAVIGATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Whether the user has moved within the app since the page loaded (a fragment change).
-pub fn navigated() -> bool {
-    NAVIGATED.load(std::sync::atomic::Ordering::Relaxed)
+/// Listens for fragment changes (links, Back and Forward, an address edited by hand) for as long
+/// as the calling component lives.
+pub fn listen(decoder: DecoderState, nav: Nav) {
+    super::owned(gloo_events::EventListener::new(
+        &window(),
+        "hashchange",
+        move |_| {
+            nav.navigated.set(true);
+            nav.notices.set(Vec::new());
+            apply_fragment(&browser::hash(), decoder, nav);
+        },
+    ));
 }
 
-/// Listens for fragment changes (links, Back and Forward).
-pub fn listen(decoder: DecoderState, route: RwSignal<Route>, notices: RwSignal<Vec<Notice>>) {
-    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        NAVIGATED.store(true, std::sync::atomic::Ordering::Relaxed);
-        notices.set(Vec::new());
-        let fragment = browser::hash();
-        apply_fragment(&fragment, decoder, route, notices);
-    });
-    // The app lives as long as the page.
-    std::mem::forget(handle);
-}
-
-fn move_query_to_fragment(notices: RwSignal<Vec<Notice>>) {
+fn move_query_to_fragment(nav: Nav) {
     let query = browser::search();
     if query.is_empty() {
         return;
@@ -116,7 +104,7 @@ fn move_query_to_fragment(notices: RwSignal<Vec<Notice>>) {
     // `?v1.…`, `?state=v1.…`, `?wizard…` all hold state that belongs in the fragment.
     let value = query.split('&').find_map(|kv| {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        if share::is_share_fragment(k) || wizard_answers(k).is_some() {
+        if is_share_fragment(k) || wizard_answers(k).is_some() {
             Some(k.to_string())
         } else if matches!(k, "state" | "s" | "link") && !v.is_empty() {
             Some(v.to_string())
@@ -126,10 +114,5 @@ fn move_query_to_fragment(notices: RwSignal<Vec<Notice>>) {
     });
     let Some(value) = value else { return };
     browser::replace_hash(&value);
-    notices.update(|n| {
-        n.push(Notice {
-            warning: true,
-            text: "This link carried its state in the query part of the address (after ?), which is sent to the web server. It was moved to the fragment (after #), which never leaves the browser. Share the address as it is now.".into(),
-        })
-    });
+    nav.notify(true, "This link carried its state in the query part of the address (after ?), which is sent to the web server. It was moved to the fragment (after #), which never leaves the browser. Share the address as it is now.".into());
 }

@@ -1,11 +1,10 @@
 //! The Share control: builds a link whose state lives only in the fragment, copies it, shows it.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
+use super::api::{encode_share, Shared, WARN_LEN};
 use super::browser;
-use super::CopyButton;
-use crate::share::{self, WARN_LEN};
+use super::copy::{Copier, CopyButton};
 
 /// What the panel shares. `full` is the state of the "include the full text" box.
 pub type MakeLink = Callback<bool, Result<String, String>>;
@@ -34,19 +33,14 @@ pub fn SharePanel(
         Some(Ok(l)) => l,
         _ => String::new(),
     });
-    // Opening the panel also copies the link, through its "Copy link" button (once the panel is
-    // there), which shows whether that worked.
+    // Opening the panel also copies the link; its "Copy link" button shows whether that worked.
+    let copier = Copier::new();
     let open_and_copy = move |_| {
         open.update(|o| *o = !*o);
         if open.get_untracked() {
-            set_timeout(
-                || {
-                    if let Ok(Some(b)) = document().query_selector(".share-panel button.copy") {
-                        b.unchecked_into::<web_sys::HtmlElement>().click();
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+            if let Some(Ok(l)) = result.get_untracked() {
+                copier.copy(l);
+            }
         }
     };
     view! {
@@ -71,11 +65,9 @@ pub fn SharePanel(
                             });
                             view! {
                                 <label for="share-link">"Share link"</label>
-                                <input id="share-link" type="text" readonly prop:value=l.clone() on:focus=move |ev| {
-                                    use wasm_bindgen::JsCast;
-                                    if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { t.select(); }
-                                } />
-                                <CopyButton text=link label="Copy link" />
+                                <input id="share-link" type="text" readonly prop:value=l.clone()
+                                    on:focus=select_all />
+                                <CopyButton text=link label="Copy link" copier=copier />
                                 {warn}
                             }.into_any()
                         }
@@ -88,7 +80,12 @@ pub fn SharePanel(
     }
 }
 
+/// Selects the whole link when its field takes focus, ready to copy.
+fn select_all(ev: leptos::ev::FocusEvent) {
+    event_target::<web_sys::HtmlInputElement>(&ev).select();
+}
+
 /// The fragment for a state, with the encoder's refusal turned into a message.
-pub fn fragment_for(state: &share::Shared) -> Result<String, String> {
-    share::encode(state).map_err(|e| e.to_string())
+pub fn fragment_for(state: &Shared) -> Result<String, String> {
+    encode_share(state).map_err(|e| e.to_string())
 }

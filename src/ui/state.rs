@@ -1,14 +1,16 @@
-//! App-wide state: the paste and its analysis, the current view, and notices. Kept outside the
-//! components so that switching views never loses the paste.
+//! App-wide state: the paste and its analysis ([`DecoderState`]), and where the user is
+//! ([`Nav`]: the view, the notices). Kept outside the components so that switching views never
+//! loses the paste. Everything here is written by event handlers (typing, pasting, a fragment
+//! change), never while rendering; storage and the address follow it (see [`DecoderState::follow`]).
 
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use std::time::Duration;
 
+use super::api::{analyze, is_share_fragment, Analysis};
 use super::browser;
-use crate::decode::{self, Analysis};
 
-/// Delay after the last keystroke before the text is analysed again.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Delay after the last keystroke before the text is analysed again (and kept for reloads).
+const DEBOUNCE_MS: u32 = 150;
 /// Pastes above this size are kept like a file: summarised, not laid out in the text box.
 pub const LARGE: usize = 512 * 1024;
 /// Inputs above this size are refused with a message.
@@ -36,10 +38,20 @@ pub enum Origin {
     },
 }
 
+/// What the findings show: the analysis of the text as it was when last decoded.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Decoded {
+    pub analysis: Analysis,
+    /// The decoded text was empty or only white space.
+    pub blank: bool,
+}
+
 #[derive(Clone, Copy)]
 pub struct DecoderState {
+    /// The text, as the text box (or the large-paste summary) holds it.
     pub text: RwSignal<String>,
-    pub analysis: RwSignal<Analysis>,
+    /// The text's analysis, once the user pauses typing.
+    pub decoded: RwSignal<Decoded>,
     pub origin: RwSignal<Origin>,
     /// Set when the paste could not be kept across reloads.
     pub storage_note: RwSignal<Option<String>>,
@@ -49,7 +61,10 @@ pub struct DecoderState {
     pub input_note: RwSignal<Option<String>>,
     /// How many findings are shown.
     pub shown: RwSignal<usize>,
-    pending: StoredValue<Option<TimeoutHandle>>,
+    /// The analysis waiting for a pause in typing.
+    pending: StoredValue<Option<Timeout>, LocalStorage>,
+    /// The save to storage waiting for a pause.
+    saving: StoredValue<Option<Timeout>, LocalStorage>,
 }
 
 impl Default for DecoderState {
@@ -62,35 +77,38 @@ impl DecoderState {
     pub fn new() -> Self {
         DecoderState {
             text: RwSignal::new(String::new()),
-            analysis: RwSignal::new(Analysis::default()),
+            decoded: RwSignal::new(Decoded {
+                analysis: Analysis::default(),
+                blank: true,
+            }),
             origin: RwSignal::new(Origin::Empty),
             storage_note: RwSignal::new(None),
             large: RwSignal::new(false),
             input_note: RwSignal::new(None),
             shown: RwSignal::new(PAGE),
-            pending: StoredValue::new(None),
+            pending: StoredValue::new_local(None),
+            saving: StoredValue::new_local(None),
         }
     }
 
-    fn cancel_pending(&self) {
-        if let Some(h) = self.pending.get_value() {
-            h.clear();
-        }
+    /// Analyses the current text now. `new_input` for a text that was replaced as a whole (a
+    /// paste, a file, a link): it starts at the first page of findings, as a fresh page does.
+    pub fn run(&self, new_input: bool) {
+        // Dropping a waiting timer cancels it.
         self.pending.set_value(None);
-    }
-
-    /// Analyses the current text now and keeps it for reloads when it is the user's.
-    pub fn run(&self) {
-        let a = self.text.with_untracked(|t| decode::analyze(t));
-        // Typing that changes nothing decoded re-renders nothing.
-        if self
-            .analysis
-            .with_untracked(|old| old.fingerprint() != a.fingerprint())
-        {
+        let decoded = self.text.with_untracked(|t| Decoded {
+            analysis: analyze(t),
+            blank: t.trim().is_empty(),
+        });
+        // Typing that changes nothing decoded re-renders nothing; anything else starts again at
+        // the first page of findings.
+        let changed = self.decoded.with_untracked(|old| *old != decoded);
+        if (changed || new_input) && self.shown.get_untracked() != PAGE {
             self.shown.set(PAGE);
-            self.analysis.set(a);
         }
-        self.persist();
+        if changed {
+            self.decoded.set(decoded);
+        }
     }
 
     /// Takes text from a paste, a file or a drop: a leading byte-order mark is dropped, large
@@ -114,7 +132,6 @@ impl DecoderState {
 
     /// Replaces the text and analyses it at once (example, clear, share link, restore, file).
     pub fn set_now(&self, text: String, origin: Origin) {
-        self.cancel_pending();
         let origin = if text.is_empty() {
             Origin::Empty
         } else {
@@ -123,44 +140,65 @@ impl DecoderState {
         self.large.set(text.len() > LARGE);
         self.origin.set(origin);
         self.text.set(text);
-        self.run();
+        self.run(true);
     }
 
-    /// The user typed: analyse after a short pause.
+    /// The user edited the text box: analyse after a short pause.
     /// `at_once` for a paste or a drop into the box: nothing to wait for.
     pub fn edited(&self, text: String, at_once: bool) {
-        if matches!(self.origin.get_untracked(), Origin::Link { .. }) {
-            // The text no longer matches the link in the address bar.
-            browser::replace_hash("");
-        }
         self.origin.set(if text.is_empty() {
             Origin::Empty
         } else {
             Origin::User
         });
         self.text.set(text);
-        self.cancel_pending();
         if at_once {
-            self.run();
+            self.run(true);
             return;
         }
         let this = *self;
+        // A new timer replaces (and so cancels) the one of the previous keystroke.
         self.pending
-            .set_value(set_timeout_with_handle(move || this.run(), DEBOUNCE).ok());
+            .set_value(Some(Timeout::new(DEBOUNCE_MS, move || this.run(false))));
     }
 
-    /// Keeps the text for reloads, after the findings are painted (it is off the critical path).
-    fn persist(&self) {
-        if self.origin.get_untracked() == Origin::Empty {
-            // Clearing is cheap and must be done before any reload.
-            self.persist_now();
-            return;
-        }
+    /// Makes storage and the address follow the state: the user's text is kept for reloads
+    /// (after a pause, and at once when the page is left), and a share link's fragment goes
+    /// from the address as soon as the text is no longer the link's.
+    pub fn follow(&self) {
         let this = *self;
-        set_timeout(move || this.persist_now(), Duration::ZERO);
+        Effect::new(move |_| {
+            let origin = this.origin.get();
+            this.text.track();
+            if origin == Origin::Empty {
+                // Clearing is cheap and must be done before any reload.
+                this.saving.set_value(None);
+                this.save();
+            } else {
+                let save = Timeout::new(DEBOUNCE_MS, move || this.save());
+                this.saving.set_value(Some(save));
+            }
+        });
+        let origin = Memo::new(move |_| this.origin.get());
+        Effect::new(move |_| {
+            if !matches!(origin.get(), Origin::Link { .. }) && is_share_fragment(&browser::hash()) {
+                browser::replace_hash("");
+            }
+        });
+        // Leaving the page (reload, closing the tab) saves what is still waiting.
+        super::owned(gloo_events::EventListener::new(
+            &window(),
+            "pagehide",
+            move |_| {
+                if this.saving.with_value(Option::is_some) {
+                    this.saving.set_value(None);
+                    this.save();
+                }
+            },
+        ));
     }
 
-    fn persist_now(&self) {
+    fn save(&self) {
         match self.origin.get_untracked() {
             Origin::Empty => {
                 browser::remove(TEXT_KEY);
@@ -185,10 +223,6 @@ impl DecoderState {
     }
 }
 
-/// The wizard's last state in this page (encoded answers), for "Copy report".
-#[derive(Clone, Copy)]
-pub struct LastWizard(pub StoredValue<String>);
-
 /// Which screen is shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -202,4 +236,48 @@ pub enum Route {
 pub struct Notice {
     pub warning: bool,
     pub text: String,
+}
+
+/// Where the user is. Written only when the address changes (at start and on `hashchange`).
+#[derive(Clone, Copy)]
+pub struct Nav {
+    pub route: RwSignal<Route>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// The wizard's answers as last shown, for "Copy report" in the decoder.
+    pub last_wizard: RwSignal<String>,
+    /// The user has moved within the app since the page loaded (a new step then takes focus).
+    pub navigated: RwSignal<bool>,
+    /// How many share links of findings were opened: each one shows the decoder as a fresh load
+    /// of the link does (panels closed, first page of findings).
+    pub links_opened: RwSignal<u32>,
+}
+
+impl Default for Nav {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Nav {
+    pub fn new() -> Self {
+        Nav {
+            route: RwSignal::new(Route::Decoder),
+            notices: RwSignal::new(Vec::new()),
+            last_wizard: RwSignal::new(String::new()),
+            navigated: RwSignal::new(false),
+            links_opened: RwSignal::new(0),
+        }
+    }
+
+    /// Shows `route`.
+    pub fn go(&self, route: Route) {
+        if let Route::Wizard(answers) = &route {
+            self.last_wizard.set(answers.clone());
+        }
+        self.route.set(route);
+    }
+
+    pub fn notify(&self, warning: bool, text: String) {
+        self.notices.update(|v| v.push(Notice { warning, text }));
+    }
 }

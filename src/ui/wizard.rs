@@ -1,29 +1,39 @@
 //! The network troubleshooting wizard. The graph and the state machine are pure
 //! (`crate::wizard`); this only renders them. Every step is a fragment (`#wizard/<answers>`), so
-//! Back/Forward, reload and links reproduce it.
+//! Back/Forward, reload and links reproduce it: the answers are links, and the address leads.
+//!
+//! Each step is its own component (see `chrome::Views`, keyed by the answers): moving to another
+//! step replaces the whole step, so nothing of one step can stay on screen in the next.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::rich;
+use super::api::{inlines, outcome_doc, question_doc, Node, Shared, WizardState, NETWORK};
+use super::copy::CopyButton;
 use super::route::wizard_fragment;
 use super::share::{fragment_for, SharePanel};
-use super::CopyButton;
-use crate::report::wizard::{outcome_doc, question_doc};
-use crate::share::Shared;
-use crate::wizard::{Node, WizardState, NETWORK};
+use super::state::Nav;
+use super::when_mounted;
 
 fn href(state: &WizardState) -> String {
     format!("#{}", wizard_fragment(&state.encode()))
 }
 
-/// A container the document renderer fills.
-fn doc_div(blocks: Vec<crate::report::Block>) -> impl IntoView {
-    let div = NodeRef::<leptos::html::Div>::new();
-    div.on_load(move |el| super::dom::append(&el, &blocks));
-    view! { <div class="doc" node_ref=div></div> }
+/// Text with `inline code` spans.
+fn rich(text: &str) -> Vec<AnyView> {
+    super::doc::inlines(&inlines(text))
 }
 
+/// Links drawn as buttons (the answers, "Previous question", "Start over") also answer the Space
+/// key, as buttons do; Enter already follows them.
+fn space_clicks(ev: leptos::ev::KeyboardEvent) {
+    if ev.key() == " " {
+        ev.prevent_default();
+        event_target::<web_sys::HtmlElement>(&ev).click();
+    }
+}
+
+/// The wizard at one step (`encoded` answers): how the link was read, the breadcrumb, the
+/// question or the result, the actions.
 #[component]
 pub fn WizardView(encoded: String) -> impl IntoView {
     let g = &NETWORK;
@@ -31,10 +41,6 @@ pub fn WizardView(encoded: String) -> impl IntoView {
         Ok(s) => (s, None),
         Err(e) => (e.kept().cloned().unwrap_or_default(), Some(e.to_string())),
     };
-    if let Some(last) = use_context::<super::state::LastWizard>() {
-        last.0.set_value(state.encode());
-    }
-    let node = state.current(g);
     let step = state.len() + 1;
 
     let trail = state.trail(g);
@@ -74,20 +80,29 @@ pub fn WizardView(encoded: String) -> impl IntoView {
     let markdown = state.markdown(g);
     let back = (!state.is_empty()).then(|| href(&state.back()));
 
-    let body = match node {
+    // The new step takes the keyboard when the user moved here (never on page load).
+    let heading = NodeRef::<leptos::html::H3>::new();
+    let navigated = use_context::<Nav>().is_some_and(|n| n.navigated.get_untracked());
+    when_mounted(heading, move |h| {
+        if navigated {
+            let _ = h.focus();
+        }
+    });
+
+    let body = match state.current(g) {
         Node::Question(q) => {
             let answers = q
                 .answers
                 .iter()
                 .map(|a| {
                     let to = state.answer(g, a.id).map(|s| href(&s)).unwrap_or_default();
-                    view! { <li><a class="answer" class:unsure=a.unsure href=to>{rich(a.label)}</a></li> }
+                    view! { <li><a class="answer" class:unsure=a.unsure href=to on:keydown=space_clicks>{rich(a.label)}</a></li> }
                 })
                 .collect_view();
             view! {
                 <p class="progress">{format!("Question {step}")}</p>
-                <h3 id="wizard-step" tabindex="-1">{rich(q.title)}</h3>
-                {doc_div(question_doc(q))}
+                <h3 id="wizard-step" tabindex="-1" node_ref=heading>{rich(q.title)}</h3>
+                <div class="doc">{super::doc::blocks(&question_doc(q))}</div>
                 <h4 id="answers-label">"Your answer"</h4>
                 <ul class="answers" aria-labelledby="answers-label">{answers}</ul>
             }
@@ -95,26 +110,11 @@ pub fn WizardView(encoded: String) -> impl IntoView {
         }
         Node::Outcome(o) => view! {
             <p class="progress">"Result"</p>
-            <h3 id="wizard-step" tabindex="-1">{rich(o.title)}</h3>
-            {doc_div(outcome_doc(o))}
+            <h3 id="wizard-step" tabindex="-1" node_ref=heading>{rich(o.title)}</h3>
+            <div class="doc">{super::doc::blocks(&outcome_doc(o))}</div>
         }
         .into_any(),
     };
-
-    // Move focus to the new step when the user navigated (never on page load).
-    let moved = super::route::navigated();
-    Effect::new(move |_| {
-        if moved {
-            request_animation_frame(|| {
-                if let Some(el) = document().get_element_by_id("wizard-step") {
-                    use wasm_bindgen::JsCast;
-                    if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = h.focus();
-                    }
-                }
-            });
-        }
-    });
 
     view! {
         <section class="wizard" aria-labelledby="wizard-title">
@@ -123,32 +123,12 @@ pub fn WizardView(encoded: String) -> impl IntoView {
             {breadcrumb}
             <div class="step">{body}</div>
             <div class="actions wizard-actions">
-                {back.map(|b| view! { <a class="button" href=b>"Previous question"</a> })}
-                <a class="button" href="#wizard">"Start over"</a>
+                {back.map(|b| view! { <a class="button" href=b on:keydown=space_clicks>"Previous question"</a> })}
+                <a class="button" href="#wizard" on:keydown=space_clicks>"Start over"</a>
                 <CopyButton text=markdown label="Copy summary as Markdown" />
                 <button type="button" on:click=move |_| { let _ = window().print(); }>"Print"</button>
                 <SharePanel make=share describe=describe offer_full=false label="Share this step" />
             </div>
         </section>
     }
-}
-
-/// Links drawn as buttons (the wizard's answers, "Previous question", "Start over") also answer
-/// the Space key, as buttons do; Enter already follows them.
-pub fn install_space_keys() {
-    let handle = window_event_listener(leptos::ev::keydown, |ev| {
-        if ev.key() != " " {
-            return;
-        }
-        let link = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-            .filter(|t| t.matches("a.answer, a.button").unwrap_or(false));
-        if let Some(link) = link {
-            ev.prevent_default();
-            link.click();
-        }
-    });
-    // The handler lives as long as the page.
-    std::mem::forget(handle);
 }

@@ -1,0 +1,221 @@
+//! Renders a [`report`](crate::report) document as Leptos views: one model, two outputs (these
+//! views, and the Markdown of a ticket), so the screen and the copied text never disagree.
+//!
+//! The views are Leptos's own: they are created with the component that shows them and removed
+//! with it, so a document never lands in an element that still holds another. Every string
+//! becomes a text node or an attribute value; nothing from a paste is ever parsed as HTML. All
+//! elements are one generic element (its tag chosen at run time) with one set of optional
+//! attributes, so the renderer is compiled once, not once per tag: that keeps the WASM small.
+
+use leptos::prelude::*;
+
+use super::api::{Block, Inline};
+use super::copy::CopyButton;
+
+/// The attributes a document's elements use; `None` leaves one out.
+#[derive(Default)]
+struct Attrs {
+    class: &'static str,
+    id: Option<String>,
+    href: Option<String>,
+    target: Option<&'static str>,
+    scope: Option<&'static str>,
+    tabindex: Option<&'static str>,
+    kind: Option<&'static str>,
+    open: bool,
+}
+
+fn class(class: &'static str) -> Attrs {
+    Attrs {
+        class,
+        ..Attrs::default()
+    }
+}
+
+fn el(tag: &'static str, a: Attrs, children: Vec<AnyView>) -> AnyView {
+    leptos::html::custom(tag)
+        .attr("class", (!a.class.is_empty()).then_some(a.class))
+        .attr("id", a.id)
+        .attr("href", a.href)
+        .attr("target", a.target)
+        .attr("scope", a.scope)
+        .attr("tabindex", a.tabindex)
+        .attr("data-kind", a.kind)
+        .attr("open", a.open.then_some(""))
+        .child(children)
+        .into_any()
+}
+
+fn text(t: &str) -> AnyView {
+    t.to_string().into_any()
+}
+
+/// Inline text: code spans, strong words and links among plain text.
+pub fn inlines(parts: &[Inline]) -> Vec<AnyView> {
+    parts
+        .iter()
+        .map(|p| match p {
+            Inline::Text(t) => text(t),
+            Inline::Code(t) => el("code", Attrs::default(), vec![text(t)]),
+            Inline::Strong(t) => el("strong", Attrs::default(), vec![text(t)]),
+            Inline::Link { href, text: t } => {
+                // Outside links open beside the app; browsers imply noopener, and the page sends
+                // no referrer.
+                let target = href.starts_with("https://").then_some("_blank");
+                let a = Attrs {
+                    href: Some(href.clone()),
+                    target,
+                    ..Attrs::default()
+                };
+                el("a", a, vec![text(t)])
+            }
+        })
+        .collect()
+}
+
+/// The views of a document's blocks.
+pub fn blocks(blocks: &[Block]) -> Vec<AnyView> {
+    blocks.iter().map(block).collect()
+}
+
+fn heading_tag(level: u8) -> &'static str {
+    match level {
+        0..=2 => "h2",
+        3 => "h3",
+        4 => "h4",
+        5 => "h5",
+        _ => "h6",
+    }
+}
+
+/// A `<pre>` that keyboard users can focus: on a phone its lines scroll sideways.
+fn pre(children: Vec<AnyView>) -> AnyView {
+    let a = Attrs {
+        tabindex: Some("0"),
+        ..Attrs::default()
+    };
+    el("pre", a, children)
+}
+
+fn copy(label: &'static str, value: &str) -> AnyView {
+    view! { <CopyButton text=value.to_string() label=label /> }.into_any()
+}
+
+fn block(b: &Block) -> AnyView {
+    match b {
+        Block::Heading { level, text: t, id } => {
+            let a = Attrs {
+                id: id.clone(),
+                ..Attrs::default()
+            };
+            el(heading_tag(*level), a, inlines(t))
+        }
+        Block::Para { class: c, text: t } => el("p", class(c), inlines(t)),
+        Block::List {
+            ordered,
+            class: c,
+            items,
+        } => {
+            let items = items
+                .iter()
+                .map(|item| el("li", Attrs::default(), blocks(item)))
+                .collect();
+            el(if *ordered { "ol" } else { "ul" }, class(c), items)
+        }
+        Block::Command { code } => {
+            let shown = pre(vec![el("code", Attrs::default(), vec![text(code)])]);
+            el(
+                "div",
+                class("command"),
+                vec![shown, copy("Copy command", code)],
+            )
+        }
+        Block::Pre {
+            code,
+            copy: buttons,
+        } => {
+            let mut parts = vec![pre(vec![text(code)])];
+            parts.extend(buttons.iter().map(|(label, value)| copy(label, value)));
+            parts.into_iter().collect_view().into_any()
+        }
+        Block::Table { head, rows } => {
+            let mut table = Vec::new();
+            if !head.is_empty() {
+                let cells = head
+                    .iter()
+                    .map(|h| {
+                        let a = Attrs {
+                            scope: Some("col"),
+                            ..Attrs::default()
+                        };
+                        el("th", a, vec![text(h)])
+                    })
+                    .collect();
+                let tr = el("tr", Attrs::default(), cells);
+                table.push(el("thead", Attrs::default(), vec![tr]));
+            }
+            let body = rows
+                .iter()
+                .map(|row| {
+                    let cells = row
+                        .iter()
+                        .enumerate()
+                        .map(|(i, cell)| {
+                            // The first cell names the row.
+                            let a = Attrs {
+                                scope: (i == 0).then_some("row"),
+                                ..Attrs::default()
+                            };
+                            el(if i == 0 { "th" } else { "td" }, a, blocks(cell))
+                        })
+                        .collect();
+                    el("tr", Attrs::default(), cells)
+                })
+                .collect();
+            table.push(el("tbody", Attrs::default(), body));
+            let table = el("table", Attrs::default(), table);
+            el("div", class("table-wrap"), vec![table])
+        }
+        Block::Defs(pairs) => {
+            let items = pairs
+                .iter()
+                .flat_map(|(term, desc)| {
+                    [
+                        el("dt", Attrs::default(), inlines(term)),
+                        el("dd", Attrs::default(), blocks(desc)),
+                    ]
+                })
+                .collect();
+            el("dl", class("params"), items)
+        }
+        Block::Badges(badges) => {
+            let items = badges
+                .iter()
+                .map(|(t, kind)| {
+                    let a = Attrs {
+                        class: "badge",
+                        kind: (!kind.is_empty()).then_some(*kind),
+                        ..Attrs::default()
+                    };
+                    el("span", a, vec![text(t)])
+                })
+                .collect();
+            el("p", class("badges"), items)
+        }
+        Block::Details {
+            summary,
+            open,
+            body,
+        } => {
+            let mut parts = vec![el("summary", Attrs::default(), vec![text(summary)])];
+            parts.extend(body.iter().map(block));
+            let a = Attrs {
+                class: "raw",
+                open: *open,
+                ..Attrs::default()
+            };
+            el("details", a, parts)
+        }
+        Block::Section { class: c, body } => el("section", class(c), blocks(body)),
+    }
+}
