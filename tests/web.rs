@@ -1,21 +1,61 @@
 //! Component tests in a real browser (wasm-bindgen-test in headless Chromium):
 //! `cargo test --target wasm32-unknown-unknown --test web` (the runner is set in .cargo/config.toml).
+//! They wait for the app with `leptos::task::tick()` (see `settle`), never a fixed sleep.
 #![cfg(target_arch = "wasm32")]
 
+use aci_triage::ui::{Decoder, DecoderState, Nav, Origin, Route, Views};
+use aci_triage::wizard::{Node, WizardState, NETWORK};
 use aci_triage::App;
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh container and returns it.
-fn mount() -> HtmlElement {
-    mount_at("")
+/// A mounted view; unmounted (its listeners removed) when dropped.
+struct Mounted {
+    root: HtmlElement,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// Lets the app react: its effects run on the executor's next ticks (an effect can wake another,
+/// a memo then the views that read it), so a few ticks, never a fixed sleep.
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+fn container() -> HtmlElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// Mounts a view into a fresh container.
+fn mount_view<F, N>(f: F) -> Mounted
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView + 'static,
+{
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), f);
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
 }
 
 /// Mounts the app as if the page had been opened at `#fragment`, with empty storage.
-fn mount_at(fragment: &str) -> HtmlElement {
+fn mount_at(fragment: &str) -> Mounted {
     let window = web_sys::window().unwrap();
     window.local_storage().unwrap().unwrap().clear().unwrap();
     let url = if fragment.is_empty() {
@@ -28,135 +68,127 @@ fn mount_at(fragment: &str) -> HtmlElement {
         .unwrap()
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
         .unwrap();
-    let doc = window.document().unwrap();
-    let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
-    doc.body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone(), App).forget();
-    root
+    mount_view(App)
 }
 
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+fn mount() -> Mounted {
+    mount_at("")
 }
 
 fn q(root: &Element, sel: &str) -> Option<Element> {
     root.query_selector(sel).unwrap()
 }
 
-fn findings(root: &Element) -> Vec<Element> {
-    let list = root
-        .query_selector_all("section[aria-label='Findings'] article")
-        .unwrap();
+fn all(root: &Element, sel: &str) -> Vec<Element> {
+    let list = root.query_selector_all(sel).unwrap();
     (0..list.length())
         .map(|i| list.item(i).unwrap().unchecked_into())
         .collect()
 }
 
+fn findings(root: &Element) -> Vec<Element> {
+    all(root, "section[aria-label='Findings'] article")
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+/// Pastes `text` over everything in the text box, as the browser reports a paste.
 async fn paste(root: &Element, text: &str) {
     let area: HtmlTextAreaElement = q(root, "textarea#event-text").unwrap().unchecked_into();
     area.set_value(text);
-    let ev = web_sys::Event::new("input").unwrap();
+    let init = web_sys::InputEventInit::new();
+    init.set_input_type("insertFromPaste");
+    let ev = web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap();
     area.dispatch_event(&ev).unwrap();
-    // The app decodes after a short pause in typing.
-    sleep(400).await;
+    settle().await;
+}
+
+fn blob(json: &str) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(json.as_bytes());
+    format!("policyDecision< {b64} >policyDecision")
+}
+
+fn mount_denial(hash: &str) -> String {
+    blob(&format!(
+        r#"{{"decision":"deny","input":{{"deviceHash":"{hash}","rule":"mount_device","target":"/run/mounts/m1"}},"reason":{{"errors":["deviceHash not found"]}}}}"#
+    ))
 }
 
 #[wasm_bindgen_test]
 async fn pasted_text_shows_the_finding() {
-    let root = mount();
-    paste(&root, aci_triage::examples::SEED_MOUNT_DEVICE).await;
-    let cards = findings(&root);
+    let app = mount();
+    paste(&app.root, aci_triage::examples::SEED_MOUNT_DEVICE).await;
+    let cards = findings(&app.root);
     assert_eq!(cards.len(), 1);
-    let text = cards[0].text_content().unwrap();
-    assert!(text.contains("Mounting a read-only image layer"), "{text}");
-    assert!(text.contains("deviceHash not found"));
-    assert!(text.contains("mount_device"));
-    root.remove();
+    let t = text(&cards[0]);
+    assert!(t.contains("Mounting a read-only image layer"), "{t}");
+    assert!(t.contains("deviceHash not found"));
+    assert!(t.contains("mount_device"));
 }
 
 #[wasm_bindgen_test]
 async fn example_button_and_clear() {
-    let root = mount();
-    let buttons = root.query_selector_all("button").unwrap();
+    let app = mount();
     let button = |label: &str| -> HtmlElement {
-        (0..buttons.length())
-            .map(|i| buttons.item(i).unwrap().unchecked_into::<HtmlElement>())
-            .find(|b| b.text_content().unwrap_or_default().trim() == label)
+        all(&app.root, "button")
+            .into_iter()
+            .find(|b| text(b).trim() == label)
             .unwrap()
+            .unchecked_into()
     };
     button("Try an example").click();
-    sleep(50).await;
-    let cards = findings(&root);
+    settle().await;
+    let cards = findings(&app.root);
     assert_eq!(cards.len(), 2);
-    assert!(cards[1].text_content().unwrap().contains("invalid command"));
-    assert!(cards[1].text_content().unwrap().contains("Seen 2 times"));
+    assert!(text(&cards[1]).contains("invalid command"));
+    assert!(text(&cards[1]).contains("Seen 2 times"));
 
     button("Clear").click();
-    leptos::task::tick().await;
-    assert!(findings(&root).is_empty());
-    let area: HtmlTextAreaElement = q(&root, "textarea").unwrap().unchecked_into();
+    settle().await;
+    assert!(findings(&app.root).is_empty());
+    let area: HtmlTextAreaElement = q(&app.root, "textarea").unwrap().unchecked_into();
     assert_eq!(area.value(), "");
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn markup_in_a_decoded_value_stays_text() {
-    let root = mount();
-    // {"decision":"deny","reason":{"errors":["<img src=x onerror=alert(1)>"]}}
-    let json = r#"{"decision":"deny","reason":{"errors":["<img src=x onerror=alert(1)>"]}}"#;
-    let b64 = base64_std(json.as_bytes());
-    paste(&root, &format!("policyDecision< {b64} >policyDecision")).await;
-    assert_eq!(findings(&root).len(), 1);
+    let app = mount();
+    paste(
+        &app.root,
+        &blob(r#"{"decision":"deny","reason":{"errors":["<img src=x onerror=alert(1)>"]}}"#),
+    )
+    .await;
+    assert_eq!(findings(&app.root).len(), 1);
     assert!(
-        q(&root, "article img").is_none(),
+        q(&app.root, "article img").is_none(),
         "no element was created from the paste"
     );
-    assert!(root
-        .text_content()
-        .unwrap()
-        .contains("<img src=x onerror=alert(1)>"));
-    root.remove();
+    assert!(text(&app.root).contains("<img src=x onerror=alert(1)>"));
 }
 
 #[wasm_bindgen_test]
 async fn unrelated_text_gets_the_calm_message() {
-    let root = mount();
+    let app = mount();
     paste(
-        &root,
+        &app.root,
         "Normal  Pulled  kubelet  Container image already present",
     )
     .await;
-    assert!(findings(&root).is_empty());
-    let text = q(&root, "section[aria-label='Findings']")
-        .unwrap()
-        .text_content()
-        .unwrap();
-    assert!(text.contains("No policy decisions"), "{text}");
-    root.remove();
-}
-
-fn base64_std(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    assert!(findings(&app.root).is_empty());
+    let t = text(&q(&app.root, "section[aria-label='Findings']").unwrap());
+    assert!(t.contains("No policy decisions"), "{t}");
 }
 
 #[wasm_bindgen_test]
 async fn wizard_step_from_the_address() {
-    let root = mount_at("wizard/outbound-slow.v2.no");
-    let step = q(&root, "#wizard-step").expect("a wizard step");
-    let outcome = aci_triage::wizard::NETWORK
-        .outcome("no-nat-gateway")
-        .unwrap();
-    assert_eq!(step.text_content().unwrap(), outcome.title.replace('`', ""));
-    let links = root.query_selector_all("nav.trail a").unwrap();
-    assert_eq!(links.length(), 3);
-    root.remove();
+    let app = mount_at("wizard/outbound-slow.v2.no");
+    let step = q(&app.root, "#wizard-step").expect("a wizard step");
+    let outcome = NETWORK.outcome("no-nat-gateway").unwrap();
+    assert_eq!(text(&step), outcome.title.replace('`', ""));
+    assert_eq!(all(&app.root, "nav.trail a").len(), 3);
 }
 
 #[wasm_bindgen_test]
@@ -167,14 +199,112 @@ async fn share_link_restores_findings_in_the_browser() {
         full: true,
     })
     .unwrap();
-    let root = mount_at(&fragment);
-    // Explanations are written into the cards right after they mount.
-    sleep(50).await;
-    let cards = findings(&root);
+    let app = mount_at(&fragment);
+    // The cards are there as soon as the app is.
+    let cards = findings(&app.root);
     assert_eq!(cards.len(), 1);
-    assert!(cards[0]
-        .text_content()
-        .unwrap()
-        .contains("deviceHash not found"));
-    root.remove();
+    assert!(text(&cards[0]).contains("deviceHash not found"));
+}
+
+/// Mounts the decoder alone, on a state the test changes.
+fn mount_decoder(st: DecoderState) -> Mounted {
+    mount_view(move || {
+        provide_context(st);
+        view! { <Decoder /> }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_replaced_paste_shows_only_the_new_findings() {
+    let st = DecoderState::new();
+    let app = mount_decoder(st);
+    st.set_now(aci_triage::examples::describe_pod_example(), Origin::User);
+    settle().await;
+    assert_eq!(findings(&app.root).len(), 2);
+    st.set_now(
+        aci_triage::examples::SEED_MOUNT_DEVICE.to_string(),
+        Origin::User,
+    );
+    settle().await;
+    let cards = findings(&app.root);
+    assert_eq!(cards.len(), 1);
+    // One card, one title, nothing of the previous paste's explanations.
+    assert_eq!(all(&cards[0], "h2").len(), 1);
+    let t = text(&cards[0]);
+    assert!(t.contains("Mounting a read-only image layer"), "{t}");
+    assert!(!t.contains("invalid command"), "{t}");
+    // And back to nothing: the calm message only.
+    st.set_now(String::new(), Origin::Empty);
+    settle().await;
+    assert!(findings(&app.root).is_empty());
+    let region = text(&q(&app.root, "section[aria-label='Findings']").unwrap());
+    assert!(region.contains("Nothing to explain yet."), "{region}");
+    assert!(!region.contains("deviceHash"), "{region}");
+}
+
+#[wasm_bindgen_test]
+async fn a_changed_finding_is_a_new_card_and_the_others_stay() {
+    let st = DecoderState::new();
+    let app = mount_decoder(st);
+    let lines = |middle: &str| {
+        [
+            mount_denial("aaaa"),
+            mount_denial(middle),
+            mount_denial("cccc"),
+        ]
+        .join("\n")
+    };
+    st.set_now(lines("bbbb"), Origin::User);
+    settle().await;
+    let before = findings(&app.root);
+    assert_eq!(before.len(), 3);
+    for card in &before {
+        card.set_attribute("data-seen", "").unwrap();
+    }
+    st.set_now(lines("dddd"), Origin::User);
+    settle().await;
+    let after = findings(&app.root);
+    assert_eq!(after.len(), 3);
+    let kept: Vec<bool> = after.iter().map(|c| c.has_attribute("data-seen")).collect();
+    assert_eq!(kept, [true, false, true]);
+    assert!(text(&after[1]).contains("dddd"));
+    assert!(!text(&after[1]).contains("bbbb"));
+    assert!(after[0].is_same_node(Some(&before[0])));
+}
+
+#[wasm_bindgen_test]
+async fn a_changed_wizard_step_re_renders() {
+    let g = &NETWORK;
+    let nav = Nav::new();
+    nav.go(Route::Wizard(String::new()));
+    let app = mount_view(move || {
+        provide_context(nav);
+        provide_context(DecoderState::new());
+        view! { <Views /> }
+    });
+    let first = WizardState::new();
+    let Node::Question(q1) = first.current(g) else {
+        panic!("the wizard starts with a question")
+    };
+    let heading = || text(&q(&app.root, "#wizard-step").unwrap());
+    assert_eq!(heading(), q1.title.replace('`', ""));
+    let intro1 = aci_triage::report::plain(&aci_triage::report::inlines(q1.intro));
+    assert!(text(&app.root).contains(&intro1));
+
+    let second = first.answer(g, q1.answers[0].id).unwrap();
+    let Node::Question(q2) = second.current(g) else {
+        panic!("the first answer leads to a question")
+    };
+    nav.go(Route::Wizard(second.encode()));
+    settle().await;
+    assert_eq!(heading(), q2.title.replace('`', ""));
+    // One step on screen: its own explanation, none of the first question's.
+    assert_eq!(all(&app.root, ".step .doc").len(), 1);
+    assert!(
+        !text(&app.root).contains(&intro1),
+        "the first question's intro stayed"
+    );
+    let intro2 = aci_triage::report::plain(&aci_triage::report::inlines(q2.intro));
+    assert!(text(&app.root).contains(&intro2));
+    assert_eq!(all(&app.root, "nav.trail a").len(), 1);
 }
