@@ -15,7 +15,7 @@ use super::copy::CopyButton;
 use super::finding::{Card, FindingCard};
 use super::share::{fragment_for, SharePanel};
 use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
-use super::{megabytes, plural, when_mounted};
+use super::{focus_on_mount, megabytes, plural};
 
 /// Where the keyboard goes when the editor's next element appears.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,12 +57,7 @@ fn read_file(st: DecoderState, file: web_sys::File) {
 #[component]
 fn TextBox(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> impl IntoView {
     let area = NodeRef::<leptos::html::Textarea>::new();
-    when_mounted(area, move |el| {
-        if focus.get_value() == Some(EditorFocus::Box) {
-            focus.set_value(None);
-            let _ = el.focus();
-        }
-    });
+    focus_on_mount(area, focus, EditorFocus::Box);
     let on_paste = move |ev: leptos::ev::ClipboardEvent| {
         let Some(pasted) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
             return;
@@ -114,12 +109,7 @@ fn TextBox(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> impl In
 #[component]
 fn LargeSummary(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> impl IntoView {
     let group = NodeRef::<leptos::html::Div>::new();
-    when_mounted(group, move |el| {
-        if focus.get_value() == Some(EditorFocus::Summary) {
-            focus.set_value(None);
-            let _ = el.focus();
-        }
-    });
+    focus_on_mount(group, focus, EditorFocus::Summary);
     let size = Memo::new(move |_| {
         st.text.with(|t| {
             let lines = t.bytes().filter(|&b| b == b'\n').count() + 1;

@@ -52,12 +52,7 @@ impl Hash for Card {
 pub fn FindingCard(card: Card, focus: StoredValue<Option<usize>>) -> impl IntoView {
     let article = NodeRef::<leptos::html::Article>::new();
     let index = card.index;
-    article.on_load(move |el| {
-        if focus.get_value() == Some(index) {
-            focus.set_value(None);
-            let _ = el.focus();
-        }
-    });
+    super::focus_on_mount(article, focus, index);
     view! {
         <article class="finding" aria-labelledby=Card::heading_id(index) tabindex="-1" node_ref=article>
             {super::doc::blocks(&card.doc)}

@@ -64,6 +64,22 @@ where
     });
 }
 
+/// Gives the keyboard to `node`'s element when it appears, if `intent` names it (`mine`): the
+/// handler that makes an element appear says where the keyboard goes, the element takes it.
+pub fn focus_on_mount<E, K>(node: NodeRef<E>, intent: StoredValue<Option<K>>, mine: K)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: JsCast + Clone + 'static,
+    K: PartialEq + Send + Sync + 'static,
+{
+    when_mounted(node, move |el| {
+        if intent.with_value(|i| i.as_ref() == Some(&mine)) {
+            intent.set_value(None);
+            let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+        }
+    });
+}
+
 /// "1 time" / "3 times" style counts.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
