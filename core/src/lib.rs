@@ -8,7 +8,6 @@
 
 pub mod decode;
 pub mod examples;
-pub mod json;
 pub mod knowledge;
 pub mod report;
 pub mod share;

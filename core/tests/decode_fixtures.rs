@@ -2,7 +2,9 @@
 //! shape was made).
 #![cfg(not(target_arch = "wasm32"))]
 
-use aci_triage_core::decode::{analyze, Analysis, DecisionFinding, Finding, FindingKind, RuleSource};
+use aci_triage_core::decode::{
+    analyze, Analysis, DecisionFinding, Finding, FindingKind, RuleSource,
+};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -130,8 +132,8 @@ fn kubectl_events_json_with_escaped_delimiters() {
         .input
         .as_ref()
         .unwrap();
-    let env_list = &input.iter().find(|(k, _)| k == "envList").unwrap().1;
-    let aci_triage_core::json::Value::Array(items) = env_list else {
+    let env_list = &input.iter().find(|(k, _)| *k == "envList").unwrap().1;
+    let serde_json::Value::Array(items) = env_list else {
         panic!("{env_list:?}")
     };
     assert_eq!(items[0].as_str(), Some("PATH=<<redacted>>"));

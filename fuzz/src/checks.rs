@@ -5,8 +5,8 @@
 //!
 //! Besides "never panics", each function checks the invariants the UI relies on.
 
+use aci_triage_core::decode::parse::{parse, parse_prefix};
 use aci_triage_core::decode::{self, DecisionFinding, Finding, FindingKind, Occurrence};
-use aci_triage_core::json;
 use aci_triage_core::knowledge::explain::finding_doc;
 use aci_triage_core::report;
 use aci_triage_core::share::{self, zlib, Shared};
@@ -145,19 +145,42 @@ pub fn share_decode(data: &[u8]) {
     }
 }
 
-/// The JSON reader: arbitrary text; when it parses, both writers' output parses to the same
-/// value. Also the repair of cut-off JSON.
+/// Reading JSON: our leniency and repair on top of serde_json, with arbitrary text. What
+/// serde_json reads is read the same, with nothing to report; a problem has a place in the text;
+/// a completed document says what was added and only closes what was open; what is shown
+/// pretty-printed reads back as the same value.
 pub fn json(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(v) = json::parse(&text) {
-        assert_eq!(json::parse(&json::to_string(&v)).as_ref(), Ok(&v));
-        assert_eq!(json::parse(&json::to_pretty(&v)).as_ref(), Ok(&v));
+    let p = parse(&text);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+        assert!(p.problem.is_none() && p.repaired.is_none() && p.trailing.is_none());
+        assert_eq!(p.json.as_ref(), Some(&v));
     }
-    if let Ok((_, end)) = json::parse_prefix(&text) {
+    if let Some(e) = &p.problem {
+        assert!(e.line >= 1 && e.column >= 1);
+        assert!(e.line <= text.matches('\n').count() + 1, "{e:?}");
+    }
+    if let Some(appended) = &p.repaired {
+        assert!(p.json.is_some());
+        assert!(
+            appended.chars().all(|c| matches!(c, '"' | ']' | '}')),
+            "{appended:?}"
+        );
+    }
+    if let Some(v) = &p.json {
+        let pretty = serde_json::to_string_pretty(v).expect("a value always serialises");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&pretty)
+                .ok()
+                .as_ref(),
+            Some(v)
+        );
+    }
+    if let Ok((_, end)) = parse_prefix(&text) {
         assert!(end <= text.len() && text.is_char_boundary(end));
     }
     if let Some(r) = decode::repair::repair_prefix(&text) {
-        assert!(r.kept <= text.len());
+        assert!(r.kept <= text.len() && text.is_char_boundary(r.kept));
     }
 }
 

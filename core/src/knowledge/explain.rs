@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::{expert, Entry, Match, Param};
 use crate::decode::{
@@ -774,6 +774,16 @@ pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
         (Some(appended), Some(_)) => out.push((true, format!("The fields before the problem are explained, completed by adding \u{201c}{appended}\u{201d}; the decoded text below shows everything, the rest included."))),
         _ => {}
     }
+    if b.lone_surrogates > 0 {
+        let (what, verb) = match b.lone_surrogates {
+            1 => ("1 \\u escape".to_string(), "stands"),
+            n => (format!("{n} \\u escapes"), "stand"),
+        };
+        out.push((true, format!("The JSON has {what} that {verb} for half of a UTF-16 character pair with no other half (a lone surrogate), which is no character; shown as \u{fffd}, as the guest's own JSON reader reads it. Something other than the guest wrote or changed this text.")));
+    }
+    if b.duplicate_keys {
+        out.push((true, "An object in the JSON has the same key more than once; the last value of each is shown, as the guest's JSON reader and browsers read it. The decoded text below shows every one.".into()));
+    }
     if let Some(t) = &b.trailing {
         out.push((
             true,
@@ -794,7 +804,7 @@ fn last_string(v: &Value) -> Option<&str> {
     match v {
         Value::String(s) => Some(s),
         Value::Array(items) => last_string(items.last()?),
-        Value::Object(fields) => last_string(&fields.last()?.1),
+        Value::Object(fields) => last_string(fields.values().next_back()?),
         _ => None,
     }
 }
@@ -809,7 +819,7 @@ fn raw_blocks(b: &DecodedBlob, doc: &mut Vec<Block>) {
         }],
     };
     // Invalid JSON: the text as decoded comes first, so nothing after the problem is hidden.
-    if b.json.is_none() || b.json_problem.is_some() {
+    if b.json.is_none() || b.json_problem.is_some() || b.duplicate_keys {
         let (summary, shown) = match b.text.is_empty() {
             false => ("Decoded text", b.text.clone()),
             true => ("Base64 as found", b.base64.clone()),
@@ -850,8 +860,8 @@ fn other_doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 .and_then(|t| t.split_once("Input: {"))
                 // Inside JSON output its quotes arrive escaped.
                 .map(|(_, json)| format!("{{{}", json.replace("\\\"", "\"")))
-                .and_then(|json| crate::json::parse_prefix(&json).ok())
-                .map(|(v, _)| Value::Object(vec![("input".into(), v)]))
+                .and_then(|json| crate::decode::parse::parse_prefix(&json).ok())
+                .map(|(v, _)| Value::Object([("input".to_string(), v)].into_iter().collect()))
                 .and_then(|v| Decision::from_value(&v));
             if let Some(t) = rest {
                 match super::lookup_reason(t.trim_end_matches('.')) {
@@ -982,9 +992,33 @@ fn json_policy_entry() -> Option<&'static super::Entry> {
 /// many small values nested deep would pretty-print to hundreds of times its size, in the page
 /// and in the copied report. Real decisions fit in 3 KiB and are always indented.
 fn pretty(v: &Value) -> String {
-    let compact = crate::json::to_string(v);
+    let compact = v.to_string();
     let budget = compact.len().saturating_mul(4).saturating_add(64 * 1024);
-    crate::json::to_pretty_within(v, budget).unwrap_or(compact)
+    pretty_within(v, budget).unwrap_or(compact)
+}
+
+/// JSON indented by two spaces, unless that is longer than `max_len` bytes. Indentation costs two
+/// bytes per level on every line, so many small values nested deep grow many times over (`1,`
+/// nested 120 deep takes 240 bytes); writing stops as soon as the text is too long.
+fn pretty_within(v: &Value, max_len: usize) -> Option<String> {
+    /// Refuses to grow past its limit, which ends the serialisation early.
+    struct Within(Vec<u8>, usize);
+    impl std::io::Write for Within {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + data.len() > self.1 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            self.0.extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Within(Vec::new(), max_len);
+    serde_json::to_writer_pretty(&mut out, v).ok()?;
+    // serde_json writes UTF-8.
+    String::from_utf8(out.0).ok()
 }
 
 #[cfg(test)]

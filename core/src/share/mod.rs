@@ -10,7 +10,7 @@
 
 pub mod zlib;
 
-use crate::json::{self, Value};
+use serde_json::Value;
 
 use crate::decode::{Analysis, FindingKind};
 
@@ -39,19 +39,23 @@ pub enum Shared {
 impl Shared {
     fn to_json(&self) -> Vec<u8> {
         let s = |x: &str| Value::String(x.to_string());
-        let v = Value::Object(match self {
-            Shared::Decoder { text, full } => vec![
-                ("k".into(), s("d")),
-                ("t".into(), s(text)),
-                ("f".into(), Value::Bool(*full)),
-            ],
-            Shared::Wizard { answers } => vec![("k".into(), s("w")), ("a".into(), s(answers))],
-        });
-        json::to_string(&v).into_bytes()
+        let v: Value = Value::Object(
+            match self {
+                Shared::Decoder { text, full } => vec![
+                    ("k".into(), s("d")),
+                    ("t".into(), s(text)),
+                    ("f".into(), Value::Bool(*full)),
+                ],
+                Shared::Wizard { answers } => vec![("k".into(), s("w")), ("a".into(), s(answers))],
+            }
+            .into_iter()
+            .collect(),
+        );
+        v.to_string().into_bytes()
     }
 
     fn from_json(bytes: &[u8]) -> Option<Shared> {
-        let v = json::parse(std::str::from_utf8(bytes).ok()?).ok()?;
+        let v: Value = serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()?;
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
         match v.get("k")?.as_str()? {
             "d" => Some(Shared::Decoder {
