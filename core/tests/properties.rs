@@ -177,9 +177,14 @@ mod json_leniency_on_serde {
     }
 }
 
-mod base64_against_reference {
-    //! The lenient decoder agrees with the base64 crate on every valid encoding.
-    use aci_triage_core::decode::b64::{decode_lenient, Alphabet};
+mod base64_prepass_on_the_crate {
+    //! The lenient pre-pass on top of the base64 crate: every valid encoding decodes to its bytes;
+    //! a copy cut anywhere decodes to as many bytes as its characters hold, with the right note;
+    //! whitespace, escapes and stray characters in a pasted blob are skipped, the stray ones
+    //! named with their offsets in the paste.
+    use aci_triage_core::decode::b64::{decode_lenient, Alphabet, B64Note};
+    use aci_triage_core::decode::{analyze, FindingKind};
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     use base64::Engine;
     use proptest::prelude::*;
 
@@ -188,7 +193,6 @@ mod base64_against_reference {
 
         #[test]
         fn decodes_both_alphabets_with_or_without_padding(bytes in proptest::collection::vec(any::<u8>(), 0..300), url in any::<bool>(), pad in any::<bool>()) {
-            use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
             let engine = match (url, pad) {
                 (false, true) => &STANDARD,
                 (false, false) => &STANDARD_NO_PAD,
@@ -201,6 +205,64 @@ mod base64_against_reference {
             if url && (text.contains('-') || text.contains('_')) {
                 prop_assert_eq!(d.alphabet, Alphabet::UrlSafe);
             }
+        }
+
+        #[test]
+        fn a_cut_copy_keeps_what_its_characters_hold(bytes in proptest::collection::vec(any::<u8>(), 1..300), cut in any::<prop::sample::Index>()) {
+            let text = STANDARD_NO_PAD.encode(&bytes);
+            let k = cut.index(text.len() + 1);
+            let d = decode_lenient(&text[..k]);
+            let whole = if k % 4 == 1 { k - 1 } else { k };
+            prop_assert_eq!(&d.bytes[..], &bytes[..whole * 6 / 8]);
+            let expected = match k % 4 {
+                1 => vec![B64Note::DanglingCharacter { index: k - 1 }],
+                2 | 3 => vec![B64Note::MissingPadding],
+                _ => vec![],
+            };
+            prop_assert_eq!(d.notes, expected);
+        }
+
+        #[test]
+        fn a_pasted_blob_skips_wraps_escapes_and_stray_characters(
+            json in "\\PC{1,120}",
+            breaks in proptest::collection::vec((any::<prop::sample::Index>(), 0..6usize), 0..8),
+        ) {
+            let b64 = STANDARD.encode(&json);
+            // Split the base64 at random places, joined by hard wraps, spaces, escapes and up to
+            // three characters that are not base64.
+            let mut at: Vec<(usize, usize)> = breaks.iter().map(|(i, k)| (i.index(b64.len()), *k)).collect();
+            at.sort();
+            let mut paste = String::from("x: policyDecision< ");
+            let mut stray = Vec::new();
+            let mut from = 0;
+            for (i, kind) in at {
+                let piece = &b64[from..i];
+                from = i;
+                paste.push_str(&piece.replace('+', "\\u002B").replace('/', "&#47;"));
+                match kind {
+                    0 => paste.push_str("\n  "),
+                    1 => paste.push_str("\\n"),
+                    2 => paste.push(' '),
+                    3 if stray.len() < 3 => {
+                        stray.push((paste.len(), '\u{2502}'));
+                        paste.push('\u{2502}');
+                    }
+                    4 if stray.len() < 3 => {
+                        stray.push((paste.len(), '!'));
+                        paste.push('!');
+                    }
+                    _ => paste.push('\t'),
+                }
+            }
+            paste.push_str(&b64[from..]);
+            paste.push_str(" >policyDecision");
+            let a = analyze(&paste);
+            prop_assert_eq!(a.findings.len(), 1, "{}", paste);
+            let FindingKind::Decision(d) = &a.findings[0].kind else { panic!("{paste}") };
+            prop_assert!(d.blob.closed);
+            prop_assert_eq!(&d.blob.text, &json);
+            prop_assert_eq!(&d.blob.invalid_chars, &stray);
+            prop_assert_eq!(&d.blob.base64, &b64);
         }
     }
 }

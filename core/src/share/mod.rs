@@ -204,7 +204,7 @@ fn b64url_decode(s: &str) -> Result<Vec<u8>, ShareError> {
     let data = s.trim_end_matches('=');
     if let Some((i, c)) = data
         .char_indices()
-        .find(|&(_, c)| !c.is_ascii() || crate::decode::b64::sextet(c as u8).is_none())
+        .find(|&(_, c)| !c.is_ascii() || !crate::decode::b64::is_digit(c as u8))
     {
         return Err(ShareError::Corrupted(format!(
             "character \u{201c}{c}\u{201d} at position {} does not belong in it",
@@ -214,7 +214,7 @@ fn b64url_decode(s: &str) -> Result<Vec<u8>, ShareError> {
     if data.len() % 4 == 1 {
         return Err(ShareError::Truncated);
     }
-    Ok(crate::decode::b64::decode_chars(data.as_bytes()))
+    Ok(crate::decode::b64::decode_lenient(data).bytes)
 }
 
 /// The text a default (privacy-preserving) decoder link carries: each distinct finding once,
