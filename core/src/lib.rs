@@ -8,6 +8,7 @@
 
 pub mod decode;
 pub mod examples;
+pub mod explain;
 pub mod knowledge;
 pub mod report;
 pub mod share;

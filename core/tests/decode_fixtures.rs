@@ -81,7 +81,7 @@ fn describe_pod_events_table() {
     let counts: Vec<u32> = create.occurrences.iter().map(|o| o.kubectl_count).collect();
     assert_eq!(counts, [3, 0]);
     assert_eq!(mount.occurrences[0].kubectl_count, 0);
-    let seen = aci_triage_core::knowledge::explain::occurrence_text(&create.occurrences);
+    let seen = aci_triage_core::explain::occurrence_text(&create.occurrences);
     assert!(seen.contains("kubectl counted it 4 times"), "{seen}");
 
     // Byte ranges point at the blobs in the paste.

@@ -283,8 +283,10 @@ fn policy_errors_and_reasonless_denials_resolve() {
     };
     assert_eq!(lookup_reason(t).unwrap().entry.id, "invalid-policy");
     // The point's usual owner ("yours to fix") would contradict a broken policy: not shown.
-    let md =
-        aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
+        &a.findings[0],
+        "f",
+    ));
     assert!(!md.contains("**Usually yours to fix**:"), "{md}");
     assert!(md.contains("Policy error"), "{md}");
 
@@ -295,8 +297,10 @@ fn policy_errors_and_reasonless_denials_resolve() {
         "reason": "Security policy is not valid. Please check security policy or re-generate with tooling."
     });
     let a = analyze(&blob(&decision));
-    let md =
-        aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
+        &a.findings[0],
+        "f",
+    ));
     let title = rule("exec_in_container").unwrap().title;
     assert!(md.starts_with(&format!("## {title}")), "{md}");
     assert!(
@@ -409,7 +413,7 @@ fn legacy_plain_text_resolves() {
         format!("{{\"message\": {}}}", serde_json::to_string(text).unwrap()),
     ] {
         let a = analyze(&text);
-        let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+        let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
             &a.findings[0],
             "f",
         ));
@@ -445,7 +449,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
     let details = details.expect("agent_policy details");
     assert!(details.starts_with("agent_policy:114"), "{details}");
     // The failing line and rule point into the policy on the pod.
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
         &analyze(text).findings[0],
         "f",
     ));
@@ -465,7 +469,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
             .ends_with(r#"env = ["FOO=bar"]"#),
         "{details:?}"
     );
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
         &analyze(text).findings[0],
         "f",
     ));
@@ -476,7 +480,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
     assert!(md.contains("sed -n '49,69p;1182,1202p'"), "{md}");
     // Without the agent_policy prefix there is no line to point at.
     let plain = "\"CreateContainerRequest is blocked by policy: some other detail\": unknown";
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
         &analyze(plain).findings[0],
         "f",
     ));
@@ -613,7 +617,7 @@ fn json_policy_enforcer_wordings_map_to_todays_messages() {
         assert_eq!(td.as_deref(), today);
         let resolved = td.as_deref().and_then(lookup_message).map(|m| m.entry.id);
         assert_eq!(resolved.unwrap_or("json-policy"), id, "{text}");
-        let doc = knowledge::explain::finding_doc(&a.findings[0], "f");
+        let doc = aci_triage_core::explain::finding_doc(&a.findings[0], "f");
         let md = aci_triage_core::report::markdown(&doc);
         assert!(md.contains(found), "{md}");
         assert!(md.contains("JSON-format policy"), "{md}");
@@ -657,7 +661,10 @@ fn a_messages_own_side_is_shown_when_the_catalog_names_it() {
             errors,
         );
         let a = analyze(&event("", &d));
-        aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"))
+        aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
+            &a.findings[0],
+            "f",
+        ))
     };
     // The rule is usually the user's; this message is the platform's.
     let platform = md(&["device already mounted at path"]);

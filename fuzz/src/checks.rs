@@ -7,7 +7,7 @@
 
 use aci_triage_core::decode::parse::{parse, parse_prefix};
 use aci_triage_core::decode::{self, DecisionFinding, Finding, FindingKind, Occurrence};
-use aci_triage_core::knowledge::explain::finding_doc;
+use aci_triage_core::explain::finding_doc;
 use aci_triage_core::report;
 use aci_triage_core::share::{self, zlib, Shared};
 use aci_triage_core::wizard::{WizardState, NETWORK};

@@ -12,7 +12,7 @@ use super::state::{DecoderState, Origin, LARGE, PAGE};
 use super::CopyButton;
 use super::{megabytes, plural};
 use crate::decode::Analysis;
-use crate::knowledge::explain;
+use crate::explain;
 use crate::report;
 use crate::share::{findings_text, Shared};
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::decode::Finding;
-use crate::knowledge::explain;
+use crate::explain;
 
 #[component]
 pub fn FindingCard(finding: Finding, index: usize) -> impl IntoView {

@@ -1,12 +1,10 @@
 //! What the app knows about the policy framework: every enforcement point, every error message,
 //! the plain reason and policyError texts, and the neighbouring denial formats, each with its
-//! meaning, likely causes, fix and sources. Pure data and lookup: no browser APIs.
+//! meaning, likely causes, fix and sources. Pure data and lookup: no browser APIs. (Turning a
+//! finding and its entries into a document is [`crate::explain`]'s part.)
 //!
 //! The data lives in `src/knowledge/data/*.toml` (see the README for how to add an entry) and is
 //! compiled into static tables by `build.rs`.
-
-pub mod expert;
-pub mod explain;
 
 /// Whose move it usually is when this denial happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
