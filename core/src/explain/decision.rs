@@ -5,7 +5,7 @@
 use super::{expert, messages, more_items, values, MAX_ITEMS};
 use crate::decode::{Decision, DecisionFinding, Reason, RuleSource};
 use crate::knowledge;
-use crate::report::{heading, inlines, para, para_class, text, Block, Inline};
+use crate::report::{heading, hint, inlines, para, para_class, text, Block, Inline};
 
 /// The enforcement point of a decision and how it is known.
 pub fn decision_rule(d: &DecisionFinding) -> Option<(String, Via)> {
@@ -46,13 +46,13 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
 
     let mut badges = vec![(
         format!("decision: {}", dec.decision.as_deref().unwrap_or("(none)")),
-        "verdict",
+        hint::VERDICT,
     )];
     if d.blob.is_incomplete() {
-        badges.push(("incomplete".to_string(), "warn"));
+        badges.push(("incomplete".to_string(), hint::WARN));
     }
     if let Some(p) = rule.and_then(|r| r.platform) {
-        badges.push((format!("{p} only"), ""));
+        badges.push((format!("{p} only"), hint::PLAIN));
     }
     doc.push(Block::Badges(badges));
 
@@ -78,7 +78,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
             Via::PolicyError => "named in the policy error".to_string(),
         };
         doc.push(Block::Para {
-            class: "rule-line",
+            class: hint::RULE_LINE,
             text: vec![
                 Inline::Text("Enforcement point ".into()),
                 Inline::Code(id.clone()),
@@ -87,7 +87,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
         });
     }
     if let Some(r) = rule {
-        doc.push(para_class("doing", r.doing));
+        doc.push(para_class(hint::DOING, r.doing));
     }
     // A broken or outdated policy is not the workload's fault: the point's usual owner would
     // mislead; the policy error's own explanation says whose move it is.
@@ -98,7 +98,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
         ];
         owner.extend(inlines(r.owner_note));
         doc.push(Block::Para {
-            class: "owner",
+            class: hint::OWNER,
             text: owner,
         });
     }
@@ -106,7 +106,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
     // Nothing decoded as a decision: the decoding notes say why, no reason to discuss.
     if d.blob.decision.is_some() {
         doc.push(Block::Section {
-            class: "reason",
+            class: hint::REASON,
             body: reason_blocks(dec, rule, d.blob.repaired.is_some()),
         });
     }
@@ -119,18 +119,18 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
             .take(MAX_ITEMS)
             .map(|x| {
                 vec![Block::Para {
-                    class: "",
+                    class: hint::PLAIN,
                     text: vec![Inline::Code(x.clone())],
                 }]
             })
             .collect();
         doc.push(Block::Section {
-            class: "truncated",
+            class: hint::TRUNCATED,
             body: vec![
                 heading(3, "What the platform cut"),
                 Block::List {
                     ordered: false,
-                    class: "inline-list",
+                    class: hint::INLINE_LIST,
                     items,
                 },
             ]
@@ -148,7 +148,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
             .map(|(k, v)| vec![values::code_cell(k), values::value_cell(v)])
             .collect();
         doc.push(Block::Section {
-            class: "unknown-keys",
+            class: hint::UNKNOWN_KEYS,
             body: vec![
                 heading(3, "Other fields"),
                 para(
@@ -173,18 +173,18 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
             .into_iter()
             .map(|(warn, t)| {
                 vec![Block::Para {
-                    class: if warn { "warn" } else { "" },
+                    class: if warn { hint::WARN } else { hint::PLAIN },
                     text: text(t),
                 }]
             })
             .collect();
         doc.push(Block::Section {
-            class: "problems",
+            class: hint::PROBLEMS,
             body: vec![
                 heading(3, "Decoding notes"),
                 Block::List {
                     ordered: false,
-                    class: "",
+                    class: hint::PLAIN,
                     items,
                 },
             ],
@@ -204,7 +204,7 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static knowledge::Rule>, cut: bo
         }) => {
             if errors.is_empty() {
                 out.push(para_class(
-                    "empty-errors",
+                    hint::EMPTY_ERRORS,
                     rule.and_then(|r| r.empty_errors).unwrap_or(
                         "The policy denied this without naming a reason (`errors` is empty): the rule's conditions were not met, but no error rule described why. Compare the workload with the policy using `--diff`.",
                     ),
@@ -226,7 +226,7 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static knowledge::Rule>, cut: bo
             }
             for (k, v) in other.iter().take(MAX_ITEMS) {
                 out.push(Block::Para {
-                    class: "",
+                    class: hint::PLAIN,
                     text: vec![
                         Inline::Text("Also in the reason: ".into()),
                         Inline::Code(k.clone()),
@@ -239,7 +239,7 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static knowledge::Rule>, cut: bo
         }
         Some(Reason::Text(t)) => out.push(messages::message_block(t, knowledge::lookup_reason(t))),
         Some(Reason::Other(v)) => out.push(Block::Para {
-            class: "",
+            class: hint::PLAIN,
             text: vec![
                 Inline::Text("The reason has an unexpected shape, shown as it is: ".into()),
                 Inline::Code(v.to_string()),
@@ -274,13 +274,13 @@ pub(super) fn input_section(dec: &Decision, rule_id: Option<&str>) -> Option<Blo
                 meaning.push(para(f.meaning));
             }
             for n in expert::field_notes(rule_id, k, v) {
-                meaning.push(para_class("note", &n));
+                meaning.push(para_class(hint::NOTE, &n));
             }
             vec![values::code_cell(k), values::value_cell(v), meaning]
         })
         .collect();
     Some(Block::Section {
-        class: "input",
+        class: hint::INPUT,
         body: vec![
             heading(3, "What the platform asked for"),
             Block::Table {
@@ -309,7 +309,7 @@ fn context_section(d: &DecisionFinding) -> Option<Block> {
         .map(|(k, v)| vec![vec![para(&k)], values::code_cell(&v)])
         .collect();
     Some(Block::Section {
-        class: "context",
+        class: hint::CONTEXT,
         body: vec![
             heading(3, "From the event text"),
             Block::Table {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{more_items, MAX_ITEMS};
 use crate::knowledge::{Entry, Match, Param};
-use crate::report::{heading, para, para_class, sources_block, text, Block, Inline};
+use crate::report::{heading, hint, para, para_class, sources_block, text, Block, Inline};
 
 /// A list of messages: each distinct message once, saying how often it appears, and each
 /// catalog entry (or, for unknown messages, the general guidance) explained in full only the
@@ -44,7 +44,7 @@ pub(super) fn message_blocks<'a>(
                 if let Block::Section { body, .. } = &mut block {
                     body.insert(
                         1,
-                        para_class("note", &format!("This message appears {count} times.")),
+                        para_class(hint::NOTE, &format!("This message appears {count} times.")),
                     );
                 }
             }
@@ -63,7 +63,7 @@ pub fn message_block(verbatim: &str, found: Option<Match>) -> Block {
 /// repeated.
 fn message_block_with(verbatim: &str, found: Option<Match>, in_full: bool) -> Block {
     let mut body = vec![Block::Para {
-        class: "verbatim",
+        class: hint::VERBATIM,
         text: vec![Inline::Code(verbatim.to_string())],
     }];
     match found {
@@ -74,7 +74,7 @@ fn message_block_with(verbatim: &str, found: Option<Match>, in_full: bool) -> Bl
             }
             if m.historical {
                 body.push(para_class(
-                    "note",
+                    hint::NOTE,
                     "This is an older wording of the same message.",
                 ));
             }
@@ -82,23 +82,23 @@ fn message_block_with(verbatim: &str, found: Option<Match>, in_full: bool) -> Bl
                 body.extend(entry_blocks(m.entry));
             } else {
                 body.push(para_class(
-                    "note",
+                    hint::NOTE,
                     "Its meaning, causes and fix are explained with the same message above.",
                 ));
             }
             Block::Section {
-                class: "message known",
+                class: hint::KNOWN_MESSAGE,
                 body,
             }
         }
         None if !in_full => {
             body.push(heading(4, "A message the catalog does not know"));
             body.push(para_class(
-                "note",
+                hint::NOTE,
                 "The general way to a fix is described with the unknown message above.",
             ));
             Block::Section {
-                class: "message unknown",
+                class: hint::UNKNOWN_MESSAGE,
                 body,
             }
         }
@@ -119,7 +119,7 @@ fn message_block_with(verbatim: &str, found: Option<Match>, in_full: bool) -> Bl
                 .into_iter(),
             ));
             Block::Section {
-                class: "message unknown",
+                class: hint::UNKNOWN_MESSAGE,
                 body,
             }
         }
@@ -145,7 +145,7 @@ fn params_block(params: &[Param]) -> Option<Block> {
                             false => v,
                         };
                         vec![Block::Para {
-                            class: "",
+                            class: hint::PLAIN,
                             text: vec![Inline::Code(shown.to_string())],
                         }]
                     })
@@ -154,7 +154,7 @@ fn params_block(params: &[Param]) -> Option<Block> {
                     text(p.name.replace('_', " ")),
                     [Block::List {
                         ordered: false,
-                        class: "values",
+                        class: hint::VALUES,
                         items,
                     }]
                     .into_iter()
@@ -171,11 +171,11 @@ pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
     let causes = e.causes.iter().map(|c| vec![para(c)]).collect();
     let steps = crate::report::steps(e.fix.iter().map(|s| (s.text, s.run)));
     let mut out = vec![
-        para_class("meaning", e.meaning),
+        para_class(hint::MEANING, e.meaning),
         heading(5, "Likely causes"),
         Block::List {
             ordered: true,
-            class: "causes",
+            class: hint::CAUSES,
             items: causes,
         },
         heading(5, "Fix"),
@@ -188,7 +188,7 @@ pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
         out.insert(
             0,
             Block::Para {
-                class: "owner",
+                class: hint::OWNER,
                 text,
             },
         );

@@ -26,7 +26,7 @@ pub use messages::{entry_blocks, message_block};
 
 use crate::decode::{Analysis, Finding, FindingKind, Occurrence, OtherFormat};
 use crate::knowledge;
-use crate::report::{markdown, para_class, plural, text, Block, Inline};
+use crate::report::{hint, markdown, para_class, plural, text, Block, Inline};
 
 /// How many occurrence line numbers are listed before "and N more".
 const MAX_LINES_LISTED: usize = 20;
@@ -40,7 +40,7 @@ const MAX_ITEMS: usize = 200;
 fn more_items(total: usize) -> Option<Block> {
     (total > MAX_ITEMS).then(|| {
         para_class(
-            "note",
+            hint::NOTE,
             &format!("… and {} more, not listed here.", total - MAX_ITEMS),
         )
     })
@@ -117,13 +117,16 @@ pub fn finding_doc(f: &Finding, heading_id: &str) -> Vec<Block> {
         FindingKind::Decision(d) => decision::doc(d, &mut doc),
         FindingKind::Other(o) => other::doc(o, &mut doc),
     }
-    doc.push(para_class("occurrences", &occurrence_text(&f.occurrences)));
+    doc.push(para_class(
+        hint::OCCURRENCES,
+        &occurrence_text(&f.occurrences),
+    ));
     if is_confidential_aci(f) {
         doc.push(Block::Para {
-            class: "cross-link",
+            class: hint::CROSS_LINK,
             text: vec![
                 Inline::Text("Seeing slow or failing outbound calls from this Confidential pod too? ".into()),
-                Inline::Link { href: "#wizard".into(), text: "Troubleshoot network latency".into() },
+                Inline::Link { href: format!("#{}", crate::wizard::ROUTE), text: "Troubleshoot network latency".into() },
                 Inline::Text(" (Confidential pods run without kube-proxy, so the cluster DNS is out of reach).".into()),
             ],
         });

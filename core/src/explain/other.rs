@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{decision, messages, MAX_ITEMS};
 use crate::decode::{Decision, OtherFormat};
 use crate::knowledge;
-use crate::report::{heading, para_class, sources_block, Block, Inline};
+use crate::report::{heading, hint, para_class, sources_block, Block, Inline};
 
 /// The title of a finding in another format.
 pub(super) fn title(o: &OtherFormat) -> String {
@@ -37,7 +37,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
     match o {
         OtherFormat::Legacy { rule, errors, rest } => {
             doc.push(Block::Para {
-                class: "rule-line",
+                class: hint::RULE_LINE,
                 text: vec![
                     Inline::Text("Enforcement point ".into()),
                     Inline::Code(rule.clone()),
@@ -45,7 +45,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 ],
             });
             if let Some(e) = knowledge::entry("legacy") {
-                doc.push(para_class("meaning", e.meaning));
+                doc.push(para_class(hint::MEANING, e.meaning));
             }
             let mut body = vec![heading(3, "Why it was denied")];
             let errors = errors
@@ -69,7 +69,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 match knowledge::lookup_reason(t.trim_end_matches('.')) {
                     Some(m) => body.push(messages::message_block(t, Some(m))),
                     None => body.push(Block::Para {
-                        class: "",
+                        class: hint::PLAIN,
                         text: vec![
                             Inline::Text("Also in the message: ".into()),
                             Inline::Code(t.clone()),
@@ -78,7 +78,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 }
             }
             doc.push(Block::Section {
-                class: "reason",
+                class: hint::REASON,
                 body,
             });
             if let Some(b) = input
@@ -90,7 +90,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
         }
         OtherFormat::Kata { request, details } => {
             doc.push(Block::Para {
-                class: "rule-line",
+                class: hint::RULE_LINE,
                 text: vec![
                     Inline::Text("Request ".into()),
                     Inline::Code(request.clone()),
@@ -99,7 +99,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
             });
             if let Some(d) = details {
                 doc.push(Block::Para {
-                    class: "",
+                    class: hint::PLAIN,
                     text: vec![
                         Inline::Text("Details from the agent: ".into()),
                         Inline::Code(d.clone()),
@@ -120,7 +120,10 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                         text.push(Inline::Code(rule.to_string()));
                     }
                     text.push(Inline::Text(". To see which condition failed, read those parts of the policy on the pod:".into()));
-                    doc.push(Block::Para { class: "", text });
+                    doc.push(Block::Para {
+                        class: hint::PLAIN,
+                        text,
+                    });
                     doc.push(Block::Command {
                         code: format!("kubectl get pod <pod> -o jsonpath='{{.metadata.annotations.io\\.katacontainers\\.config\\.agent\\.policy}}' | base64 -d | sed -n '{ranges}'"),
                     });
@@ -132,7 +135,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
         }
         OtherFormat::Known { id, text: t } => {
             doc.push(Block::Para {
-                class: "verbatim",
+                class: hint::VERBATIM,
                 text: vec![Inline::Code(t.clone())],
             });
             if let Some(e) = knowledge::entry(id) {
@@ -141,15 +144,15 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
         }
         OtherFormat::JsonPolicy { text: t, today } => {
             doc.push(Block::Para {
-                class: "verbatim",
+                class: hint::VERBATIM,
                 text: vec![Inline::Code(t.clone())],
             });
             let found = today.as_deref().and_then(knowledge::lookup_message);
             match (today, found, json_policy_entry()) {
                 (Some(today), Some(m), Some(e)) => {
-                    doc.push(para_class("meaning", e.meaning));
+                    doc.push(para_class(hint::MEANING, e.meaning));
                     doc.push(Block::Para {
-                        class: "",
+                        class: hint::PLAIN,
                         text: vec![
                             Inline::Text("Today's guests report the same check as ".into()),
                             Inline::Code(today.clone()),
@@ -157,7 +160,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                         ],
                     });
                     doc.push(Block::Section {
-                        class: "reason",
+                        class: hint::REASON,
                         body: vec![
                             heading(3, "Why it was denied"),
                             messages::message_block(today, Some(m)),

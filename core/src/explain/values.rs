@@ -5,12 +5,12 @@ use serde_json::Value;
 
 use super::{more_items, MAX_ITEMS};
 use crate::decode::model::value_text;
-use crate::report::{para_class, Block, Inline};
+use crate::report::{hint, para_class, Block, Inline};
 
 /// A cell holding `s` as code.
 pub(super) fn code_cell(s: &str) -> Vec<Block> {
     vec![Block::Para {
-        class: "",
+        class: hint::PLAIN,
         text: vec![Inline::Code(s.to_string())],
     }]
 }
@@ -18,7 +18,7 @@ pub(super) fn code_cell(s: &str) -> Vec<Block> {
 /// A cell holding a JSON value: a list of short values as a list, anything structured as JSON.
 pub(super) fn value_cell(v: &Value) -> Vec<Block> {
     match v {
-        Value::Array(items) if items.is_empty() => vec![para_class("muted", "(empty list)")],
+        Value::Array(items) if items.is_empty() => vec![para_class(hint::MUTED, "(empty list)")],
         Value::Array(items) if items.iter().all(|i| i.is_string() || i.is_number()) => {
             let list = items
                 .iter()
@@ -27,7 +27,7 @@ pub(super) fn value_cell(v: &Value) -> Vec<Block> {
                 .collect();
             [Block::List {
                 ordered: true,
-                class: "values",
+                class: hint::VALUES,
                 items: list,
             }]
             .into_iter()

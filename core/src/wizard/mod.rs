@@ -12,6 +12,9 @@ pub mod graph;
 pub mod network;
 pub mod state;
 
+/// The wizard's route in the app: its fragment is `#wizard`, a step's `#wizard/<answers>`.
+pub const ROUTE: &str = "wizard";
+
 pub use graph::{code_lang, Answer, Check, Graph, Node, Outcome, Question, Step};
 pub use network::NETWORK;
 pub use state::{TrailItem, WizardError, WizardState, SEPARATOR};
