@@ -124,8 +124,44 @@ mod json_leniency_on_serde {
         })
     }
 
+    /// Objects made of the decision's known keys (at two levels) and others, holding anything.
+    fn arb_decision() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            Just("decision"),
+            Just("input"),
+            Just("reason"),
+            Just("policyError"),
+            Just("truncated"),
+            Just("rule"),
+            Just("errors"),
+            Just("error_objects"),
+            Just("x"),
+        ];
+        let inner = proptest::collection::vec((key.clone(), arb_json()), 0..6).prop_map(|kv| {
+            Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        });
+        let value = prop_oneof![arb_json(), inner];
+        proptest::collection::vec((key, value), 0..8)
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 1500, .. ProptestConfig::default() })]
+
+        #[test]
+        fn the_decision_is_read_as_serde_reads_it(v in arb_decision()) {
+            use aci_triage_core::decode::Decision;
+            use serde::Deserialize as _;
+            // Every object is a decision, nothing dropped.
+            let ours = Decision::from_value(&v);
+            prop_assert!(ours.is_some());
+            // Where serde's flatten path can read it, it reads the same. (It cannot hold an
+            // integer beyond 64 bits in its buffer: `{"x": 1e20-ish integer}` fails there.)
+            if let Ok(serde) = Decision::deserialize(&v) {
+                prop_assert_eq!(ours, Some(serde.clone()));
+                prop_assert_eq!(serde_json::from_str::<Decision>(&v.to_string()).unwrap(), serde);
+            }
+        }
 
         #[test]
         fn reads_what_serde_writes(v in arb_json(), pretty in any::<bool>()) {

@@ -2,10 +2,17 @@
 //!
 //! The enforcer serialises a map with `decision`, `input` (the enforcement point's input plus
 //! `rule`), `reason` (an object with `errors`, or a plain string), `policyError` and `truncated`.
-//! Real pastes and hostile ones can hold anything, so the model is read leniently: serde reads
-//! the wire shape ([`Wire`]: each known field as whatever JSON it holds, every other key into a
-//! map in its order), and [`Decision`] types it without dropping anything: a value of the wrong
-//! type is kept as its JSON text, an `input` that is not an object is kept with the unknown keys.
+//! Real pastes and hostile ones can hold anything, so the model is read leniently: the wire shape
+//! ([`Wire`]: each known field as whatever JSON it holds, every other key into a map in its
+//! order) is typed into [`Decision`] without dropping anything: a value of the wrong type is kept
+//! as its JSON text, an `input` that is not an object is kept with the unknown keys.
+//!
+//! `Decision` is `Deserialize` (serde reads `Wire`, unknown keys flattened), for reading a
+//! decision straight from text. The app has the value already parsed and takes the known keys
+//! out of its map instead ([`Decision::from_value`]; a property test checks both agree wherever
+//! serde can read the value). Deserializing from a `serde_json::Value` through serde's flatten
+//! buffer costs 29 KB of gzipped WASM, and that buffer cannot hold an integer beyond 64 bits, so
+//! a decision with one among its unknown keys would be refused as a whole.
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -67,20 +74,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
 }
 
 impl From<Wire> for Decision {
-    fn from(mut w: Wire) -> Decision {
-        for v in [
-            &mut w.decision,
-            &mut w.input,
-            &mut w.reason,
-            &mut w.policy_error,
-            &mut w.truncated,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            super::parse::shrink(v);
-        }
-        w.unknown.values_mut().for_each(super::parse::shrink);
+    fn from(w: Wire) -> Decision {
         let mut d = Decision {
             decision: w.decision.map(into_text),
             reason: w.reason.map(reason_from),
@@ -142,11 +136,19 @@ fn reason_from(v: Value) -> Reason {
 }
 
 impl Decision {
-    /// Reads a decision from any JSON value. Returns `None` when the value is not an object.
+    /// Reads a decision from any JSON value, as `Decision::deserialize` would. Returns `None` when
+    /// the value is not an object.
     pub fn from_value(v: &Value) -> Option<Decision> {
-        // Only an object: serde would also read an array positionally into the struct.
-        v.as_object()?;
-        Decision::deserialize(v).ok()
+        let mut m = v.as_object()?.clone();
+        let w = Wire {
+            decision: m.shift_remove("decision"),
+            input: m.shift_remove("input"),
+            reason: m.shift_remove("reason"),
+            policy_error: m.shift_remove("policyError"),
+            truncated: m.shift_remove("truncated"),
+            unknown: m,
+        };
+        Some(w.into())
     }
 
     /// The error messages of the reason, if it has any.
@@ -251,6 +253,35 @@ mod tests {
         assert_eq!(errors, &["one"]);
         assert_eq!(error_objects, &Some(json("[]")));
         assert_eq!(other.keys().collect::<Vec<_>>(), ["q", "p"]);
+    }
+
+    #[test]
+    fn taking_the_keys_out_agrees_with_serde() {
+        for text in [
+            r#"{"decision":"deny","input":{"rule":"mount_device","target":"/m"},"reason":{"errors":["e"]},"policyError":"p","truncated":["input"],"x":[1,{"y":null}]}"#,
+            r#"{"z":1,"decision":null,"input":[1,2],"reason":{"why":"x"},"policyError":{"a":1.50},"truncated":[1,"input"],"a":2}"#,
+            r#"{"reason":"Security policy is not valid.","truncated":null,"input":{"rule":7}}"#,
+            r#"{}"#,
+        ] {
+            let v = json(text);
+            let serde = Decision::deserialize(&v).unwrap();
+            assert_eq!(Decision::from_value(&v), Some(serde.clone()), "{text}");
+            // And straight from the text.
+            assert_eq!(
+                serde_json::from_str::<Decision>(text).unwrap(),
+                serde,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_huge_integer_among_unknown_keys_is_kept() {
+        // serde's flatten buffer holds at most 64-bit integers and refuses this decision.
+        let v = json(r#"{"decision":"deny","x":-49599645931262978348}"#);
+        assert!(Decision::deserialize(&v).is_err());
+        let d = Decision::from_value(&v).unwrap();
+        assert_eq!(d.unknown["x"].to_string(), "-49599645931262978348");
     }
 
     #[test]

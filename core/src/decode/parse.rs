@@ -93,7 +93,7 @@ pub fn parse(text: &str) -> Parsed {
 
 /// Gives back the spare capacity serde_json's reader leaves in lists (they grow by doubling):
 /// a hostile decision of one huge list would otherwise hold up to twice its size.
-pub(crate) fn shrink(v: &mut Value) {
+fn shrink(v: &mut Value) {
     match v {
         Value::Array(items) => {
             items.shrink_to_fit();
