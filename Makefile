@@ -49,6 +49,8 @@ test-host:
 test-wasm: tools browser
 	cargo test --target wasm32-unknown-unknown --test web
 
+## make budget: what a first visit downloads (read from dist/index.html), gzip -9 and brotli 11;
+## fails above 300 KiB gzip for the page load. Needs `make dist` first.
 budget:
 	python3 tools/size_budget.py dist
 
