@@ -283,8 +283,8 @@ const fmt = (x, d = 0) => (x == null ? '–' : x.toFixed(d));
 
 function hostScan(file) {
   if (args.includes('--no-host')) return null;
-  log('host scanner: cargo run --release --example bench_scan');
-  const out = execFileSync('cargo', ['run', '--release', '--quiet', '--example', 'bench_scan', '--', '--json', file],
+  log('host scanner: cargo run --release -p aci-triage-core --example bench_scan');
+  const out = execFileSync('cargo', ['run', '--release', '--quiet', '-p', 'aci-triage-core', '--example', 'bench_scan', '--', '--json', file],
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop());
 }
