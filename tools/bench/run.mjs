@@ -362,7 +362,7 @@ function table(r) {
   const ok = (b) => (b ? 'met' : 'MISSED');
   const targets = [];
   lines.push(`${r.date.slice(0, 10)} · ${r.cores} cores (${r.cpu}) · Chromium ${r.chromium} headless · median of ${r.runs} runs`
-    + (r.load ? ` (load: ${r.load.runs})` : ''));
+    + (r.load ? `, load rows: median of ${r.load.runs}` : ''));
   if (r.cases.length) {
     lines.push('');
     lines.push('| paste | blobs (distinct) | app ms | plain ms | plain/app | app ms, real Ctrl+V |');
