@@ -8,10 +8,15 @@ const VERSION = "__VERSION__";
 const ASSETS = __ASSETS__;
 const CACHE = "aci-triage-" + VERSION;
 
+// A file whose name carries its content hash (trunk's filehash) is right wherever it comes from,
+// so it may come from the HTTP cache: the page has just downloaded it, and a first visit should
+// not download the wasm twice. Every other file is fetched fresh from the server.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/;
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(ASSETS.map((a) => new Request(a, { cache: "reload" }))))
+      .then((cache) => cache.addAll(ASSETS.map((a) => new Request(a, { cache: HASHED.test(a) ? "default" : "reload" }))))
       .then(() => self.skipWaiting())
   );
 });
