@@ -62,6 +62,21 @@ struct Entry {
     sources: Vec<String>,
     #[serde(default)]
     owner: Option<String>,
+    #[serde(default)]
+    follows: Vec<Follow>,
+}
+
+/// When a message is usually a consequence of another one (or noise) rather than the cause.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Follow {
+    /// Only at these enforcement points (empty: any).
+    #[serde(default)]
+    rules: Vec<String>,
+    /// Only beside one of these catalog entries in the same decision (empty: always).
+    #[serde(default)]
+    with: Vec<String>,
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +165,25 @@ fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
             }
             steps.push('\u{1e}');
         }
+        // `FollowOns`: one line per item, `rules<TAB>with<TAB>note`, lists comma-separated.
+        let follows: Vec<String> = e
+            .follows
+            .iter()
+            .map(|f| {
+                require(&what, "follows.note", &f.note);
+                let ids = f.rules.iter().chain(&f.with);
+                if let Some(bad) = ids
+                    .clone()
+                    .find(|i| i.is_empty() || i.contains([',', '\t', '\n']))
+                {
+                    panic!("knowledge catalog: {what}: bad id {bad:?} in `follows`");
+                }
+                if f.note.contains(['\t', '\n']) {
+                    panic!("knowledge catalog: {what}: a `follows` note has a tab or line break");
+                }
+                format!("{}\t{}\t{}", f.rules.join(","), f.with.join(","), f.note)
+            })
+            .collect();
         let own = match &e.owner {
             Some(o) => owner_char(o, &what),
             None => "",
@@ -165,6 +199,7 @@ fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
             &steps,
             &joined(&e.sources),
             own,
+            &follows.join("\n"),
         ] {
             push_field(&mut packed, field, &what);
         }
