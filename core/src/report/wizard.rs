@@ -1,7 +1,6 @@
 //! Wizard questions and outcomes as documents, for the generic renderer.
 
-use super::{heading, inlines, para, para_class, Block, Inline};
-use crate::knowledge::explain::sources_block;
+use super::{heading, inlines, para, para_class, sources_block, Block, Inline};
 use crate::wizard::{Outcome, Question, Step};
 
 fn steps(list: &[Step]) -> Block {
