@@ -4,9 +4,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aci_triage_core::wizard::{code_lang, Graph, Node, Outcome, WizardError, WizardState, NETWORK};
+use aci_triage_core::wizard::{Graph, Node, Outcome, WizardError, WizardState, NETWORK};
 
-static G: &std::sync::LazyLock<Graph> = &NETWORK;
+static G: &Graph = &NETWORK;
+
+/// Whether a command is a YAML manifest: its first meaningful line is a key (`apiVersion:` …).
+fn is_yaml(code: &str) -> bool {
+    let first = code
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    first.split_once(':').is_some_and(|(key, rest)| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            && (rest.is_empty() || rest.starts_with(' '))
+    })
+}
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
@@ -399,7 +415,7 @@ fn commands_and_manifests_are_tidy() {
         }
         // Backticks would run commands inside double quotes in a shell.
         assert!(!c.contains('`'), "{at}: backtick in {c:?}");
-        if code_lang(c) == "yaml" {
+        if is_yaml(c) {
             for line in c.lines() {
                 let indent = line.len() - line.trim_start().len();
                 assert_eq!(indent % 2, 0, "{at}: odd YAML indentation in {line:?}");
@@ -898,16 +914,16 @@ fn markdown_has_the_trail_and_the_outcome_with_commands() {
     for step in o.fix.iter().chain(o.verify) {
         assert!(md.contains(step.text), "{md}");
     }
-    assert!(md.contains("```sh\n"), "{md}");
+    assert!(md.contains("```\n"), "{md}");
     assert!(md.contains("az network nat gateway create"), "{md}");
     for src in o.sources {
-        assert!(md.contains(&format!("<{src}>")), "{md}");
+        assert!(md.contains(&format!("]({src})")), "{md}");
     }
     // Every fence that opens also closes.
     assert_eq!(md.matches("```").count() % 2, 0, "{md}");
 
     let md = state("outbound-slow.v2.yes.confidential.on").markdown(G);
-    assert!(md.contains("```yaml\n"), "{md}");
+    assert!(md.contains("   ```\n   apiVersion: v1\n"), "{md}");
     assert!(
         md.contains("microsoft.containerinstance.virtualnode.injectdns: \"false\""),
         "{md}"
@@ -919,4 +935,177 @@ fn markdown_has_the_trail_and_the_outcome_with_commands() {
         "{md}"
     );
     assert!(WizardState::new().markdown(G).contains("No answers yet"));
+}
+
+// ---- the graph file and its build-time checks -------------------------------------------------
+
+/// The build script's wizard part, to check what it says about broken graph files.
+#[path = "../build/wizard.rs"]
+#[allow(dead_code)]
+mod authoring;
+
+const NETWORK_TOML: &str = include_str!("../src/wizard/data/network.toml");
+
+#[test]
+fn the_graph_file_compiles_to_the_graph_the_app_uses() {
+    let g = authoring::parse(NETWORK_TOML, "network.toml").unwrap_or_else(|e| panic!("{e:#?}"));
+    let ids: Vec<&str> = g
+        .question
+        .iter()
+        .map(|q| q.id.as_str())
+        .chain(g.outcome.iter().map(|o| o.id.as_str()))
+        .collect();
+    assert_eq!(ids, G.nodes.iter().map(Node::id).collect::<Vec<_>>());
+    assert_eq!((g.title.as_str(), g.start.as_str()), (G.title, G.start));
+    // Snippets are expanded and sources are URLs by then.
+    let symptom = &g.question[0];
+    assert!(symptom.sources.iter().all(|s| s.starts_with("https://")));
+    assert!(!NETWORK_TOML.contains("@{nope}"));
+    for q in &g.question {
+        for c in &q.checks {
+            assert!(!c.run.as_deref().unwrap_or("").contains("@{"), "{}", q.id);
+        }
+    }
+}
+
+/// A small valid graph; each test breaks one thing.
+const TINY: &str = r#"
+title = "Tiny"
+start = "first"
+
+[sources]
+doc = "https://example.com/doc"
+
+[snippets]
+hello = "echo hello"
+
+[[question]]
+id = "first"
+title = "Does it work?"
+intro = "Try it."
+sources = ["doc"]
+answers = [
+  { id = "yes", label = "Yes", next = "done" },
+  { id = "unsure", label = "I don't know", next = "first-check", unsure = true },
+]
+[[question.check]]
+do = "Run it."
+run = "@{hello}"
+meaning = "It prints hello."
+
+[[question]]
+id = "first-check"
+title = "Does the check pass?"
+intro = "Check it."
+answers = [
+  { id = "pass", label = "It passes", next = "done" },
+  { id = "unsure", label = "I can't tell", next = "done", unsure = true },
+]
+[[question.check]]
+do = "Check it."
+run = "true"
+meaning = "No output."
+
+[[outcome]]
+id = "done"
+title = "Done"
+observation = "It works now."
+cause = "It always did."
+sources = ["doc"]
+[[outcome.fix]]
+do = "Nothing."
+[[outcome.verify]]
+do = "Run it again."
+run = "@{hello}"
+"#;
+
+fn problems(text: &str) -> String {
+    match authoring::parse(text, "tiny.toml") {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.join("\n"),
+    }
+}
+
+#[test]
+fn a_valid_graph_file_generates_a_static() {
+    let g = authoring::parse(TINY, "tiny.toml").unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(g.question[0].checks[0].run.as_deref(), Some("echo hello"));
+    assert_eq!(g.question[0].sources, ["https://example.com/doc"]);
+    let code = authoring::generate(&g, "TINY");
+    assert!(code.starts_with("// @generated"), "{code}");
+    assert!(code.contains("pub static TINY: Graph = Graph {"), "{code}");
+    assert!(code.contains("command: Some(\"echo hello\")"), "{code}");
+    assert!(code.contains("unsure: true, cant_run: false"), "{code}");
+}
+
+#[test]
+fn the_build_names_an_unknown_next_with_its_line() {
+    let msg = problems(&TINY.replace(r#"next = "first-check""#, r#"next = "frist-check""#));
+    assert!(
+        msg.contains(r#"tiny.toml:12: "first": answer "unsure" has an unknown next "frist-check""#),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_build_names_a_missing_field() {
+    let msg = problems(&TINY.replace("cause = \"It always did.\"\n", ""));
+    assert!(msg.contains("missing field `cause`"), "{msg}");
+    assert!(msg.contains("tiny.toml"), "{msg}");
+    let msg = problems(&TINY.replace("meaning = \"No output.\"\n", ""));
+    assert!(msg.contains("missing field `meaning`"), "{msg}");
+    let msg = problems(&TINY.replace("title = \"Does it work?\"\n", "titel = \"Does it work?\"\n"));
+    assert!(msg.contains("unknown field `titel`"), "{msg}");
+}
+
+#[test]
+fn the_build_refuses_a_cycle_and_unreachable_nodes() {
+    let msg = problems(&TINY.replace(
+        r#"{ id = "pass", label = "It passes", next = "done" }"#,
+        r#"{ id = "pass", label = "It passes", next = "first" }"#,
+    ));
+    assert!(
+        msg.contains("cycle: first -> first-check -> first"),
+        "{msg}"
+    );
+
+    let msg = problems(&TINY.replace(
+        r#"{ id = "unsure", label = "I don't know", next = "first-check", unsure = true }"#,
+        r#"{ id = "unsure", label = "I don't know", next = "done", unsure = true }"#,
+    ));
+    assert!(
+        msg.contains(
+            r#"tiny.toml:26: "first-check": no path from the start "first" reaches this node"#
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_build_refuses_unknown_sources_snippets_and_bad_answers() {
+    let msg = problems(&TINY.replace(r#"sources = ["doc"]"#, r#"sources = ["dco"]"#));
+    assert!(msg.contains(r#"unknown source "dco""#), "{msg}");
+    let msg = problems(&TINY.replace(r#"run = "@{hello}""#, r#"run = "@{helo}""#));
+    assert!(msg.contains("unknown snippet @{helo}"), "{msg}");
+    let msg = problems(&TINY.replace(", unsure = true }", " }"));
+    assert!(
+        msg.contains("needs exactly one answer with `unsure = true`"),
+        "{msg}"
+    );
+    let msg = problems(&TINY.replace(r#"id = "pass""#, r#"id = "Pass""#));
+    assert!(
+        msg.contains(r#"answer id "Pass" is not kebab-case"#),
+        "{msg}"
+    );
+    // "I can't run commands" goes straight to a result.
+    let msg = problems(&TINY.replace(
+        r#"{ id = "yes", label = "Yes", next = "done" }"#,
+        r#"{ id = "yes", label = "Yes", next = "first-check", cant_run = true }"#,
+    ));
+    assert!(
+        msg.contains(
+            r#"the cant_run answer "yes" must lead straight to a result, not to "first-check""#
+        ),
+        "{msg}"
+    );
 }
