@@ -4,7 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aci_triage_core::wizard::{Graph, Node, Outcome, WizardError, WizardState, NETWORK};
+use aci_triage_core::report;
+use aci_triage_core::wizard::{
+    fragment, Graph, Node, Outcome, WizardError, WizardState, CONFIDENTIAL_ANSWERS,
+    CONFIDENTIAL_LINK, NETWORK,
+};
 
 static G: &Graph = &NETWORK;
 
@@ -482,6 +486,9 @@ fn confidential_pod_path_ends_at_dns_injection_with_pod_and_deployment_snippets(
         "outbound-slow.v2.yes.no-kube-proxy.on",
         // Slow lookups go straight to the kube-proxy question.
         "lookups-slow.confidential.on",
+        // The path of their own: DNS injection first.
+        "confidential.on",
+        "confidential.unsure.cluster-ip",
     ] {
         assert_eq!(
             state(link).outcome(G).map(|o| o.id),
@@ -598,6 +605,258 @@ fn further_causes_are_covered() {
     assert!(
         support.fix.len() >= 3,
         "the support outcome says what data to collect"
+    );
+}
+
+// ---- Confidential pods, commands that can't be run, commands that misbehave -------------------
+
+/// The commands of a node, each with the node's id.
+fn commands_of(n: &'static Node) -> Vec<&'static str> {
+    match n {
+        Node::Question(q) => q.checks.iter().filter_map(|c| c.command).collect(),
+        Node::Outcome(o) => o.fix.iter().chain(o.verify).filter_map(|s| s.run).collect(),
+    }
+}
+
+/// Whether a command line runs something in the affected pod itself (`<pod>`).
+fn execs_in_pod(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("kubectl exec <pod>") || line.starts_with("kubectl exec -it <pod>")
+}
+
+/// Every node reachable from a state.
+fn reachable_from(s: &WizardState) -> Vec<&'static Node> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![s.current(G).id()];
+    let mut out = Vec::new();
+    while let Some(id) = todo.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let n = G.node(id).unwrap();
+        out.push(n);
+        if let Node::Question(q) = n {
+            todo.extend(q.answers.iter().map(|a| a.next));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_confidential_deep_link_opens_their_own_path() {
+    assert_eq!(
+        CONFIDENTIAL_LINK,
+        format!("#{}", fragment(CONFIDENTIAL_ANSWERS))
+    );
+    let s = state(CONFIDENTIAL_ANSWERS);
+    assert_eq!(s.current(G).id(), "cc-dns");
+    // DNS injection (answerable from the spec) → NAT gateway → routes → NSG → SNAT / idle.
+    let q = s.question(G).unwrap();
+    assert!(q.title.contains("injectdns"), "{}", q.title);
+    for (link, at) in [
+        ("confidential.off", "cc-nat"),
+        ("confidential.off.yes", "route"),
+        ("confidential.off.yes.no", "nsg"),
+        ("confidential.off.yes.no.allow", "pattern"),
+        ("confidential.unsure.other", "cc-nat"),
+        ("confidential.off.unsure.attached", "route"),
+    ] {
+        assert_eq!(state(link).current(G).id(), at, "{link}");
+    }
+    for (link, id) in [
+        ("confidential.on", "disable-dns-injection"),
+        ("confidential.off.no", "no-nat-gateway"),
+        ("confidential.off.yes.yes", "forced-tunnel"),
+        ("confidential.off.yes.no.deny", "nsg-deny"),
+        (
+            "confidential.off.yes.no.allow.under-load",
+            "snat-exhaustion",
+        ),
+        ("confidential.off.yes.no.allow.after-idle", "idle-timeout"),
+    ] {
+        assert_eq!(state(link).outcome(G).map(|o| o.id), Some(id), "{link}");
+    }
+    // The path never asks which virtual-node generation (Confidential pods run on v2 only).
+    let path = reachable_from(&s);
+    assert!(path.iter().all(|n| !n.id().starts_with("generation")));
+}
+
+/// Confidential pods refuse `kubectl exec` unless their policy was made with `--debug-mode`.
+/// From the first question on and on every step of their path: a command run in the pod itself
+/// always comes with the test pod's way, the first way a question offers is not `kubectl exec`
+/// into the pod, and the shell the debug mode allows is labelled as such.
+#[test]
+fn the_confidential_path_never_offers_bare_kubectl_exec_as_the_only_way() {
+    let first = G.start_node().as_question().unwrap();
+    assert!(
+        first.intro.contains("refuse `kubectl exec`") && first.intro.contains("--debug-mode"),
+        "Question 1 says so: {}",
+        first.intro
+    );
+    let mut path = reachable_from(&state(CONFIDENTIAL_ANSWERS));
+    path.push(G.start_node());
+    assert!(path.len() > 15, "{} nodes", path.len());
+    let mut exec_commands = 0;
+    for n in &path {
+        if let Node::Question(q) = n {
+            let lead = q.checks.iter().find_map(|c| c.command).unwrap();
+            assert!(
+                !lead.lines().any(execs_in_pod),
+                "{}: the first way is kubectl exec into the pod:\n{lead}",
+                q.id
+            );
+        }
+        for c in commands_of(n) {
+            let in_pod: Vec<&str> = c.lines().filter(|l| execs_in_pod(l)).collect();
+            if in_pod.is_empty() {
+                continue;
+            }
+            exec_commands += 1;
+            if in_pod.iter().all(|l| l.ends_with("-- /bin/sh")) {
+                // The debug-mode shell: its own check says when it works.
+                let Node::Question(q) = n else {
+                    panic!("{}: a debug shell in a result", n.id())
+                };
+                let check = q.checks.iter().find(|k| k.command == Some(c)).unwrap();
+                assert!(
+                    check.text.contains("--debug-mode") && check.meaning.contains("--debug-mode"),
+                    "{}: {check:?}",
+                    q.id
+                );
+                continue;
+            }
+            assert!(
+                c.contains("refuses kubectl exec") && c.contains("kubectl exec nettest")
+                    || c.contains("kubectl exec -it nettest"),
+                "{}: kubectl exec into the pod with no other way:\n{c}",
+                n.id()
+            );
+        }
+    }
+    assert!(exec_commands > 5, "{exec_commands}");
+    // The cc-* questions say why they read the spec or use the test pod.
+    for n in path.iter().filter(|n| n.id().starts_with("cc-dns")) {
+        let q = n.as_question().unwrap();
+        let all = [q.intro]
+            .into_iter()
+            .chain(q.checks.iter().flat_map(|c| [c.text, c.meaning]))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(all.contains("kubectl exec"), "{}: {all}", q.id);
+    }
+}
+
+/// Every command in the graph that runs something in the pod itself offers the test pod too
+/// (pods that refuse `kubectl exec` are not only on the Confidential path).
+#[test]
+fn every_kubectl_exec_into_the_pod_comes_with_the_test_pod() {
+    for (at, c) in code() {
+        if c.lines().any(execs_in_pod) && !c.trim_end().ends_with("-- /bin/sh") {
+            assert!(
+                c.contains("kubectl exec nettest") || c.contains("kubectl exec -it nettest"),
+                "{at}:\n{c}"
+            );
+        }
+    }
+}
+
+/// "I can't run commands": from any question, taking that answer where there is one and
+/// "I don't know" elsewhere ends at the data-collection result within 4 steps.
+#[test]
+fn cant_run_commands_ends_at_data_collection_within_four_steps_from_any_question() {
+    let collect = outcome("collect-data");
+    assert!(collect.fix.len() >= 3, "says what to ask for");
+    let runs: String = collect.fix.iter().filter_map(|s| s.run).collect();
+    for what in [
+        "--output yaml",
+        "subnet show",
+        "helm get values",
+        "date -u",
+        "SNATConnectionCount",
+    ] {
+        assert!(runs.contains(what), "collect-data asks for {what}");
+    }
+    let mut questions = 0;
+    for n in G.nodes {
+        let Node::Question(start) = n else { continue };
+        questions += 1;
+        if start.id.ends_with("-check") {
+            let a = start
+                .cant_run_answer()
+                .unwrap_or_else(|| panic!("{}: no \"I can't run commands\" answer", start.id));
+            assert!(
+                a.label.contains("can't run commands"),
+                "{}: {}",
+                start.id,
+                a.label
+            );
+        }
+        let mut at: &'static Node = n;
+        let mut steps = Vec::new();
+        while let Node::Question(q) = at {
+            let a = q.cant_run_answer().or(q.unsure_answer()).unwrap();
+            steps.push(format!("{}/{}", q.id, a.id));
+            at = G.node(a.next).unwrap();
+            assert!(steps.len() <= 4, "from {}: {}", start.id, steps.join(" → "));
+        }
+        assert_eq!(
+            at.id(),
+            "collect-data",
+            "from {}: {}",
+            start.id,
+            steps.join(" → ")
+        );
+    }
+    assert_eq!(
+        questions,
+        G.nodes.iter().filter(|n| !n.is_outcome()).count()
+    );
+    // In the app, from the start: "I don't know yet", then "I can't run commands".
+    assert_eq!(
+        state("unsure.cant-run").outcome(G).map(|o| o.id),
+        Some("collect-data")
+    );
+}
+
+/// Commands that misbehaved in a terminal: a grep through the pod's YAML printed the whole
+/// ccepolicy; `kubectl exec` right after `kubectl run` or `apply` ran before the pod was ready;
+/// `time` in `sh -c` is missing from slim images.
+#[test]
+fn commands_do_not_flood_race_or_need_time() {
+    for (at, c) in code() {
+        assert!(
+            !c.contains("--output yaml | grep"),
+            "{at}: greps the YAML:\n{c}"
+        );
+        assert!(
+            !c.contains("sh -c 'time") && !c.contains("; time "),
+            "{at}: time:\n{c}"
+        );
+        let mut created: Vec<String> = Vec::new();
+        for line in c.lines() {
+            if let Some(rest) = line.strip_prefix("kubectl run ") {
+                created.push(rest.split_whitespace().next().unwrap().to_string());
+            }
+            if line == "kubectl apply -f nettest.yaml" {
+                created.push("nettest".into());
+            }
+            if let Some(rest) = line.strip_prefix("kubectl wait ") {
+                created.retain(|p| !rest.contains(&format!("pod/{p} ")));
+            }
+            for p in &created {
+                assert!(
+                    !line.starts_with(&format!("kubectl exec {p} ")),
+                    "{at}: exec in {p} before it is ready:\n{c}"
+                );
+            }
+        }
+    }
+    // The annotations are listed by key, long values as their length.
+    let q = G.question("proxy").unwrap();
+    let list = q.checks[0].command.unwrap();
+    assert!(
+        list.contains("go-template") && list.contains("characters"),
+        "{list}"
     );
 }
 
@@ -902,6 +1161,34 @@ fn decode_rejects_garbage_unknown_ids_and_misplaced_answers() {
 }
 
 #[test]
+fn the_summary_is_written_by_the_report_markdown_writer() {
+    for link in [
+        "",
+        "outbound-slow.v2",
+        "outbound-slow.v2.no",
+        "confidential.on",
+    ] {
+        let s = state(link);
+        let doc = report::wizard::summary_doc(&s, G);
+        assert_eq!(s.markdown(G), report::markdown(&doc), "{link}");
+    }
+    // What that writer does: the graph's title, the answers, the result with its sources as
+    // labelled links.
+    let md = state("outbound-slow.v2.no").markdown(G);
+    assert!(md.starts_with(&format!("## {}\n", G.title)), "{md}");
+    assert!(md.contains("\n### Answers\n\n1. "), "{md}");
+    assert!(
+        md.contains("\n### Result: No NAT gateway on the ACI subnet\n"),
+        "{md}"
+    );
+    assert!(md.contains("\n#### Fix\n\n1. "), "{md}");
+    assert!(
+        md.contains("Sources: [microsoft/virtualnodesOnAzureContainerInstances · Docs/Troubleshooting.md#network-troubleshooting]("),
+        "{md}"
+    );
+}
+
+#[test]
 fn markdown_has_the_trail_and_the_outcome_with_commands() {
     let s = state("outbound-slow.v2.no");
     let md = s.markdown(G);
@@ -937,6 +1224,80 @@ fn markdown_has_the_trail_and_the_outcome_with_commands() {
     assert!(WizardState::new().markdown(G).contains("No answers yet"));
 }
 
+#[test]
+fn a_damaged_link_opens_as_far_as_it_goes_with_its_notice_and_corrected_address() {
+    let ok = WizardState::open(G, "outbound-slow.v2");
+    assert_eq!(ok.state, state("outbound-slow.v2"));
+    assert_eq!((ok.notice(), ok.corrected_fragment()), (None, None));
+
+    let bad = WizardState::open(G, "outbound-slow.nonsense.v2");
+    assert_eq!(bad.state, state("outbound-slow"));
+    assert!(bad.notice().unwrap().contains("nonsense"));
+    assert_eq!(
+        bad.corrected_fragment().as_deref(),
+        Some("wizard/outbound-slow")
+    );
+
+    let past = WizardState::open(G, "outbound-slow.v2.no.yes");
+    assert_eq!(
+        past.corrected_fragment().as_deref(),
+        Some("wizard/outbound-slow.v2.no")
+    );
+    assert!(past.state.outcome(G).is_some());
+
+    let garbage = WizardState::open(G, "%%%");
+    assert_eq!(garbage.state, WizardState::default());
+    assert_eq!(garbage.corrected_fragment().as_deref(), Some("wizard"));
+    assert_eq!(fragment(""), "wizard");
+}
+
+#[test]
+fn coming_back_to_a_question_knows_the_answer_chosen_before() {
+    let deep = state("outbound-slow.v2.no");
+    // The breadcrumb's first item, the Previous question button, the browser's Back.
+    for (back, chosen) in [
+        (deep.jump_to(0), "outbound-slow"),
+        (deep.back(), "no"),
+        (deep.jump_to(1), "v2"),
+    ] {
+        let a = back.earlier_choice(G, &deep).unwrap();
+        assert_eq!(a.id, chosen);
+        assert!(back.question(G).unwrap().answer(a.id).is_some());
+    }
+    // The breadcrumb item carries its answer too.
+    let trail = deep.trail(G);
+    assert_eq!(trail[1].answer_id, "v2");
+    // Not coming back: nothing to mark.
+    assert_eq!(deep.earlier_choice(G, &deep).map(|a| a.id), None);
+    assert_eq!(
+        deep.back()
+            .earlier_choice(G, &WizardState::default())
+            .map(|a| a.id),
+        None
+    );
+    assert_eq!(
+        state("outbound-fail")
+            .earlier_choice(G, &deep)
+            .map(|a| a.id),
+        None,
+        "another path"
+    );
+}
+
+#[test]
+fn the_nav_names_the_view_like_the_graph() {
+    let html = include_str!("../../index.html");
+    assert!(
+        html.contains(&format!("<a href=\"#wizard\">{}</a>", G.name)),
+        "index.html's nav says {:?}",
+        G.name
+    );
+    assert!(G.title.starts_with(G.name));
+    for what in ["failing", "DNS", "cluster services", "don't start"] {
+        assert!(G.title.contains(what), "{}", G.title);
+    }
+}
+
 // ---- the graph file and its build-time checks -------------------------------------------------
 
 /// The build script's wizard part, to check what it says about broken graph files.
@@ -970,6 +1331,7 @@ fn the_graph_file_compiles_to_the_graph_the_app_uses() {
 
 /// A small valid graph; each test breaks one thing.
 const TINY: &str = r#"
+name = "Tiny"
 title = "Tiny"
 start = "first"
 
@@ -1042,7 +1404,7 @@ fn a_valid_graph_file_generates_a_static() {
 fn the_build_names_an_unknown_next_with_its_line() {
     let msg = problems(&TINY.replace(r#"next = "first-check""#, r#"next = "frist-check""#));
     assert!(
-        msg.contains(r#"tiny.toml:12: "first": answer "unsure" has an unknown next "frist-check""#),
+        msg.contains(r#"tiny.toml:13: "first": answer "unsure" has an unknown next "frist-check""#),
         "{msg}"
     );
 }
@@ -1075,7 +1437,7 @@ fn the_build_refuses_a_cycle_and_unreachable_nodes() {
     ));
     assert!(
         msg.contains(
-            r#"tiny.toml:26: "first-check": no path from the start "first" reaches this node"#
+            r#"tiny.toml:27: "first-check": no path from the start "first" reaches this node"#
         ),
         "{msg}"
     );

@@ -24,7 +24,10 @@ pub fn question_doc(q: &Question) -> Vec<Block> {
                         code: cmd.to_string(),
                     });
                 }
-                let mut reading = vec![Inline::Strong("Reading the output: ".into())];
+                let mut reading = vec![
+                    Inline::Strong("Reading the output:".into()),
+                    Inline::Text(" ".into()),
+                ];
                 reading.extend(inlines(c.meaning));
                 item.push(Block::Para {
                     class: "note",

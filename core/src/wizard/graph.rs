@@ -21,7 +21,9 @@ pub use crate::knowledge::Step;
 /// A troubleshooting graph: its name, where it starts and all of its nodes.
 #[derive(Debug)]
 pub struct Graph {
-    /// What the view is called: the heading of the wizard and of its Markdown summary.
+    /// The view's short name, for the nav tab and links to it ("Troubleshoot networking").
+    pub name: &'static str,
+    /// What the view covers: the heading of the wizard and of its Markdown summary.
     pub title: &'static str,
     /// Id of the first question.
     pub start: &'static str,
