@@ -1471,3 +1471,22 @@ fn the_build_refuses_unknown_sources_snippets_and_bad_answers() {
         "{msg}"
     );
 }
+
+/// Answer ids are in shared links: every answer of the earlier wizard still exists and leads to
+/// the same node, so old links open where they did.
+#[test]
+fn old_links_keep_opening_where_they_did() {
+    let old = include_str!("fixtures/wizard-answers-v1.txt");
+    let mut n = 0;
+    for line in old.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let (edge, next) = line.split_once(" -> ").unwrap();
+        let (q, a) = edge.split_once('/').unwrap();
+        let answer = G
+            .question(q)
+            .and_then(|q| q.answer(a))
+            .unwrap_or_else(|| panic!("{edge} is gone"));
+        assert_eq!(answer.next, next, "{edge} leads elsewhere now");
+        n += 1;
+    }
+    assert!(n > 90, "{n} answers");
+}
