@@ -285,7 +285,8 @@ fn line_of(text: &str, id: &str) -> Option<usize> {
     text.lines().position(|l| l.trim() == want).map(|i| i + 1)
 }
 
-fn is_kebab(id: &str) -> bool {
+/// Ids are `[a-z0-9]` words joined by `-`: they need no escaping in a link.
+pub fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|w| {
             !w.is_empty()

@@ -28,14 +28,7 @@ fn is_yaml(code: &str) -> bool {
     })
 }
 
-fn is_kebab(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
+use authoring::is_kebab;
 
 fn outcome(id: &str) -> &'static Outcome {
     G.outcome(id).unwrap_or_else(|| panic!("no outcome {id}"))
@@ -1018,9 +1011,9 @@ fn random_walks_navigate_and_round_trip() {
 }
 
 /// The same checks for every reachable state (every prefix of every path, about a million):
-/// about a minute in a debug build, so it runs on demand: `cargo test --test wizard -- --ignored`.
+/// a few minutes, so it runs on demand: `cargo test --release --test wizard -- --ignored`.
 #[test]
-#[ignore = "exhaustive over every reachable state; about a minute in a debug build"]
+#[ignore = "exhaustive over every reachable state (1.2 million); minutes, best with --release"]
 fn every_reachable_state_navigates_and_round_trips() {
     fn go(
         node: &'static Node,
