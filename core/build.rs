@@ -2,7 +2,11 @@
 //! ships no TOML parser and looks entries up without parsing anything at start-up.
 //!
 //! The build fails with a clear message when an entry lacks a required part; the host tests
-//! check the catalog against the reference lists as well.
+//! check the catalog against the reference lists as well. The wizard's graph
+//! (`src/wizard/data/*.toml`) is compiled by its own part, `build/wizard.rs`.
+
+#[path = "build/wizard.rs"]
+mod wizard;
 
 use serde::Deserialize;
 use std::fmt::Write as _;
@@ -281,4 +285,9 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("catalog.rs"), out).expect("write catalog.rs");
     println!("cargo:rerun-if-changed=build.rs");
+
+    let network = wizard::compile_file(Path::new("src/wizard/data/network.toml"), "NETWORK");
+    std::fs::write(Path::new(&out_dir).join("wizard_network.rs"), network)
+        .expect("write wizard_network.rs");
+    println!("cargo:rerun-if-changed=build/wizard.rs");
 }

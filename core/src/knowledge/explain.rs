@@ -10,7 +10,7 @@ use crate::decode::{
     model::value_text, Alphabet, B64Note, Decision, DecisionFinding, DecodedBlob, Finding,
     FindingKind, Occurrence, OtherFormat, Reason, RuleSource,
 };
-use crate::report::{heading, inlines, para, para_class, text, Block, Inline};
+use crate::report::{heading, inlines, para, para_class, sources_block, text, Block, Inline};
 
 /// How many occurrence line numbers are listed before "and N more".
 const MAX_LINES_LISTED: usize = 20;
@@ -585,23 +585,6 @@ pub fn entry_blocks(e: &'static Entry) -> Vec<Block> {
         );
     }
     out
-}
-
-pub fn sources_block<'a>(sources: impl IntoIterator<Item = &'a str>) -> Block {
-    let mut t = vec![Inline::Text("Sources: ".into())];
-    for (i, u) in sources.into_iter().enumerate() {
-        if i > 0 {
-            t.push(Inline::Text(" · ".into()));
-        }
-        t.push(Inline::Link {
-            href: u.to_string(),
-            text: super::source_label(u),
-        });
-    }
-    Block::Para {
-        class: "sources",
-        text: t,
-    }
 }
 
 fn code_cell(s: &str) -> Vec<Block> {

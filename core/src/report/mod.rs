@@ -123,6 +123,25 @@ pub fn steps<'a>(items: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> Blo
     }
 }
 
+/// "Sources: " and a link per source URL, each labelled readably (see
+/// [`crate::knowledge::source_label`]).
+pub fn sources_block<'a>(sources: impl IntoIterator<Item = &'a str>) -> Block {
+    let mut t = vec![Inline::Text("Sources: ".into())];
+    for (i, u) in sources.into_iter().enumerate() {
+        if i > 0 {
+            t.push(Inline::Text(" · ".into()));
+        }
+        t.push(Inline::Link {
+            href: u.to_string(),
+            text: crate::knowledge::source_label(u),
+        });
+    }
+    Block::Para {
+        class: "sources",
+        text: t,
+    }
+}
+
 /// The plain text of inlines.
 pub fn plain(parts: &[Inline]) -> String {
     parts
