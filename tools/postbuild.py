@@ -8,8 +8,9 @@
 1. Computes the hash of trunk's one inline loader script and writes a strict
    Content-Security-Policy into index.html (as <meta>) and into the host header files
    (_headers, staticwebapp.config.json).
-2. Writes the list of built assets and a build version into the service worker (sw.js), so it
-   precaches exactly this build.
+2. Writes the list of built assets and a build id into the service worker (sw.js), so it
+   precaches exactly this build, and the same id into index.html (<meta name=aci-triage-build>),
+   so the worker can tell when the server's page belongs to another build.
 3. Builds dist/aci-triage.html: one self-contained file (wasm, JS and CSS inlined) that works
    when opened from disk on an air-gapped machine.
 4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
@@ -125,8 +126,9 @@ if not terser:
     fail("terser is not on PATH (make installs it with the npm packages in tests/e2e)")
 subprocess.run([terser, os.path.join(dist, glue_name), "--module", "--compress", "--mangle",
                 "-o", os.path.join(dist, glue_name)], check=True)
-# The boot script is small but on every first visit: minify it too.
-subprocess.run([terser, os.path.join(dist, "boot.js"), "--compress", "--mangle", "-o", os.path.join(dist, "boot.js")], check=True)
+# The boot and update scripts are small but on every first visit: minify them too.
+for script in ("boot.js", "update.js"):
+    subprocess.run([terser, os.path.join(dist, script), "--compress", "--mangle", "-o", os.path.join(dist, script)], check=True)
 sri = sri384(read(glue_name, "rb"))
 html, n = re.subn(r"(href=\./" + re.escape(glue_name) + r" integrity=)sha384-[A-Za-z0-9+/=]+", r"\g<1>" + sri, html)
 if n != 1:
@@ -139,14 +141,21 @@ assets = sorted(
     if os.path.isfile(os.path.join(dist, f))
     and f not in ("sw.js", SINGLE, "_headers", "staticwebapp.config.json", "csp.txt")
 )
-digest = hashlib.sha256()
-for f in assets:
-    digest.update(f.encode())
-    digest.update(read(f, "rb"))
-version = digest.hexdigest()[:16]
 sw = read("sw.js")
 if "__ASSETS__" not in sw or "__VERSION__" not in sw:
     fail("sw.js lacks the __ASSETS__/__VERSION__ placeholders")
+# The build id covers every file of the build, the worker's own code too (index.html without the
+# id, which is written in just below).
+digest = hashlib.sha256()
+for f in assets + ["sw.js"]:
+    digest.update(f.encode())
+    digest.update(read(f, "rb"))
+version = digest.hexdigest()[:16]
+html, n = re.subn(r"(<meta http-equiv=\"Content-Security-Policy\"[^>]*>)",
+                  r'\1<meta name="aci-triage-build" content="' + version + '">', html, count=1)
+if n != 1:
+    fail("could not find the CSP <meta> to put the build id after")
+write("index.html", html)
 # The single file (built below from these same assets, so the version covers it) is precached
 # too: "Download for offline use" must work offline.
 sw = sw.replace("__ASSETS__", json.dumps(["./"] + assets + [SINGLE])).replace("__VERSION__", version)
