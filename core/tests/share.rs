@@ -2,7 +2,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use aci_triage_core::decode::analyze;
-use aci_triage_core::share::{decode, encode, findings_text, EncodeError, ShareError, Shared, MAX_LEN};
+use aci_triage_core::share::{
+    decode, encode, findings_text, EncodeError, ShareError, Shared, MAX_LEN,
+};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
