@@ -23,6 +23,8 @@ pub mod text;
 pub mod version;
 pub mod yaml;
 
+pub use compare::{hold, Denial, Evidence, Guest, Holding};
+
 pub use extract::{read_bytes, read_paste, FoundPolicy, Origin, PolicyPaste};
 pub use manifest::{ManifestContainer, Workload, WorkloadKind};
 pub use model::{read_policy, Container, Flavor, Policy};
