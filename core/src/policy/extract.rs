@@ -169,6 +169,9 @@ struct Finder<'a> {
     seen_b64: Vec<String>,
     /// Byte ranges already read as a document or block.
     used: Vec<std::ops::Range<usize>>,
+    /// Byte ranges of documents read whole: their values were taken from their structure (a
+    /// base64 inside, e.g. in `last-applied-configuration`, is not a policy of its own).
+    structured: Vec<std::ops::Range<usize>>,
 }
 
 impl<'a> Finder<'a> {
@@ -234,6 +237,7 @@ impl<'a> Finder<'a> {
             match serde_json::from_str::<Value>(t) {
                 Ok(v) => {
                     self.used.push(0..self.text.len());
+                    self.structured.push(0..self.text.len());
                     self.add_workloads(&v, line_at(&self.starts, lead));
                     return;
                 }
@@ -253,6 +257,7 @@ impl<'a> Finder<'a> {
                 Some(Ok(v)) => {
                     let end = at + stream.byte_offset();
                     self.used.push(at..end);
+                    self.structured.push(at..end);
                     let line = line_at(&self.starts, at);
                     self.add_workloads(&v, line);
                     i = self.starts.partition_point(|&s| s < end);
@@ -469,6 +474,9 @@ impl<'a> Finder<'a> {
         let region = &self.text[from..to];
         let (docs, err) = yaml::read_documents(region);
         let mut docs = docs;
+        if err.is_none() {
+            self.structured.push(from..to);
+        }
         if let Some(err) = err {
             self.out.notes.push(Note::YamlError {
                 line: first_line + err.line.saturating_sub(1),
@@ -505,6 +513,9 @@ impl<'a> Finder<'a> {
             let run = &self.text[i..j];
             let start = i;
             i = j.max(i + 1);
+            if self.structured.iter().any(|r| r.contains(&start)) {
+                continue;
+            }
             let c = clean_b64(run);
             if c.len() < 64 || self.seen(&c) {
                 continue;
@@ -581,6 +592,7 @@ pub fn read_paste(text: &str) -> PolicyPaste {
         out: PolicyPaste::default(),
         seen_b64: Vec::new(),
         used: Vec::new(),
+        structured: Vec::new(),
     };
     f.json();
     f.rego();
