@@ -70,6 +70,11 @@ impl Denial {
         Some(d)
     }
 
+    /// Reads a decoded decision from its JSON text.
+    pub fn parse(json: &str) -> Option<Denial> {
+        Denial::from_decision(&serde_json::from_str(json).ok()?)
+    }
+
     fn field(&self, k: &str) -> Option<&Value> {
         self.input.as_ref()?.get(k)
     }

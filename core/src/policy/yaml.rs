@@ -9,8 +9,9 @@ use serde_json::{Map, Number, Value};
 
 use super::rego::MAX_DEPTH;
 
-/// Nodes one paste may expand to (aliases included).
-const NODE_BUDGET: usize = 2_000_000;
+/// Nodes aliases may add, beyond the text's own size: Kubernetes manifests rarely use aliases,
+/// and kubectl never writes them.
+const ALIAS_BUDGET: usize = 100_000;
 
 /// Why reading stopped.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,8 +99,9 @@ fn count_nodes(v: &Value) -> usize {
 pub fn read_documents(text: &str) -> (Vec<YamlDoc>, Option<YamlError>) {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<(usize, Value)> = Vec::new();
+    let mut anchors: Vec<(usize, Value, usize)> = Vec::new();
     let mut nodes = 0usize;
+    let budget = ALIAS_BUDGET + text.len();
     let mut doc_line = 1;
     let mut doc_value: Option<Value> = None;
     let mut parser = Parser::new_from_str(text);
@@ -137,17 +139,21 @@ pub fn read_documents(text: &str) -> (Vec<YamlDoc>, Option<YamlError>) {
                 None
             }
             Event::Alias(id) => {
-                let v = anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == id)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or(Value::Null);
-                nodes += count_nodes(&v);
-                Some((v, 0))
+                let found = anchors.iter().rev().find(|(a, _, _)| *a == id);
+                let size = found.map_or(1, |(_, _, n)| *n);
+                if nodes + size > budget {
+                    return (
+                        docs,
+                        Some(YamlError {
+                            line,
+                            message: "expands to too many nodes (aliases)".to_string(),
+                        }),
+                    );
+                }
+                nodes += size;
+                Some((found.map_or(Value::Null, |(_, v, _)| v.clone()), 0))
             }
             Event::Scalar(v, style, anchor, tag) => {
-                nodes += 1;
                 let tagged_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 Some((scalar(&v, style, tagged_str), anchor))
             }
@@ -177,20 +183,12 @@ pub fn read_documents(text: &str) -> (Vec<YamlDoc>, Option<YamlError>) {
                 }),
             );
         }
-        if nodes > NODE_BUDGET {
-            return (
-                docs,
-                Some(YamlError {
-                    line,
-                    message: "expands to too many nodes (aliases)".to_string(),
-                }),
-            );
-        }
         let Some((value, anchor)) = complete else {
             continue;
         };
         if anchor > 0 {
-            anchors.push((anchor, value.clone()));
+            let n = count_nodes(&value);
+            anchors.push((anchor, value.clone(), n));
         }
         match stack.last_mut() {
             None => doc_value = Some(value),
