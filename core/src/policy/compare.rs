@@ -1991,7 +1991,11 @@ pub struct ManifestCheck {
 /// A denial held against a policy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Holding {
+    /// The enforcement point: the denial's, or inferred from its errors when `input` (which
+    /// carries `rule`) was truncated away.
     pub rule: Option<String>,
+    /// `rule` was inferred from the errors ([`infer_rule`]).
+    pub rule_inferred: bool,
     pub candidates: Candidates,
     /// How the policy binds this enforcement point (a custom or literal rule is not the
     /// framework's).
@@ -2748,6 +2752,39 @@ pub fn flag_of_rule(rule: &str) -> Option<&'static str> {
     })
 }
 
+/// The enforcement point an error list implies, for denials whose `input` (and so `rule`) was
+/// truncated away. `invalid command` is taken as `create_container` (the usual case; an exec
+/// denial says "exec" in the event text, which the caller can pass as the rule instead).
+pub fn infer_rule(errors: &[String]) -> Option<&'static str> {
+    let has = |p: &str| errors.iter().any(|e| e.starts_with(p));
+    Some(
+        if has("deviceHash not found") || has("device already mounted") {
+            "mount_device"
+        } else if has("no matching containers for overlay") || has("overlay has already") {
+            "mount_overlay"
+        } else if has("target isn't allowed to receive the signal") {
+            "signal_container_process"
+        } else if has("invalid fragment") || has("fragment svn") {
+            "load_fragment"
+        } else if has("unencrypted scratch") {
+            "scratch_mount"
+        } else if has("invalid mount list")
+            || has("privileged escalation")
+            || has("invalid seccomp")
+            || has("container already started")
+            || has("invalid command")
+            || has("invalid env list")
+            || has("invalid working directory")
+            || has("capabilities don't match")
+            || has("missing required environment variable")
+        {
+            "create_container"
+        } else {
+            return None;
+        },
+    )
+}
+
 /// The command a K8s container runs as far as the manifest says: `command` + `args`; with
 /// `args` only, the ENTRYPOINT (unknown here) comes first.
 fn manifest_argv(m: &ManifestContainer) -> Option<(Vec<String>, bool)> {
@@ -2886,6 +2923,17 @@ fn manifest_checks(p: &Policy, ev: &Evidence, rule: &str) -> Vec<ManifestCheck> 
 /// Holds a denial against a policy: candidates, the framework's predicted answer, and a check
 /// per error.
 pub fn hold(p: &Policy, d: &Denial, ev: &Evidence, g: &Guest) -> Holding {
+    let rule_inferred = d.rule.is_none() && infer_rule(&d.errors).is_some();
+    let with_rule;
+    let d = if rule_inferred {
+        with_rule = Denial {
+            rule: infer_rule(&d.errors).map(str::to_string),
+            ..d.clone()
+        };
+        &with_rule
+    } else {
+        d
+    };
     let effs = candidate_containers(p, g);
     let candidates = choose_candidates(p, d, ev, &effs);
     let rule = d.rule.clone();
@@ -2962,6 +3010,7 @@ pub fn hold(p: &Policy, d: &Denial, ev: &Evidence, g: &Guest) -> Holding {
     Holding {
         binding: rule.as_deref().and_then(|r| p.binding(r)).cloned(),
         rule,
+        rule_inferred,
         candidates,
         prediction,
         agrees,
