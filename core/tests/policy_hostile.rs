@@ -127,7 +127,7 @@ fn thousands_of_containers() {
     let p = read_policy(&text);
     assert_eq!(p.container_list().len(), 3000);
     assert!(p.notes.contains(&Note::ManyContainers { count: 3000 }));
-    assert!(3000 > MANY_CONTAINERS);
+    assert!(p.container_list().len() > MANY_CONTAINERS);
     // Held against a denial: every container a candidate, still an answer.
     let d = Denial::parse(r#"{"decision":"deny","input":{"argList":["b"],"containerID":"x","rule":"create_container"},"reason":{"errors":["invalid command"]}}"#).unwrap();
     let h = compare::hold(&p, &d, &Evidence::default(), &Guest::released_0_3());

@@ -13,7 +13,10 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn summary(name: &str) -> Vec<(String, usize, Option<Vec<String>>)> {
+/// (label, layer count, command) of each container.
+type Row = (String, usize, Option<Vec<String>>);
+
+fn summary(name: &str) -> Vec<Row> {
     read_policy(&fixture(name))
         .container_list()
         .iter()
@@ -29,7 +32,7 @@ fn v(s: &[&str]) -> Option<Vec<String>> {
 fn each_real_policy_lists_the_expected_containers() {
     let pause = ("pause-container".to_string(), 1, v(&["/pause"]));
     let cmd03 = v(&["/bin/sh", "-c", "while true; do echo hello; sleep 10; done"]);
-    let expected: Vec<(&str, Vec<(String, usize, Option<Vec<String>>)>)> = vec![
+    let expected: Vec<(&str, Vec<Row>)> = vec![
         (
             "01-vn2-nginx-policy.rego",
             vec![

@@ -234,14 +234,11 @@ impl<'a> Finder<'a> {
         let t = self.text.trim_start();
         let lead = self.text.len() - t.len();
         if t.starts_with(['{', '[']) {
-            match serde_json::from_str::<Value>(t) {
-                Ok(v) => {
-                    self.used.push(0..self.text.len());
-                    self.structured.push(0..self.text.len());
-                    self.add_workloads(&v, line_at(&self.starts, lead));
-                    return;
-                }
-                Err(_) => {}
+            if let Ok(v) = serde_json::from_str::<Value>(t) {
+                self.used.push(0..self.text.len());
+                self.structured.push(0..self.text.len());
+                self.add_workloads(&v, line_at(&self.starts, lead));
+                return;
             }
         }
         let mut i = 0;
@@ -262,21 +259,19 @@ impl<'a> Finder<'a> {
                     self.add_workloads(&v, line);
                     i = self.starts.partition_point(|&s| s < end);
                 }
-                Some(Err(e)) => {
-                    if e.is_eof() || e.line() > 1 {
-                        // A document that breaks after its first line: say so, and go on after
-                        // the point where it broke.
-                        if self.text[at..].starts_with('{') && e.line() > 1 {
-                            self.out.notes.push(Note::JsonError {
-                                line: line_at(&self.starts, at) + e.line() - 1,
-                                message: e.to_string(),
-                            });
-                        }
-                        let skip = line_at(&self.starts, at) + e.line().saturating_sub(1);
-                        i = i.max(skip.min(self.starts.len()));
+                // A document that breaks after its first line: say so, and go on after the
+                // point where it broke.
+                Some(Err(e)) if e.is_eof() || e.line() > 1 => {
+                    if self.text[at..].starts_with('{') && e.line() > 1 {
+                        self.out.notes.push(Note::JsonError {
+                            line: line_at(&self.starts, at) + e.line() - 1,
+                            message: e.to_string(),
+                        });
                     }
+                    let skip = line_at(&self.starts, at) + e.line().saturating_sub(1);
+                    i = i.max(skip.min(self.starts.len()));
                 }
-                None => {}
+                _ => {}
             }
         }
     }
