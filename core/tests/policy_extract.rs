@@ -74,6 +74,10 @@ fn every_workload_kind_gives_its_pod_templates_policy_and_containers() {
         assert!(w.confidential);
         assert_eq!(w.inject_kube_proxy.as_deref(), Some("false"));
         assert_eq!(w.inject_dns, None);
+        assert!(
+            w.dns_risk(),
+            "{kind}: Confidential without injectdns: \"false\""
+        );
         assert_eq!(w.labels, vec![("app".to_string(), "web".to_string())]);
         let c = &w.containers[0];
         assert_eq!(c.name.as_deref(), Some("mypod"));
@@ -139,12 +143,18 @@ fn kubectl_json_list_and_last_applied() {
     let paste = read_paste(&serde_json::to_string_pretty(&pod_json(direct.clone())).unwrap());
     assert_eq!(paste.policies.len(), 1);
     assert_eq!(paste.policies[0].text, policy_text());
-    // a List
-    let list = json!({"apiVersion": "v1", "kind": "List", "items": [pod_json(direct.clone()), pod_json(json!({}))]});
+    // a List (the third pod repeats the same policy)
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": [pod_json(direct.clone()), pod_json(json!({})), pod_json(json!({"microsoft.containerinstance.virtualnode.ccepolicy": a, "microsoft.containerinstance.virtualnode.injectdns": "false"}))]});
     let paste = read_paste(&serde_json::to_string(&list).unwrap());
-    assert_eq!(paste.workloads.len(), 2);
+    assert_eq!(paste.workloads.len(), 3);
     assert!(!paste.workloads[1].confidential);
-    assert_eq!(paste.policies.len(), 1);
+    assert!(
+        !paste.workloads[1].dns_risk(),
+        "not Confidential, kube-proxy injected"
+    );
+    assert!(!paste.workloads[2].dns_risk(), "injectdns: false");
+    assert!(paste.workloads[0].dns_risk());
+    assert_eq!(paste.policies.len(), 2);
 
     // last-applied-configuration holds the same policy: one policy, no note.
     let last = serde_json::to_string(&pod_json(direct.clone())).unwrap();
@@ -197,6 +207,7 @@ fn describe_text(value: &str) -> String {
 fn describe_with_the_annotation_cut_by_kubectl() {
     let paste = read_paste(&describe_text(&annotation()));
     assert_eq!(paste.policies.len(), 1);
+    assert!(paste.workloads.is_empty(), "describe is not a manifest");
     let p = &paste.policies[0];
     assert_eq!(
         p.origin,

@@ -40,3 +40,46 @@ fn policy() {
         failed.join("\n")
     );
 }
+
+// Mutations of the seed corpus (byte flips, cuts, insertions), run on stable Rust in every
+// `cargo test`; `make fuzz` with the `policy` target goes further.
+use proptest::prelude::*;
+
+fn seeds() -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/policy");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #[test]
+    fn mutated_seeds_never_panic(
+        pick in any::<usize>(),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 0..12),
+        cut in any::<usize>(),
+    ) {
+        let all = seeds();
+        let mut data = all[pick % all.len()].clone();
+        for (at, byte, op) in edits {
+            if data.is_empty() {
+                data.push(byte);
+                continue;
+            }
+            let i = at % data.len();
+            match op {
+                0 => data[i] = byte,
+                1 => data.insert(i, byte),
+                _ => { data.remove(i); }
+            }
+        }
+        if !data.is_empty() && cut % 3 == 0 {
+            data.truncate(cut % data.len());
+        }
+        policy_checks::policy(&data);
+    }
+}

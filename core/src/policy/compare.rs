@@ -106,6 +106,18 @@ pub struct Evidence {
     pub plan9_mounts: Vec<(String, String)>,
 }
 
+impl Evidence {
+    /// The manifest's containers of a workload, and the container the denial names (when the
+    /// event text gives it).
+    pub fn from_workload(w: &super::manifest::Workload, container_name: Option<&str>) -> Evidence {
+        Evidence {
+            manifest: w.containers.clone(),
+            container_name: container_name.map(str::to_string),
+            ..Evidence::default()
+        }
+    }
+}
+
 /// Which guest enforces the policy: the framework version and the matching rules that changed
 /// between hcsshim releases (ccepolicy.md §3.13).
 #[derive(Clone, Debug, PartialEq)]

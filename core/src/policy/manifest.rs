@@ -125,6 +125,22 @@ pub struct Workload {
     pub notes: Vec<Note>,
 }
 
+impl Workload {
+    /// The VN2 DNS risk: a Confidential pod, or one with `injectkubeproxy: "false"`, reaches no
+    /// kube-proxy, so cluster DNS (a service IP) is unreachable unless `injectdns: "false"`
+    /// keeps VN2 from pointing the pod at it: every lookup then waits for the first
+    /// nameserver's timeout.
+    pub fn dns_risk(&self) -> bool {
+        let is_false = |v: &Option<String>| {
+            v.as_deref()
+                .is_some_and(|x| x.trim().eq_ignore_ascii_case("false"))
+        };
+        matches!(self.kind, WorkloadKind::Kubernetes(_))
+            && (self.confidential || is_false(&self.inject_kube_proxy))
+            && !is_false(&self.inject_dns)
+    }
+}
+
 fn s(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(x) => Some(x.clone()),
