@@ -958,6 +958,39 @@ impl Ctx<'_> {
         all_caps_equal(&largest)
     }
 
+    /// The env step of the narrowing: the containers whose rules accept the env list the
+    /// framework settles on; `None` when that list is undefined (or nothing survives).
+    fn narrow_env<'x, 'y>(&mut self, items: &[&'x Eff<'y>]) -> Option<Vec<&'x Eff<'y>>> {
+        let sets: Vec<&[EnvRule]> = items.iter().map(|e| e.c.env_rules.as_slice()).collect();
+        let env_list = self.valid_envs_for_all(&sets)?;
+        let after: Vec<&Eff> = items
+            .iter()
+            .copied()
+            .filter(|e| self.env_list_ok(&e.c.env_rules, &env_list))
+            .collect();
+        (!after.is_empty()).then_some(after)
+    }
+
+    /// The capabilities step: the survivors (possibly none), or `None` when the capability
+    /// list is undefined.
+    fn narrow_caps<'x, 'y>(
+        &self,
+        items: &[&'x Eff<'y>],
+        privileged: Option<bool>,
+    ) -> Option<Vec<&'x Eff<'y>>> {
+        let caps = self.valid_caps_for_all(items, privileged)?;
+        Some(
+            items
+                .iter()
+                .copied()
+                .filter(|e| {
+                    self.get_capabilities(e, privileged)
+                        .is_some_and(|a| caps_ok(&a, &caps))
+                })
+                .collect(),
+        )
+    }
+
     fn largest_caps_sets(
         &self,
         items: &[&Eff],
@@ -1347,18 +1380,10 @@ fn create_container(cx: &mut Ctx, matched: &[&Eff], errors: &mut Vec<String>) ->
             .is_some_and(|v| v >= Semver::new(0, 2, 2))
         && !possible.is_empty()
     {
-        let sets: Vec<&[EnvRule]> = possible.iter().map(|e| e.c.env_rules.as_slice()).collect();
-        if let Some(env_list) = cx.valid_envs_for_all(&sets) {
-            let after_env: Vec<&Eff> = possible
-                .iter()
-                .copied()
-                .filter(|e| cx.env_list_ok(&e.c.env_rules, &env_list))
-                .collect();
-            if !after_env.is_empty() {
-                if let Some(largest) = cx.largest_caps_sets(&after_env, priv_in) {
-                    if all_caps_equal(&largest).is_none() {
-                        errors.push("containers only distinguishable by capabilties".into());
-                    }
+        if let Some(after_env) = cx.narrow_env(&possible) {
+            if let Some(largest) = cx.largest_caps_sets(&after_env, priv_in) {
+                if all_caps_equal(&largest).is_none() {
+                    errors.push("containers only distinguishable by capabilties".into());
                 }
             }
         }
@@ -1369,35 +1394,12 @@ fn create_container(cx: &mut Ctx, matched: &[&Eff], errors: &mut Vec<String>) ->
         .copied()
         .filter(|e| initial(cx, e, true))
         .collect();
-    if initial_ok.is_empty() {
-        return false;
-    }
-    let sets: Vec<&[EnvRule]> = initial_ok
-        .iter()
-        .map(|e| e.c.env_rules.as_slice())
-        .collect();
-    let Some(env_list) = cx.valid_envs_for_all(&sets) else {
+    let Some(after_env) = cx.narrow_env(&initial_ok) else {
         return false;
     };
-    let after_env: Vec<&Eff> = initial_ok
-        .iter()
-        .copied()
-        .filter(|e| cx.env_list_ok(&e.c.env_rules, &env_list))
-        .collect();
-    if after_env.is_empty() {
-        return false;
-    }
-    let Some(caps) = cx.valid_caps_for_all(&after_env, priv_in) else {
+    let Some(after_caps) = cx.narrow_caps(&after_env, priv_in) else {
         return false;
     };
-    let after_caps: Vec<&Eff> = after_env
-        .iter()
-        .copied()
-        .filter(|e| {
-            cx.get_capabilities(e, priv_in)
-                .is_some_and(|a| caps_ok(&a, &caps))
-        })
-        .collect();
     if after_caps.is_empty() {
         errors.push("capabilities don't match".into());
         return false;
@@ -1488,28 +1490,13 @@ fn exec_in_container(cx: &mut Ctx, matched: &[&Eff], errors: &mut Vec<String>) -
     {
         errors.push("missing required environment variable".into());
     }
-    if possible.is_empty() {
-        return false;
-    }
-    let sets: Vec<&[EnvRule]> = possible.iter().map(|e| e.c.env_rules.as_slice()).collect();
-    let Some(env_list) = cx.valid_envs_for_all(&sets) else {
+    let Some(after_env) = cx.narrow_env(&possible) else {
         return false;
     };
-    let after_env: Vec<&Eff> = possible
-        .iter()
-        .copied()
-        .filter(|e| cx.env_list_ok(&e.c.env_rules, &env_list))
-        .collect();
-    if after_env.is_empty() {
-        return false;
-    }
-    let Some(caps) = cx.valid_caps_for_all(&after_env, privileged) else {
+    let Some(after_caps) = cx.narrow_caps(&after_env, privileged) else {
         return false;
     };
-    let ok = after_env.iter().any(|e| {
-        cx.get_capabilities(e, privileged)
-            .is_some_and(|a| caps_ok(&a, &caps))
-    });
+    let ok = !after_caps.is_empty();
     if !ok {
         errors.push("capabilities don't match".into());
     }

@@ -173,6 +173,39 @@ fn pairs(v: Option<&Value>) -> Vec<(String, String)> {
     }
 }
 
+fn env_vars(list: &[Value], indirect_key: &str) -> Vec<EnvVar> {
+    list.iter()
+        .filter_map(|e| {
+            Some(EnvVar {
+                name: s(e.get("name"))?,
+                value: s(e.get("value")),
+                indirect: e.get(indirect_key).is_some(),
+            })
+        })
+        .collect()
+}
+
+fn security(
+    sc: Option<&Value>,
+    num: impl Fn(&str) -> Option<i64>,
+    seccomp: Option<String>,
+) -> SecurityContext {
+    let caps = |k: &str| list(sc.and_then(|x| x.pointer(k))).unwrap_or_default();
+    SecurityContext {
+        privileged: sc
+            .and_then(|x| x.get("privileged"))
+            .and_then(Value::as_bool),
+        allow_privilege_escalation: sc
+            .and_then(|x| x.get("allowPrivilegeEscalation"))
+            .and_then(Value::as_bool),
+        run_as_user: num("runAsUser"),
+        run_as_group: num("runAsGroup"),
+        capabilities_add: caps("/capabilities/add"),
+        capabilities_drop: caps("/capabilities/drop"),
+        seccomp,
+    }
+}
+
 fn k8s_container(
     c: &Value,
     init: bool,
@@ -191,16 +224,7 @@ fn k8s_container(
         command: list(c.get("command")),
         args: list(c.get("args")),
         working_dir: s(c.get("workingDir")),
-        env: arr(c.get("env"))
-            .iter()
-            .filter_map(|e| {
-                Some(EnvVar {
-                    name: s(e.get("name"))?,
-                    value: s(e.get("value")),
-                    indirect: e.get("valueFrom").is_some(),
-                })
-            })
-            .collect(),
+        env: env_vars(arr(c.get("env")), "valueFrom"),
         volume_mounts: arr(c.get("volumeMounts"))
             .iter()
             .map(|m| {
@@ -220,22 +244,12 @@ fn k8s_container(
                 }
             })
             .collect(),
-        security: SecurityContext {
-            privileged: sc
-                .and_then(|x| x.get("privileged"))
-                .and_then(Value::as_bool),
-            allow_privilege_escalation: sc
-                .and_then(|x| x.get("allowPrivilegeEscalation"))
-                .and_then(Value::as_bool),
-            run_as_user: num("runAsUser"),
-            run_as_group: num("runAsGroup"),
-            capabilities_add: list(sc.and_then(|x| x.pointer("/capabilities/add")))
-                .unwrap_or_default(),
-            capabilities_drop: list(sc.and_then(|x| x.pointer("/capabilities/drop")))
-                .unwrap_or_default(),
-            seccomp: s(sc.and_then(|x| x.pointer("/seccompProfile/type")))
+        security: security(
+            sc,
+            num,
+            s(sc.and_then(|x| x.pointer("/seccompProfile/type")))
                 .or_else(|| s(pod_sc.and_then(|x| x.pointer("/seccompProfile/type")))),
-        },
+        ),
         init,
     }
 }
@@ -249,16 +263,7 @@ fn arm_container(c: &Value, init: bool) -> ManifestContainer {
         command: list(p.get("command")),
         args: None,
         working_dir: None,
-        env: arr(p.get("environmentVariables"))
-            .iter()
-            .filter_map(|e| {
-                Some(EnvVar {
-                    name: s(e.get("name"))?,
-                    value: s(e.get("value")),
-                    indirect: e.get("secureValue").is_some(),
-                })
-            })
-            .collect(),
+        env: env_vars(arr(p.get("environmentVariables")), "secureValue"),
         volume_mounts: arr(p.get("volumeMounts"))
             .iter()
             .map(|m| VolumeMount {
@@ -268,23 +273,12 @@ fn arm_container(c: &Value, init: bool) -> ManifestContainer {
                 volume_kind: None,
             })
             .collect(),
-        security: SecurityContext {
-            privileged: sc
-                .and_then(|x| x.get("privileged"))
-                .and_then(Value::as_bool),
-            allow_privilege_escalation: sc
-                .and_then(|x| x.get("allowPrivilegeEscalation"))
-                .and_then(Value::as_bool),
-            run_as_user: sc.and_then(|x| x.get("runAsUser")).and_then(Value::as_i64),
-            run_as_group: sc.and_then(|x| x.get("runAsGroup")).and_then(Value::as_i64),
-            capabilities_add: list(sc.and_then(|x| x.pointer("/capabilities/add")))
-                .unwrap_or_default(),
-            capabilities_drop: list(sc.and_then(|x| x.pointer("/capabilities/drop")))
-                .unwrap_or_default(),
-            seccomp: sc
-                .and_then(|x| x.get("seccompProfile"))
+        security: security(
+            sc,
+            |k| sc.and_then(|x| x.get(k)).and_then(Value::as_i64),
+            sc.and_then(|x| x.get("seccompProfile"))
                 .map(|_| "profile".to_string()),
-        },
+        ),
         init,
     }
 }
