@@ -217,43 +217,105 @@ test('after one visit the app loads and decodes with the server gone', async ({ 
   }
 });
 
-test('a new deployment takes over cleanly, online and then offline', async ({ browser }) => {
-  // A copy of the build to "deploy" over: a changed page and service worker, like a new release.
+/** "Deploys" a new build over the copy in `site`: the page and the service worker name the build
+ * `id` (as a real build's would, with its own hash), and the page's heading says `title`. */
+function deploy(site, id, title, step) {
+  const sw = fs.readFileSync(path.join(site, 'sw.js'), 'utf8');
+  const old = sw.match(/const VERSION = "([^"]+)"/)[1];
+  const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
+  expect(html).toContain(`<meta name="aci-triage-build" content="${old}">`);
+  fs.writeFileSync(path.join(site, 'sw.js'), sw.replaceAll(old, id));
+  fs.writeFileSync(path.join(site, 'index.html'), html.replaceAll(old, id).replace(/<h1>[^<]*<\/h1>/, `<h1>${title}</h1>`));
+  // A later modification time, whatever the clock's granularity (the server compares seconds).
+  const later = new Date(Date.now() + step * 60_000);
+  for (const f of ['sw.js', 'index.html']) fs.utimesSync(path.join(site, f), later, later);
+}
+
+test('a new deployment: the open page offers a reload that keeps the paste; then offline', async ({ browser }) => {
+  // A copy of the build to deploy over, as a static host would serve it.
   const site = fs.mkdtempSync(path.join(os.tmpdir(), 'aci-triage-deploy-'));
   fs.cpSync(dist, site, { recursive: true });
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
   let server = await startServer(port, site);
   const context = await browser.newContext();
   const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   const cacheNames = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('aci-triage-')));
+  const heading = page.getByRole('heading', { level: 1 });
+  const box = page.getByRole('textbox', { name: 'Event text' });
+  const notice = page.getByRole('status').filter({ hasText: 'A new version of aci-triage is available' });
+  const reload = notice.getByRole('button', { name: 'Reload' });
   try {
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(url);
     await expect(page.locator('body.app-ready')).toHaveCount(1);
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-    const [oldCache] = await cacheNames();
-    expect(oldCache).toMatch(/^aci-triage-/);
+    expect(await cacheNames()).toEqual([expect.stringMatching(/^aci-triage-[0-9a-f]{16}$/)]);
+    await pasteText(page, fixtureText('portal.html'));
+    await expect(findings(page)).toHaveCount(1);
+    // The worker taking over the first visit's page is no new version.
+    await expect(notice).toHaveCount(0);
 
-    const sw = fs.readFileSync(path.join(site, 'sw.js'), 'utf8');
-    const version = sw.match(/const VERSION = "([^"]+)"/)[1];
-    fs.writeFileSync(path.join(site, 'sw.js'), sw.replace(`const VERSION = "${version}"`, 'const VERSION = "next-release"'));
-    const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
-    fs.writeFileSync(path.join(site, 'index.html'), html.replace('<h1>aci-triage</h1>', '<h1>aci-triage next</h1>'));
-    // A later modification time, whatever the clock's granularity (the server compares seconds).
-    const later = new Date(Date.now() + 60_000);
-    for (const f of ['sw.js', 'index.html']) fs.utimesSync(path.join(site, f), later, later);
-
-    // The page is network-first: the new release shows on the next load.
+    deploy(site, 'next-release', 'aci-triage next', 1);
+    // The first load after the deployment is this build's page, from its cache at once ...
     await page.reload();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('aci-triage next');
     await expect(page.locator('body.app-ready')).toHaveCount(1);
-    // The new worker takes over and removes the old build's cache.
+    await expect(heading).toHaveText('aci-triage');
+    await expect(box).toHaveValue(fixtureText('portal.html'));
+    // ... while the new build installs in its own cache and takes over; then the page says so.
+    await expect(notice).toBeVisible({ timeout: 15_000 });
     await expect.poll(cacheNames, { timeout: 15_000 }).toEqual(['aci-triage-next-release']);
+    await expect(heading).toHaveText('aci-triage');
+    // The notice moves nothing on the page: the layout is the same without it.
+    const layout = (withNotice) => page.evaluate((withNotice) => {
+      const n = document.querySelector('.update-notice');
+      const next = n.nextSibling;
+      if (!withNotice) n.remove();
+      const rects = ['header.site', '#app', 'footer.site'].map((s) => {
+        const r = document.querySelector(s).getBoundingClientRect();
+        return [r.x, r.y, r.width, r.height];
+      });
+      if (!withNotice) next.parentNode.insertBefore(n, next);
+      return rects;
+    }, withNotice);
+    expect(await layout(true)).toEqual(await layout(false));
+    // From the top of the page, the first Tab reaches Reload.
+    await page.keyboard.press('Tab');
+    await expect(reload).toBeFocused();
+    // Text typed right before Reload (the app saves it after a pause) comes back with the new
+    // build: the edit and the click in one task, as fast as a user could ever be.
+    await page.evaluate(() => {
+      const text = document.getElementById('event-text');
+      text.value += '\nkept';
+      text.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'kept' }));
+      document.querySelector('.update-notice button').click();
+    });
+    await expect(heading).toHaveText('aci-triage next');
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await expect(box).toHaveValue(fixtureText('portal.html') + '\nkept');
+    await expect(findings(page)).toHaveCount(1);
+    await expect(notice).toHaveCount(0);
 
-    // Offline, the new release is what loads, and it decodes.
+    // Another deployment while the page is open; the notice shows, and the next load (no Reload
+    // clicked) is the new build.
+    deploy(site, 'third-release', 'aci-triage third', 2);
+    await page.goto(url);
+    await expect(heading).toHaveText('aci-triage next');
+    await expect(notice).toBeVisible({ timeout: 15_000 });
+    await expect.poll(cacheNames, { timeout: 15_000 }).toEqual(['aci-triage-third-release']);
+    await page.goto(url);
+    await expect(heading).toHaveText('aci-triage third');
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await expect(notice).toHaveCount(0);
+
+    // Offline, the new build is what loads, and it decodes.
     server.kill();
     server = null;
     await reloadAndDecode(page);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('aci-triage next');
+    await expect(heading).toHaveText('aci-triage third');
+    await expect(notice).toHaveCount(0);
+    expect(errors).toEqual([]);
   } finally {
     if (server) server.kill();
     await context.close();
