@@ -2,7 +2,9 @@
 //! shape was made).
 #![cfg(not(target_arch = "wasm32"))]
 
-use aci_triage_core::decode::{analyze, Analysis, DecisionFinding, Finding, FindingKind, RuleSource};
+use aci_triage_core::decode::{
+    analyze, Analysis, DecisionFinding, Finding, FindingKind, RuleSource,
+};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -283,7 +283,8 @@ fn policy_errors_and_reasonless_denials_resolve() {
     };
     assert_eq!(lookup_reason(t).unwrap().entry.id, "invalid-policy");
     // The point's usual owner ("yours to fix") would contradict a broken policy: not shown.
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md =
+        aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
     assert!(!md.contains("**Usually yours to fix**:"), "{md}");
     assert!(md.contains("Policy error"), "{md}");
 
@@ -294,7 +295,8 @@ fn policy_errors_and_reasonless_denials_resolve() {
         "reason": "Security policy is not valid. Please check security policy or re-generate with tooling."
     });
     let a = analyze(&blob(&decision));
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md =
+        aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
     let title = rule("exec_in_container").unwrap().title;
     assert!(md.starts_with(&format!("## {title}")), "{md}");
     assert!(
@@ -407,8 +409,10 @@ fn legacy_plain_text_resolves() {
         format!("{{\"message\": {}}}", serde_json::to_string(text).unwrap()),
     ] {
         let a = analyze(&text);
-        let md =
-            aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+        let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+            &a.findings[0],
+            "f",
+        ));
         assert!(md.contains("### What the platform asked for"), "{md}");
         assert!(md.contains("| `deviceHash` | `ab` |"), "{md}");
         assert!(md.contains("| `target` | `/run/mounts/m1` |"), "{md}");
