@@ -10,10 +10,12 @@
 //! saw ([`findings`]): not the surrounding event text with pod names and namespaces. The full
 //! text is included only when the user asks for it.
 //!
-//! Compression runs here, in the pure core, rather than through the browser's
+//! Compression runs here, in the pure core (`miniz_oxide`), rather than through the browser's
 //! `CompressionStream`: a link must open synchronously at start-up (its findings are on the first
-//! paint, not swapped in after a promise), the whole codec is tested and fuzzed on the host like
-//! the rest of the core, and the offline file needs no browser feature beyond WebAssembly.
+//! paint, not swapped in after a promise), the Share panel builds its link synchronously as the
+//! paste changes, the whole codec (and the findings-only search, which encodes) is tested and
+//! fuzzed on the host like the rest of the core, and the offline file needs no browser feature
+//! beyond WebAssembly. Measured cost in the release wasm (gzip -9): inflate 6.5 KB, deflate 7.7 KB.
 
 pub mod address;
 mod envelope;
