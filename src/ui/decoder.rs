@@ -14,7 +14,7 @@ use super::{megabytes, plural};
 use crate::decode::Analysis;
 use crate::explain;
 use crate::report;
-use crate::share::{findings_text, Shared};
+use crate::share::Shared;
 
 /// Reads a dropped or chosen file as text and hands it to the decoder.
 fn read_file(st: DecoderState, file: web_sys::File) {
@@ -72,14 +72,8 @@ pub fn Decoder() -> impl IntoView {
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
     // must remove it from the link too).
-    let make_link = Callback::new(move |full: bool| {
-        let t = if full {
-            text.get()
-        } else {
-            analysis.with(|a| text.with(|t| findings_text(t, a)))
-        };
-        fragment_for(&Shared::Decoder { text: t, full })
-    });
+    let make_link =
+        Callback::new(move |full: bool| fragment_for(&text.with(|t| Shared::decoder(t, full))));
     let describe = Callback::new(move |full: bool| {
         let n = analysis.with(|a| a.findings.len());
         if full {

@@ -53,7 +53,8 @@ pub fn apply_fragment(
     }
     if share::is_share_fragment(fragment) {
         match share::decode(fragment) {
-            Ok(Shared::Decoder { text, full }) => {
+            Ok(Shared::Decoder { text, content }) => {
+                let full = content == share::Content::Full;
                 decoder.set_now(text, Origin::Link { full });
                 let n = decoder.analysis.with_untracked(|a| a.findings.len());
                 route.set(Route::Decoder);

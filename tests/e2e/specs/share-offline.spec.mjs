@@ -1,4 +1,4 @@
-// Share links, privacy, offline use and keeping the paste across reloads (issue 5).
+// Share links, privacy, offline use and keeping the paste across reloads (issues 5, 11, 15).
 import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -16,8 +16,17 @@ async function shareLink(page, { full = false } = {}) {
     await page.getByRole('checkbox', { name: 'Include the full pasted text' }).check();
   }
   const box = page.getByRole('textbox', { name: 'Share link' });
-  await expect(box).toHaveValue(/#v1\./);
+  await expect(box).toHaveValue(/#v2\./);
   return box.inputValue();
+}
+
+/** Every card's text, as a reader sees it. */
+const cardTexts = (page) => findings(page).evaluateAll((cards) => cards.map((c) => c.innerText));
+
+/** A link made by the version-1 encoder (core/tests/fixtures/share-v1.json). */
+function v1Link(name) {
+  const { links } = JSON.parse(fixtureText('share-v1.json'));
+  return links.find((l) => l.name === name).link;
 }
 
 test('a share link opened in a fresh browser context shows the same findings', async ({ page, problems, browser }) => {
@@ -27,7 +36,7 @@ test('a share link opened in a fresh browser context shows the same findings', a
   const titles = await findings(page).locator('h2').allTextContents();
   const link = await shareLink(page);
   expect(new URL(link).search).toBe('');
-  expect(new URL(link).hash.startsWith('#v1.')).toBe(true);
+  expect(new URL(link).hash.startsWith('#v2.')).toBe(true);
 
   const other = await browser.newContext();
   const p2 = await other.newPage();
@@ -97,7 +106,7 @@ test('damaged, cut-off and future links get a clear message and the app still wo
   const link = await shareLink(page);
   const cases = [
     [link.slice(0, link.length - 12), 'incomplete'],
-    [link.replace('#v1.', '#v9.'), 'newer version'],
+    [link.replace('#v2.', '#v9.'), 'newer version'],
     [link.slice(0, 40) + '*' + link.slice(41), 'damaged'],
   ];
   for (const [url, words] of cases) {
@@ -107,6 +116,75 @@ test('damaged, cut-off and future links get a clear message and the app still wo
     await pasteText(page, fixtureText('portal.html'));
     await expect(findings(page)).toHaveCount(1);
   }
+});
+
+test('the recipient of a findings-only link sees the same cards: lines, container ID, counts, notes', async ({ page, problems, browser }) => {
+  test.setTimeout(90_000); // eight browser contexts
+  for (const [name, count] of [['describe-pod.txt', 2], ['events.json', 2], ['wrapped.txt', 1], ['damaged.txt', 2]]) {
+    // A fresh sender each time: no earlier paste is restored and then replaced under the test.
+    const sender = await browser.newContext();
+    const p1 = await sender.newPage();
+    await openApp(p1);
+    await pasteText(p1, fixtureText(name));
+    await expect(findings(p1)).toHaveCount(count);
+    const cards = await cardTexts(p1);
+    const link = await shareLink(p1);
+    await sender.close();
+    const other = await browser.newContext();
+    const p2 = await other.newPage();
+    await p2.goto(link);
+    await expect(findings(p2)).toHaveCount(cards.length);
+    expect(await cardTexts(p2), name).toEqual(cards);
+    const shared = await p2.getByRole('textbox', { name: 'Event text' }).inputValue();
+    expect(shared.split('\n').length).toBe(fixtureText(name).split('\n').length);
+    for (const secret of ['web-7d4b9c6f5-x2xkq', 'Namespace', 'involvedObject', 'Ticket #4471']) {
+      expect(shared, name).not.toContain(secret);
+    }
+    await other.close();
+  }
+  // The describe paste's second denial is on line 18 with kubectl's count and its container ID.
+  await openApp(page);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  const link = await shareLink(page);
+  await page.goto('about:blank');
+  await page.goto(link);
+  const second = findings(page).nth(1);
+  await expect(second).toContainText('on lines 18, 19');
+  await expect(second).toContainText('kubectl counted it 4 times');
+  await expect(second).toContainText('18197025abfacf6365ef65d083687e1d9f03b9792779e15796247a7281043065');
+});
+
+test('percent-encoded links and links broken by chat wrapping still open', async ({ page, problems }) => {
+  await openApp(page);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
+  const cards = await cardTexts(page);
+  const link = await shareLink(page);
+  const [base, frag] = link.split('#');
+  const mangled = [
+    `${base}#${frag.replace('.', '%2E').replaceAll('-', '%2D')}`,
+    `${base}#${frag.replace('.', '%252E')}`,
+    // What a chat client's wrapping leaves once pasted into the address bar.
+    `${base}#${frag.slice(0, 60)} ${frag.slice(60, 130)}\n${frag.slice(130)}`,
+  ];
+  for (const url of mangled) {
+    await page.goto('about:blank');
+    await page.goto(url);
+    await expect(findings(page)).toHaveCount(2);
+    expect(await cardTexts(page)).toEqual(cards);
+    await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toBeVisible();
+  }
+});
+
+test('links made by the version-1 encoder keep opening', async ({ page, problems }) => {
+  await openApp(page);
+  await page.goto(`./#${v1Link('example (Try an example), findings only')}`);
+  await expect(findings(page)).toHaveCount(2);
+  await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toBeVisible();
+  await page.goto('about:blank');
+  await page.goto(`./#${v1Link('describe-pod.txt, full text')}`);
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
 });
 
 test('state in the query is moved into the fragment with a warning', async ({ page, problems }) => {
