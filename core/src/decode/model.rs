@@ -3,7 +3,7 @@
 //! The enforcer serialises a map with `decision`, `input` (the enforcement point's input plus
 //! `rule`), `reason` (an object with `errors`, or a plain string), `policyError` and `truncated`.
 //! Real pastes and hostile ones can hold anything, so the model is read leniently: the wire shape
-//! ([`Wire`]: each known field as whatever JSON it holds, every other key into a map in its
+//! (`Wire`: each known field as whatever JSON it holds, every other key into a map in its
 //! order) is typed into [`Decision`] without dropping anything: a value of the wrong type is kept
 //! as its JSON text, an `input` that is not an object is kept with the unknown keys.
 //!
