@@ -2,7 +2,11 @@
 //! ships no TOML parser and looks entries up without parsing anything at start-up.
 //!
 //! The build fails with a clear message when an entry lacks a required part; the host tests
-//! check the catalog against the reference lists as well.
+//! check the catalog against the reference lists as well. The wizard's graph
+//! (`src/wizard/data/*.toml`) is compiled by its own part, `build/wizard.rs`.
+
+#[path = "build/wizard.rs"]
+mod wizard;
 
 use serde::Deserialize;
 use std::fmt::Write as _;
@@ -62,6 +66,21 @@ struct Entry {
     sources: Vec<String>,
     #[serde(default)]
     owner: Option<String>,
+    #[serde(default)]
+    follows: Vec<Follow>,
+}
+
+/// When a message is usually a consequence of another one (or noise) rather than the cause.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Follow {
+    /// Only at these enforcement points (empty: any).
+    #[serde(default)]
+    rules: Vec<String>,
+    /// Only beside one of these catalog entries in the same decision (empty: always).
+    #[serde(default)]
+    with: Vec<String>,
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +169,25 @@ fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
             }
             steps.push('\u{1e}');
         }
+        // `FollowOns`: one line per item, `rules<TAB>with<TAB>note`, lists comma-separated.
+        let follows: Vec<String> = e
+            .follows
+            .iter()
+            .map(|f| {
+                require(&what, "follows.note", &f.note);
+                let ids = f.rules.iter().chain(&f.with);
+                if let Some(bad) = ids
+                    .clone()
+                    .find(|i| i.is_empty() || i.contains([',', '\t', '\n']))
+                {
+                    panic!("knowledge catalog: {what}: bad id {bad:?} in `follows`");
+                }
+                if f.note.contains(['\t', '\n']) {
+                    panic!("knowledge catalog: {what}: a `follows` note has a tab or line break");
+                }
+                format!("{}\t{}\t{}", f.rules.join(","), f.with.join(","), f.note)
+            })
+            .collect();
         let own = match &e.owner {
             Some(o) => owner_char(o, &what),
             None => "",
@@ -165,6 +203,7 @@ fn emit_entries(out: &mut String, name: &str, kind: &str, file: &Path) {
             &steps,
             &joined(&e.sources),
             own,
+            &follows.join("\n"),
         ] {
             push_field(&mut packed, field, &what);
         }
@@ -246,4 +285,9 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("catalog.rs"), out).expect("write catalog.rs");
     println!("cargo:rerun-if-changed=build.rs");
+
+    let network = wizard::compile_file(Path::new("src/wizard/data/network.toml"), "NETWORK");
+    std::fs::write(Path::new(&out_dir).join("wizard_network.rs"), network)
+        .expect("write wizard_network.rs");
+    println!("cargo:rerun-if-changed=build/wizard.rs");
 }

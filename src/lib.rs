@@ -6,7 +6,7 @@
 
 // The pure core, re-exported under its module names so that `crate::decode` and the like read
 // the same here as in the core crate.
-pub use aci_triage_core::{decode, examples, json, knowledge, report, share, wizard};
+pub use aci_triage_core::{decode, examples, explain, knowledge, report, share, wizard};
 pub mod ui;
 
 use leptos::prelude::*;

@@ -193,10 +193,10 @@ async fn wizard_step_from_the_address() {
 
 #[wasm_bindgen_test]
 async fn share_link_restores_findings_in_the_browser() {
-    use aci_triage::share::{encode, Shared};
+    use aci_triage::share::{encode, Content, Shared};
     let fragment = encode(&Shared::Decoder {
         text: aci_triage::examples::SEED_MOUNT_DEVICE.into(),
-        full: true,
+        content: Content::Full,
     })
     .unwrap();
     let app = mount_at(&fragment);

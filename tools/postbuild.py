@@ -1,11 +1,16 @@
-#!/usr/bin/env python3
 """After `trunk build --release`: makes dist/ deployable and offline-capable.
 
+0. Keeps subresource integrity only where the browser checks it. Trunk puts `integrity` on every
+   <link>, but Chromium ignores it on `rel=icon` and on a `preload` whose destination has no SRI
+   (the wasm's `as=fetch`), and warns about the latter on every load. So the wasm's hash moves to
+   the loader's own fetch of it (`fetch(url, { integrity })`: checked, and it still takes the
+   preloaded response), and the links where it does nothing lose the attribute.
 1. Computes the hash of trunk's one inline loader script and writes a strict
    Content-Security-Policy into index.html (as <meta>) and into the host header files
    (_headers, staticwebapp.config.json).
-2. Writes the list of built assets and a build version into the service worker (sw.js), so it
-   precaches exactly this build.
+2. Writes the list of built assets and a build id into the service worker (sw.js), so it
+   precaches exactly this build, and the same id into index.html (<meta name=aci-triage-build>),
+   so the worker can tell when the server's page belongs to another build.
 3. Builds dist/aci-triage.html: one self-contained file (wasm, JS and CSS inlined) that works
    when opened from disk on an air-gapped machine.
 4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
@@ -17,6 +22,7 @@ import base64, hashlib, json, os, re, shutil, subprocess, sys
 
 dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
 SINGLE = "aci-triage.html"
+ATTR = r"""(?:"[^"]*"|'[^']*'|[^\s>]+)"""
 
 
 def read(name, mode="r"):
@@ -33,19 +39,51 @@ def sha256(text):
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+def sri384(data):
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
 def fail(msg):
     print(f"postbuild: {msg}", file=sys.stderr)
     sys.exit(1)
+
+
+def loader_script(html):
+    """Trunk's one inline module script, which imports the glue and starts the wasm."""
+    found = re.findall(r"<script type=\"?module\"?>(.*?)</script>", html, re.S)
+    if len(found) != 1:
+        fail(f"expected exactly one inline script (trunk's loader), found {len(found)}")
+    return found[0]
+
+
+def integrity_where_checked(tag):
+    """A <link> without its integrity attribute unless Chromium checks it there: stylesheets,
+    module preloads, and preloads of scripts and styles."""
+    attrs = {k.lower(): v.strip("\"'").lower() for k, v in re.findall(r"\s([a-zA-Z-]+)=(" + ATTR + ")", tag.group(0))}
+    rel = attrs.get("rel", "").split()
+    if "stylesheet" in rel or "modulepreload" in rel or ("preload" in rel and attrs.get("as") in ("script", "style")):
+        return tag.group(0)
+    return re.sub(r"\sintegrity=" + ATTR, "", tag.group(0))
 
 
 html = read("index.html")
 if "http-equiv=\"Content-Security-Policy\"" in html:
     fail("index.html already has a CSP; run this once per trunk build")
 
+# --- 0. Integrity only where it is checked (first: the loader changes, and the CSP hashes it) ------
+loader = loader_script(html)
+wasm_ref = re.search(r"module_or_path: '\./(aci-triage-[0-9a-f]+_bg\.wasm)'", loader)
+if not wasm_ref:
+    fail("could not find the wasm in trunk's loader (module_or_path: './…_bg.wasm')")
+wasm_file = wasm_ref.group(1)
+checked_fetch = f"module_or_path: fetch('./{wasm_file}', {{ integrity: '{sri384(read(wasm_file, 'rb'))}' }})"
+html = html.replace(loader, loader.replace(wasm_ref.group(0), checked_fetch), 1)
+html = re.sub(r"<link\b[^>]*>", integrity_where_checked, html)
+if any("integrity=" in t for t in re.findall(r"<link\b[^>]*>", html) if wasm_file in t or "rel=icon" in t):
+    fail("a link where integrity is ignored still carries it")
+inline = [loader_script(html)]
+
 # --- 1. CSP -------------------------------------------------------------------------------------
-inline = re.findall(r"<script type=\"?module\"?>(.*?)</script>", html, re.S)
-if len(inline) != 1:
-    fail(f"expected exactly one inline script (trunk's loader), found {len(inline)}")
 if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"?module)[^>]*>", html):
     fail("an unexpected inline script is present")
 if re.search(r"\sstyle=", html) or "<style" in html:
@@ -88,9 +126,10 @@ if not terser:
     fail("terser is not on PATH (make installs it with the npm packages in tests/e2e)")
 subprocess.run([terser, os.path.join(dist, glue_name), "--module", "--compress", "--mangle",
                 "-o", os.path.join(dist, glue_name)], check=True)
-# The boot script is small but on every first visit: minify it too.
-subprocess.run([terser, os.path.join(dist, "boot.js"), "--compress", "--mangle", "-o", os.path.join(dist, "boot.js")], check=True)
-sri = "sha384-" + base64.b64encode(hashlib.sha384(read(glue_name, "rb")).digest()).decode()
+# The boot and update scripts are small but on every first visit: minify them too.
+for script in ("boot.js", "update.js"):
+    subprocess.run([terser, os.path.join(dist, script), "--compress", "--mangle", "-o", os.path.join(dist, script)], check=True)
+sri = sri384(read(glue_name, "rb"))
 html, n = re.subn(r"(href=\./" + re.escape(glue_name) + r" integrity=)sha384-[A-Za-z0-9+/=]+", r"\g<1>" + sri, html)
 if n != 1:
     fail("could not update the JS glue's integrity hash")
@@ -102,14 +141,21 @@ assets = sorted(
     if os.path.isfile(os.path.join(dist, f))
     and f not in ("sw.js", SINGLE, "_headers", "staticwebapp.config.json", "csp.txt")
 )
-digest = hashlib.sha256()
-for f in assets:
-    digest.update(f.encode())
-    digest.update(read(f, "rb"))
-version = digest.hexdigest()[:16]
 sw = read("sw.js")
 if "__ASSETS__" not in sw or "__VERSION__" not in sw:
     fail("sw.js lacks the __ASSETS__/__VERSION__ placeholders")
+# The build id covers every file of the build, the worker's own code too (index.html without the
+# id, which is written in just below).
+digest = hashlib.sha256()
+for f in assets + ["sw.js"]:
+    digest.update(f.encode())
+    digest.update(read(f, "rb"))
+version = digest.hexdigest()[:16]
+html, n = re.subn(r"(<meta http-equiv=\"Content-Security-Policy\"[^>]*>)",
+                  r'\1<meta name="aci-triage-build" content="' + version + '">', html, count=1)
+if n != 1:
+    fail("could not find the CSP <meta> to put the build id after")
+write("index.html", html)
 # The single file (built below from these same assets, so the version covers it) is precached
 # too: "Download for offline use" must work offline.
 sw = sw.replace("__ASSETS__", json.dumps(["./"] + assets + [SINGLE])).replace("__VERSION__", version)

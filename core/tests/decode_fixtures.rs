@@ -2,7 +2,9 @@
 //! shape was made).
 #![cfg(not(target_arch = "wasm32"))]
 
-use aci_triage_core::decode::{analyze, Analysis, DecisionFinding, Finding, FindingKind, RuleSource};
+use aci_triage_core::decode::{
+    analyze, Analysis, DecisionFinding, Finding, FindingKind, RuleSource,
+};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -79,7 +81,7 @@ fn describe_pod_events_table() {
     let counts: Vec<u32> = create.occurrences.iter().map(|o| o.kubectl_count).collect();
     assert_eq!(counts, [3, 0]);
     assert_eq!(mount.occurrences[0].kubectl_count, 0);
-    let seen = aci_triage_core::knowledge::explain::occurrence_text(&create.occurrences);
+    let seen = aci_triage_core::explain::occurrence_text(&create.occurrences);
     assert!(seen.contains("kubectl counted it 4 times"), "{seen}");
 
     // Byte ranges point at the blobs in the paste.
@@ -130,8 +132,8 @@ fn kubectl_events_json_with_escaped_delimiters() {
         .input
         .as_ref()
         .unwrap();
-    let env_list = &input.iter().find(|(k, _)| k == "envList").unwrap().1;
-    let aci_triage_core::json::Value::Array(items) = env_list else {
+    let env_list = &input.iter().find(|(k, _)| *k == "envList").unwrap().1;
+    let serde_json::Value::Array(items) = env_list else {
         panic!("{env_list:?}")
     };
     assert_eq!(items[0].as_str(), Some("PATH=<<redacted>>"));

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use aci_triage_core::decode::{self, repair};
-use aci_triage_core::knowledge::explain::finding_doc;
+use aci_triage_core::explain::finding_doc;
 use aci_triage_core::report;
 
 struct Counting;

@@ -283,7 +283,10 @@ fn policy_errors_and_reasonless_denials_resolve() {
     };
     assert_eq!(lookup_reason(t).unwrap().entry.id, "invalid-policy");
     // The point's usual owner ("yours to fix") would contradict a broken policy: not shown.
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
+        &a.findings[0],
+        "f",
+    ));
     assert!(!md.contains("**Usually yours to fix**:"), "{md}");
     assert!(md.contains("Policy error"), "{md}");
 
@@ -294,7 +297,10 @@ fn policy_errors_and_reasonless_denials_resolve() {
         "reason": "Security policy is not valid. Please check security policy or re-generate with tooling."
     });
     let a = analyze(&blob(&decision));
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
+        &a.findings[0],
+        "f",
+    ));
     let title = rule("exec_in_container").unwrap().title;
     assert!(md.starts_with(&format!("## {title}")), "{md}");
     assert!(
@@ -407,8 +413,10 @@ fn legacy_plain_text_resolves() {
         format!("{{\"message\": {}}}", serde_json::to_string(text).unwrap()),
     ] {
         let a = analyze(&text);
-        let md =
-            aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"));
+        let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
+            &a.findings[0],
+            "f",
+        ));
         assert!(md.contains("### What the platform asked for"), "{md}");
         assert!(md.contains("| `deviceHash` | `ab` |"), "{md}");
         assert!(md.contains("| `target` | `/run/mounts/m1` |"), "{md}");
@@ -441,7 +449,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
     let details = details.expect("agent_policy details");
     assert!(details.starts_with("agent_policy:114"), "{details}");
     // The failing line and rule point into the policy on the pod.
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
         &analyze(text).findings[0],
         "f",
     ));
@@ -461,7 +469,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
             .ends_with(r#"env = ["FOO=bar"]"#),
         "{details:?}"
     );
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
         &analyze(text).findings[0],
         "f",
     ));
@@ -472,7 +480,7 @@ fn kata_denials_resolve_to_the_kata_entry() {
     assert!(md.contains("sed -n '49,69p;1182,1202p'"), "{md}");
     // Without the agent_policy prefix there is no line to point at.
     let plain = "\"CreateContainerRequest is blocked by policy: some other detail\": unknown";
-    let md = aci_triage_core::report::markdown(&knowledge::explain::finding_doc(
+    let md = aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
         &analyze(plain).findings[0],
         "f",
     ));
@@ -609,7 +617,7 @@ fn json_policy_enforcer_wordings_map_to_todays_messages() {
         assert_eq!(td.as_deref(), today);
         let resolved = td.as_deref().and_then(lookup_message).map(|m| m.entry.id);
         assert_eq!(resolved.unwrap_or("json-policy"), id, "{text}");
-        let doc = knowledge::explain::finding_doc(&a.findings[0], "f");
+        let doc = aci_triage_core::explain::finding_doc(&a.findings[0], "f");
         let md = aci_triage_core::report::markdown(&doc);
         assert!(md.contains(found), "{md}");
         assert!(md.contains("JSON-format policy"), "{md}");
@@ -653,7 +661,10 @@ fn a_messages_own_side_is_shown_when_the_catalog_names_it() {
             errors,
         );
         let a = analyze(&event("", &d));
-        aci_triage_core::report::markdown(&knowledge::explain::finding_doc(&a.findings[0], "f"))
+        aci_triage_core::report::markdown(&aci_triage_core::explain::finding_doc(
+            &a.findings[0],
+            "f",
+        ))
     };
     // The rule is usually the user's; this message is the platform's.
     let platform = md(&["device already mounted at path"]);
@@ -670,4 +681,371 @@ fn a_messages_own_side_is_shown_when_the_catalog_names_it() {
     assert_eq!(entry("device-hash-not-found").and_then(|e| e.owner), None);
     let user = md(&["deviceHash not found"]);
     assert!(!user.contains("platform's side"), "{user}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrections that change what an engineer does (issue 12, "Knowledge corrections")
+
+/// The catalog ids of a decoded decision's errors, and each one's follow-on note (if any) given
+/// the others: what the explanation and the summary rank as probably not the cause.
+fn follow_ons(text: &str) -> Vec<(&'static str, Option<&'static str>)> {
+    let a = analyze(text);
+    let d = only_decision(&a);
+    let rule = d.rule().map(|(r, _)| r);
+    let ids: Vec<&'static str> = d
+        .blob
+        .decision
+        .as_ref()
+        .unwrap()
+        .errors()
+        .iter()
+        .map(|e| {
+            lookup_message(e)
+                .unwrap_or_else(|| panic!("{e:?}"))
+                .entry
+                .id
+        })
+        .collect();
+    ids.iter()
+        .map(|&id| {
+            let others: Vec<&str> = ids.iter().copied().filter(|&o| o != id).collect();
+            (id, entry(id).unwrap().follow_on(rule, &others))
+        })
+        .collect()
+}
+
+fn all_text(id: &str) -> String {
+    let e = entry(id).unwrap();
+    [e.title, e.meaning]
+        .into_iter()
+        .chain(e.causes.iter())
+        .chain(e.fix.iter().flat_map(|s| [s.text, s.run.unwrap_or("")]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn exec_denials_mark_user_and_no_new_privileges_as_noise() {
+    // What every exec denial under a confcom policy lists: confcom's exec processes carry no
+    // working_dir, user or no_new_privileges, so those two checks fail whatever runs.
+    let cid = "3873bfc939e2415892b5b74a7b1dbade0f7222e266df43df85968ddda59be56e";
+    let input = json!({"argList": ["sh"], "capabilities": "[unprivileged]", "containerID": cid, "envList": ["TERM=<<redacted>>"], "groups": [{"id": "0", "name": "root"}], "noNewPrivileges": false, "umask": "0022", "user": {"id": "0", "name": "root"}, "workingDir": "/"});
+    let errors = ["invalid command", "invalid noNewPrivileges", "invalid user"];
+    let text = event(
+        "exec in container denied due to policy: ",
+        &deny("exec_in_container", input.clone(), &errors),
+    );
+    let got = follow_ons(&text);
+    assert_eq!(
+        got[0],
+        ("invalid-command", None),
+        "the command is the cause"
+    );
+    for (id, note) in &got[1..] {
+        let note = note.unwrap_or_else(|| panic!("{id} should be marked as noise on exec"));
+        assert!(
+            note.contains("every exec denial") && note.contains("`invalid command`"),
+            "{note}"
+        );
+    }
+    // The same messages at container start are real differences.
+    let text = event(
+        "container creation denied due to policy: ",
+        &deny("create_container", input, &errors),
+    );
+    assert!(follow_ons(&text).iter().all(|(_, n)| n.is_none()));
+    // And the exec argv is compared exactly: `sh` is not `/bin/sh`; debug mode adds two bare shells.
+    let e = entry("invalid-command").unwrap();
+    assert!(e.meaning.contains("`sh` is not `/bin/sh`"), "{}", e.meaning);
+    assert!(e
+        .fix
+        .iter()
+        .any(|s| s.run == Some("kubectl exec -it <pod> -c <container> -- /bin/sh")));
+    let exec = rule("exec_in_container").unwrap();
+    assert!(exec.doing.contains("noise") && exec.doing.contains("exactly"));
+    assert!(exec
+        .owner_note
+        .contains("argument-less `/bin/sh` and `/bin/bash` only"));
+}
+
+#[test]
+fn env_list_reads_as_dropping_not_as_an_upgrade() {
+    let e = entry("invalid-env-list").unwrap();
+    let all = all_text("invalid-env-list").to_lowercase();
+    // Dropping is on by default, so the variable is dropped, not refused.
+    assert!(e
+        .meaning
+        .contains("allow_environment_variable_dropping := true"));
+    assert!(e.meaning.contains("dropped"));
+    // "Upgrade confcom" is not the fix for a platform-injected variable.
+    assert!(!all.contains("upgrade confcom"), "{all}");
+    assert!(e
+        .fix
+        .iter()
+        .all(|s| s.run.is_none_or(|r| !r.contains("az extension"))));
+    let platform = e
+        .causes
+        .iter()
+        .find(|c| c.contains("platform sidecar"))
+        .expect("the platform-container case");
+    assert!(
+        platform.contains("`APP_IDENTITY_ENDPOINT`") && platform.contains("`IDENTITY_ENDPOINT`")
+    );
+    assert!(platform.contains("does not help"));
+    // Causes in order: a co-symptom, then dropping off, then the platform container.
+    let order: Vec<usize> = ["Another error", "dropping switched off", "platform sidecar"]
+        .iter()
+        .map(|w| e.causes.iter().position(|c| c.contains(w)).unwrap())
+        .collect();
+    assert_eq!(order, [0, 1, 2]);
+    // `-y` accepts any value; `--diff` matches unanchored; dropping has a cost.
+    assert!(all.contains("accepts any value"));
+    assert!(all.contains("re.search"));
+    assert!(all.contains("vanishes silently"));
+
+    // Beside another error it is marked as probably not the cause; alone it is not.
+    let input = json!({"containerID": "abc", "envList": ["APP_IDENTITY_ENDPOINT=<<redacted>>"]});
+    let with_command = event(
+        "container creation denied due to policy: ",
+        &deny(
+            "create_container",
+            input.clone(),
+            &["invalid command", "invalid env list: APP_IDENTITY_ENDPOINT"],
+        ),
+    );
+    let got = follow_ons(&with_command);
+    assert_eq!(got[0], ("invalid-command", None));
+    assert!(got[1].1.is_some_and(|n| n.contains("dropped")), "{got:?}");
+    // The verbatim decision of Azure/azure-cli-extensions#10310: alone, so it stays the cause.
+    let alone =
+        r#"{"decision":"deny","reason":{"errors":["invalid env list: APP_IDENTITY_ENDPOINT"]}}"#;
+    let alone = event(
+        "container creation denied due to policy: ",
+        &serde_json::from_str(alone).unwrap(),
+    );
+    assert_eq!(follow_ons(&alone), [("invalid-env-list", None)]);
+    // On exec, the noise messages do not demote it: they are noise themselves.
+    let exec = event(
+        "exec in container denied due to policy: ",
+        &deny(
+            "exec_in_container",
+            input,
+            &[
+                "invalid env list: DEBUG",
+                "invalid noNewPrivileges",
+                "invalid user",
+            ],
+        ),
+    );
+    assert_eq!(follow_ons(&exec)[0], ("invalid-env-list", None));
+}
+
+#[test]
+fn framework_version_errors_make_overlay_and_fragment_errors_follow() {
+    let overlay = event(
+        "overlay creation denied by policy: ",
+        &deny(
+            "mount_overlay",
+            json!({"containerID": "abc", "layerPaths": ["/run/mounts/scsi/m2"], "target": "/run/gcs/c/abc/rootfs"}),
+            &[
+                "framework_version is ahead of the current version: 0.5.0 is greater than 0.4.1",
+                "no matching containers for overlay",
+            ],
+        ),
+    );
+    let got = follow_ons(&overlay);
+    assert_eq!(got[0], ("framework-version-ahead", None));
+    assert!(
+        got[1].1.is_some_and(|n| n.contains("framework_version")),
+        "{got:?}"
+    );
+    let fragment = event(
+        "error loading security policy fragment: ",
+        &deny(
+            "load_fragment",
+            json!({"feed": "mcr.microsoft.com/aci/aci-cc-infra-fragment", "fragment_loaded": false, "issuer": "did:x509:0:sha256:abc", "namespace": "fragment"}),
+            &[
+                "framework_version is missing. Current version: 0.4.1",
+                "invalid fragment issuer",
+            ],
+        ),
+    );
+    let got = follow_ons(&fragment);
+    assert_eq!(got[0], ("framework-version-missing", None));
+    assert!(got[1].1.is_some(), "{got:?}");
+    // Alone, `no matching containers for overlay` is the cause, led by the subset/order case
+    // (a rebuilt image fails earlier, at mount_device).
+    let e = entry("no-matching-containers-for-overlay").unwrap();
+    assert!(e.follow_on(Some("mount_overlay"), &[]).is_none());
+    assert!(e.meaning.contains("fails earlier, at mount_device"));
+    assert!(e.causes.first().unwrap().contains("framework_version"));
+    assert!(e.causes.iter().nth(1).unwrap().contains("subset"));
+    // The version entry says why, and pins confcom in a way that works.
+    let v = entry("framework-version-ahead").unwrap();
+    assert!(v
+        .meaning
+        .contains("ignores the policy's containers and fragments"));
+    assert!(v
+        .causes
+        .iter()
+        .any(|c| c.contains("0.5.0") && c.contains("v0.15.0-rc.4")));
+    assert!(v.fix.iter().any(|s| s
+        .run
+        .is_some_and(|r| r.starts_with("az extension remove --name confcom\naz extension add"))));
+}
+
+#[test]
+fn corrected_meanings_for_required_env_signals_capabilities_and_mounts() {
+    // Only the pause container has a required variable: the platform's side.
+    let e = entry("missing-required-environment-variable").unwrap();
+    assert!(e.meaning.contains("pause") && e.meaning.contains("PATH="));
+    assert!(!all_text("missing-required-environment-variable").contains("image's `PATH`"));
+    assert_eq!(e.owner, Some(knowledge::Owner::Platform));
+
+    // Stop signals: the guest version decides too.
+    let s = entry("signal-not-allowed").unwrap();
+    assert!(
+        s.meaning.contains("#2540") && s.meaning.contains("#2538") && s.meaning.contains("0.4.1")
+    );
+    assert!(s.causes.first().unwrap().contains("platform rollout"));
+    for pr in ["2538", "2540", "2562", "2750"] {
+        assert!(
+            s.sources
+                .iter()
+                .any(|u| u.ends_with(&format!("/pull/{pr}"))),
+            "{pr}"
+        );
+    }
+
+    // Capability dropping removes extras only; asking for fewer is still refused.
+    let c = entry("capabilities-dont-match").unwrap();
+    assert!(c
+        .meaning
+        .contains("fewer capabilities than the policy lists is still refused"));
+    assert!(c.causes.first().unwrap().contains("drop: [\"ALL\"]"));
+
+    // VN2: configMap/secret/projected mounts are always read-only in confcom output.
+    let m = all_text("invalid-mount-list");
+    assert!(m.contains("configMap, secret, downwardAPI and projected volumes read-only"));
+    assert!(m.contains("`/var/run/secrets/kubernetes.io/serviceaccount`"));
+
+    // Regex anchoring by guest version.
+    assert!(all_text("invalid-env-list").contains("hcsshim v0.14.0 anchor"));
+    assert!(m.contains("hcsshim v0.15.0-rc.1 anchor"));
+    assert!(all_text("invalid-user").contains("hcsshim v0.15.0-rc.1 anchor"));
+
+    // Teardown after a failed start is marked as following it.
+    for (id, rule) in [
+        ("no-device-to-unmount", "unmount_device"),
+        ("no-overlay-to-unmount", "unmount_overlay"),
+        ("no-scratch-to-unmount", "scratch_unmount"),
+        ("container-not-started", "shutdown_container"),
+    ] {
+        assert!(
+            entry(id).unwrap().follow_on(Some(rule), &[]).is_some(),
+            "{id}"
+        );
+    }
+    assert!(entry("container-not-started")
+        .unwrap()
+        .follow_on(Some("exec_in_container"), &[])
+        .is_none());
+}
+
+#[test]
+fn fix_commands_do_not_mislead() {
+    for e in every_entry() {
+        for s in e.fix.iter() {
+            let run = s.run.unwrap_or("");
+            // `-i config.json` for a virtual-node pod needs the scenario, and prints the policy.
+            if run.contains("-i config.json") {
+                assert!(
+                    s.text.contains("`\"scenario\": \"vn2\"`") && s.text.contains("prints"),
+                    "{}: {:?}",
+                    e.id,
+                    s.text
+                );
+            }
+            // `--print-existing-policy` output starts with a header line: never fed to opa.
+            assert!(
+                !run.contains("--print-existing-policy >"),
+                "{}: {run}",
+                e.id
+            );
+            // Pinning an older confcom needs the installed one removed first.
+            if run.contains("az extension add --name confcom --version") {
+                assert!(
+                    run.contains("az extension remove --name confcom"),
+                    "{}",
+                    e.id
+                );
+            }
+        }
+    }
+    // Regenerating changes HOSTDATA: the main regenerate fixes say so, with the new value.
+    for id in [
+        "invalid-command",
+        "invalid-env-list",
+        "device-hash-not-found",
+        "invalid-mount-list",
+        "no-matching-containers-for-overlay",
+        "signal-not-allowed",
+        "framework-version-ahead",
+    ] {
+        let e = entry(id).unwrap();
+        assert!(
+            e.fix.iter().any(|s| s.text.contains("HOSTDATA")
+                && s.text.contains("x-ms-sevsnpvm-hostdata")
+                && s.run
+                    .is_some_and(|r| r.ends_with("| base64 -d | sha256sum"))),
+            "{id}"
+        );
+    }
+    // Debug mode: what it opens, without the env wildcard confcom's code never writes.
+    let debug = entry("invalid-command")
+        .unwrap()
+        .fix
+        .iter()
+        .find(|s| s.run.is_some_and(|r| r.contains("--debug-mode")))
+        .unwrap();
+    assert!(debug.text.contains("new hash") && debug.text.contains("never ship it"));
+}
+
+fn every_entry() -> impl Iterator<Item = &'static knowledge::Entry> {
+    knowledge::MESSAGES
+        .iter()
+        .chain(knowledge::REASONS.iter())
+        .chain(knowledge::FORMATS.iter())
+}
+
+#[test]
+fn new_entries_for_issue_12_exist_with_their_advice() {
+    // The oversized-policy symptom: what it usually means, how to measure, how to shrink, and
+    // that other causes give the same text.
+    let o = all_text("oversized-policy");
+    for want in [
+        "120 KB",
+        "--print-existing-policy | wc -c",
+        "| base64 -d | wc -c",
+        "fragment",
+        "same words",
+        "same text with a policy of normal size",
+    ] {
+        assert!(o.contains(want), "oversized-policy lacks {want:?}");
+    }
+    // Kata: AKS and elsewhere.
+    let k = all_text("kata");
+    assert!(k.contains("az confcom katapolicygen") && k.contains("genpolicy -y pod.yaml"));
+    assert!(k.contains("contrast generate"));
+    // Lookalikes say what the text is instead.
+    let ap = entry("lookalike-azure-policy").unwrap();
+    assert!(ap.title.contains("Azure Policy") && ap.meaning.contains("nothing to do with"));
+    let aw = entry("lookalike-admission-webhook").unwrap();
+    assert!(aw.meaning.contains("Gatekeeper"));
+    for id in ["lookalike-guest-hostname", "lookalike-no-space"] {
+        assert!(
+            entry(id).unwrap().meaning.contains("not a policy decision"),
+            "{id}"
+        );
+    }
 }

@@ -4,18 +4,31 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aci_triage_core::wizard::{code_lang, Graph, Node, Outcome, WizardError, WizardState, NETWORK};
+use aci_triage_core::report;
+use aci_triage_core::wizard::{
+    fragment, Graph, Node, Outcome, WizardError, WizardState, CONFIDENTIAL_ANSWERS,
+    CONFIDENTIAL_LINK, NETWORK,
+};
 
-static G: &std::sync::LazyLock<Graph> = &NETWORK;
+static G: &Graph = &NETWORK;
 
-fn is_kebab(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+/// Whether a command is a YAML manifest: its first meaningful line is a key (`apiVersion:` …).
+fn is_yaml(code: &str) -> bool {
+    let first = code
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    first.split_once(':').is_some_and(|(key, rest)| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            && (rest.is_empty() || rest.starts_with(' '))
+    })
 }
+
+use authoring::is_kebab;
 
 fn outcome(id: &str) -> &'static Outcome {
     G.outcome(id).unwrap_or_else(|| panic!("no outcome {id}"))
@@ -399,7 +412,7 @@ fn commands_and_manifests_are_tidy() {
         }
         // Backticks would run commands inside double quotes in a shell.
         assert!(!c.contains('`'), "{at}: backtick in {c:?}");
-        if code_lang(c) == "yaml" {
+        if is_yaml(c) {
             for line in c.lines() {
                 let indent = line.len() - line.trim_start().len();
                 assert_eq!(indent % 2, 0, "{at}: odd YAML indentation in {line:?}");
@@ -466,6 +479,9 @@ fn confidential_pod_path_ends_at_dns_injection_with_pod_and_deployment_snippets(
         "outbound-slow.v2.yes.no-kube-proxy.on",
         // Slow lookups go straight to the kube-proxy question.
         "lookups-slow.confidential.on",
+        // The path of their own: DNS injection first.
+        "confidential.on",
+        "confidential.unsure.cluster-ip",
     ] {
         assert_eq!(
             state(link).outcome(G).map(|o| o.id),
@@ -582,6 +598,258 @@ fn further_causes_are_covered() {
     assert!(
         support.fix.len() >= 3,
         "the support outcome says what data to collect"
+    );
+}
+
+// ---- Confidential pods, commands that can't be run, commands that misbehave -------------------
+
+/// The commands of a node, each with the node's id.
+fn commands_of(n: &'static Node) -> Vec<&'static str> {
+    match n {
+        Node::Question(q) => q.checks.iter().filter_map(|c| c.command).collect(),
+        Node::Outcome(o) => o.fix.iter().chain(o.verify).filter_map(|s| s.run).collect(),
+    }
+}
+
+/// Whether a command line runs something in the affected pod itself (`<pod>`).
+fn execs_in_pod(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("kubectl exec <pod>") || line.starts_with("kubectl exec -it <pod>")
+}
+
+/// Every node reachable from a state.
+fn reachable_from(s: &WizardState) -> Vec<&'static Node> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![s.current(G).id()];
+    let mut out = Vec::new();
+    while let Some(id) = todo.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let n = G.node(id).unwrap();
+        out.push(n);
+        if let Node::Question(q) = n {
+            todo.extend(q.answers.iter().map(|a| a.next));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_confidential_deep_link_opens_their_own_path() {
+    assert_eq!(
+        CONFIDENTIAL_LINK,
+        format!("#{}", fragment(CONFIDENTIAL_ANSWERS))
+    );
+    let s = state(CONFIDENTIAL_ANSWERS);
+    assert_eq!(s.current(G).id(), "cc-dns");
+    // DNS injection (answerable from the spec) → NAT gateway → routes → NSG → SNAT / idle.
+    let q = s.question(G).unwrap();
+    assert!(q.title.contains("injectdns"), "{}", q.title);
+    for (link, at) in [
+        ("confidential.off", "cc-nat"),
+        ("confidential.off.yes", "route"),
+        ("confidential.off.yes.no", "nsg"),
+        ("confidential.off.yes.no.allow", "pattern"),
+        ("confidential.unsure.other", "cc-nat"),
+        ("confidential.off.unsure.attached", "route"),
+    ] {
+        assert_eq!(state(link).current(G).id(), at, "{link}");
+    }
+    for (link, id) in [
+        ("confidential.on", "disable-dns-injection"),
+        ("confidential.off.no", "no-nat-gateway"),
+        ("confidential.off.yes.yes", "forced-tunnel"),
+        ("confidential.off.yes.no.deny", "nsg-deny"),
+        (
+            "confidential.off.yes.no.allow.under-load",
+            "snat-exhaustion",
+        ),
+        ("confidential.off.yes.no.allow.after-idle", "idle-timeout"),
+    ] {
+        assert_eq!(state(link).outcome(G).map(|o| o.id), Some(id), "{link}");
+    }
+    // The path never asks which virtual-node generation (Confidential pods run on v2 only).
+    let path = reachable_from(&s);
+    assert!(path.iter().all(|n| !n.id().starts_with("generation")));
+}
+
+/// Confidential pods refuse `kubectl exec` unless their policy was made with `--debug-mode`.
+/// From the first question on and on every step of their path: a command run in the pod itself
+/// always comes with the test pod's way, the first way a question offers is not `kubectl exec`
+/// into the pod, and the shell the debug mode allows is labelled as such.
+#[test]
+fn the_confidential_path_never_offers_bare_kubectl_exec_as_the_only_way() {
+    let first = G.start_node().as_question().unwrap();
+    assert!(
+        first.intro.contains("refuse `kubectl exec`") && first.intro.contains("--debug-mode"),
+        "Question 1 says so: {}",
+        first.intro
+    );
+    let mut path = reachable_from(&state(CONFIDENTIAL_ANSWERS));
+    path.push(G.start_node());
+    assert!(path.len() > 15, "{} nodes", path.len());
+    let mut exec_commands = 0;
+    for n in &path {
+        if let Node::Question(q) = n {
+            let lead = q.checks.iter().find_map(|c| c.command).unwrap();
+            assert!(
+                !lead.lines().any(execs_in_pod),
+                "{}: the first way is kubectl exec into the pod:\n{lead}",
+                q.id
+            );
+        }
+        for c in commands_of(n) {
+            let in_pod: Vec<&str> = c.lines().filter(|l| execs_in_pod(l)).collect();
+            if in_pod.is_empty() {
+                continue;
+            }
+            exec_commands += 1;
+            if in_pod.iter().all(|l| l.ends_with("-- /bin/sh")) {
+                // The debug-mode shell: its own check says when it works.
+                let Node::Question(q) = n else {
+                    panic!("{}: a debug shell in a result", n.id())
+                };
+                let check = q.checks.iter().find(|k| k.command == Some(c)).unwrap();
+                assert!(
+                    check.text.contains("--debug-mode") && check.meaning.contains("--debug-mode"),
+                    "{}: {check:?}",
+                    q.id
+                );
+                continue;
+            }
+            assert!(
+                c.contains("refuses kubectl exec") && c.contains("kubectl exec nettest")
+                    || c.contains("kubectl exec -it nettest"),
+                "{}: kubectl exec into the pod with no other way:\n{c}",
+                n.id()
+            );
+        }
+    }
+    assert!(exec_commands > 5, "{exec_commands}");
+    // The cc-* questions say why they read the spec or use the test pod.
+    for n in path.iter().filter(|n| n.id().starts_with("cc-dns")) {
+        let q = n.as_question().unwrap();
+        let all = [q.intro]
+            .into_iter()
+            .chain(q.checks.iter().flat_map(|c| [c.text, c.meaning]))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(all.contains("kubectl exec"), "{}: {all}", q.id);
+    }
+}
+
+/// Every command in the graph that runs something in the pod itself offers the test pod too
+/// (pods that refuse `kubectl exec` are not only on the Confidential path).
+#[test]
+fn every_kubectl_exec_into_the_pod_comes_with_the_test_pod() {
+    for (at, c) in code() {
+        if c.lines().any(execs_in_pod) && !c.trim_end().ends_with("-- /bin/sh") {
+            assert!(
+                c.contains("kubectl exec nettest") || c.contains("kubectl exec -it nettest"),
+                "{at}:\n{c}"
+            );
+        }
+    }
+}
+
+/// "I can't run commands": from any question, taking that answer where there is one and
+/// "I don't know" elsewhere ends at the data-collection result within 4 steps.
+#[test]
+fn cant_run_commands_ends_at_data_collection_within_four_steps_from_any_question() {
+    let collect = outcome("collect-data");
+    assert!(collect.fix.len() >= 3, "says what to ask for");
+    let runs: String = collect.fix.iter().filter_map(|s| s.run).collect();
+    for what in [
+        "--output yaml",
+        "subnet show",
+        "helm get values",
+        "date -u",
+        "SNATConnectionCount",
+    ] {
+        assert!(runs.contains(what), "collect-data asks for {what}");
+    }
+    let mut questions = 0;
+    for n in G.nodes {
+        let Node::Question(start) = n else { continue };
+        questions += 1;
+        if start.id.ends_with("-check") {
+            let a = start
+                .cant_run_answer()
+                .unwrap_or_else(|| panic!("{}: no \"I can't run commands\" answer", start.id));
+            assert!(
+                a.label.contains("can't run commands"),
+                "{}: {}",
+                start.id,
+                a.label
+            );
+        }
+        let mut at: &'static Node = n;
+        let mut steps = Vec::new();
+        while let Node::Question(q) = at {
+            let a = q.cant_run_answer().or(q.unsure_answer()).unwrap();
+            steps.push(format!("{}/{}", q.id, a.id));
+            at = G.node(a.next).unwrap();
+            assert!(steps.len() <= 4, "from {}: {}", start.id, steps.join(" → "));
+        }
+        assert_eq!(
+            at.id(),
+            "collect-data",
+            "from {}: {}",
+            start.id,
+            steps.join(" → ")
+        );
+    }
+    assert_eq!(
+        questions,
+        G.nodes.iter().filter(|n| !n.is_outcome()).count()
+    );
+    // In the app, from the start: "I don't know yet", then "I can't run commands".
+    assert_eq!(
+        state("unsure.cant-run").outcome(G).map(|o| o.id),
+        Some("collect-data")
+    );
+}
+
+/// Commands that misbehaved in a terminal: a grep through the pod's YAML printed the whole
+/// ccepolicy; `kubectl exec` right after `kubectl run` or `apply` ran before the pod was ready;
+/// `time` in `sh -c` is missing from slim images.
+#[test]
+fn commands_do_not_flood_race_or_need_time() {
+    for (at, c) in code() {
+        assert!(
+            !c.contains("--output yaml | grep"),
+            "{at}: greps the YAML:\n{c}"
+        );
+        assert!(
+            !c.contains("sh -c 'time") && !c.contains("; time "),
+            "{at}: time:\n{c}"
+        );
+        let mut created: Vec<String> = Vec::new();
+        for line in c.lines() {
+            if let Some(rest) = line.strip_prefix("kubectl run ") {
+                created.push(rest.split_whitespace().next().unwrap().to_string());
+            }
+            if line == "kubectl apply -f nettest.yaml" {
+                created.push("nettest".into());
+            }
+            if let Some(rest) = line.strip_prefix("kubectl wait ") {
+                created.retain(|p| !rest.contains(&format!("pod/{p} ")));
+            }
+            for p in &created {
+                assert!(
+                    !line.starts_with(&format!("kubectl exec {p} ")),
+                    "{at}: exec in {p} before it is ready:\n{c}"
+                );
+            }
+        }
+    }
+    // The annotations are listed by key, long values as their length.
+    let q = G.question("proxy").unwrap();
+    let list = q.checks[0].command.unwrap();
+    assert!(
+        list.contains("go-template") && list.contains("characters"),
+        "{list}"
     );
 }
 
@@ -743,9 +1011,9 @@ fn random_walks_navigate_and_round_trip() {
 }
 
 /// The same checks for every reachable state (every prefix of every path, about a million):
-/// about a minute in a debug build, so it runs on demand: `cargo test --test wizard -- --ignored`.
+/// a few minutes, so it runs on demand: `cargo test --release --test wizard -- --ignored`.
 #[test]
-#[ignore = "exhaustive over every reachable state; about a minute in a debug build"]
+#[ignore = "exhaustive over every reachable state (1.2 million); minutes, best with --release"]
 fn every_reachable_state_navigates_and_round_trips() {
     fn go(
         node: &'static Node,
@@ -886,6 +1154,34 @@ fn decode_rejects_garbage_unknown_ids_and_misplaced_answers() {
 }
 
 #[test]
+fn the_summary_is_written_by_the_report_markdown_writer() {
+    for link in [
+        "",
+        "outbound-slow.v2",
+        "outbound-slow.v2.no",
+        "confidential.on",
+    ] {
+        let s = state(link);
+        let doc = report::wizard::summary_doc(&s, G);
+        assert_eq!(s.markdown(G), report::markdown(&doc), "{link}");
+    }
+    // What that writer does: the graph's title, the answers, the result with its sources as
+    // labelled links.
+    let md = state("outbound-slow.v2.no").markdown(G);
+    assert!(md.starts_with(&format!("## {}\n", G.title)), "{md}");
+    assert!(md.contains("\n### Answers\n\n1. "), "{md}");
+    assert!(
+        md.contains("\n### Result: No NAT gateway on the ACI subnet\n"),
+        "{md}"
+    );
+    assert!(md.contains("\n#### Fix\n\n1. "), "{md}");
+    assert!(
+        md.contains("Sources: [microsoft/virtualnodesOnAzureContainerInstances · Docs/Troubleshooting.md#network-troubleshooting]("),
+        "{md}"
+    );
+}
+
+#[test]
 fn markdown_has_the_trail_and_the_outcome_with_commands() {
     let s = state("outbound-slow.v2.no");
     let md = s.markdown(G);
@@ -898,16 +1194,16 @@ fn markdown_has_the_trail_and_the_outcome_with_commands() {
     for step in o.fix.iter().chain(o.verify) {
         assert!(md.contains(step.text), "{md}");
     }
-    assert!(md.contains("```sh\n"), "{md}");
+    assert!(md.contains("```\n"), "{md}");
     assert!(md.contains("az network nat gateway create"), "{md}");
     for src in o.sources {
-        assert!(md.contains(&format!("<{src}>")), "{md}");
+        assert!(md.contains(&format!("]({src})")), "{md}");
     }
     // Every fence that opens also closes.
     assert_eq!(md.matches("```").count() % 2, 0, "{md}");
 
     let md = state("outbound-slow.v2.yes.confidential.on").markdown(G);
-    assert!(md.contains("```yaml\n"), "{md}");
+    assert!(md.contains("   ```\n   apiVersion: v1\n"), "{md}");
     assert!(
         md.contains("microsoft.containerinstance.virtualnode.injectdns: \"false\""),
         "{md}"
@@ -919,4 +1215,271 @@ fn markdown_has_the_trail_and_the_outcome_with_commands() {
         "{md}"
     );
     assert!(WizardState::new().markdown(G).contains("No answers yet"));
+}
+
+#[test]
+fn a_damaged_link_opens_as_far_as_it_goes_with_its_notice_and_corrected_address() {
+    let ok = WizardState::open(G, "outbound-slow.v2");
+    assert_eq!(ok.state, state("outbound-slow.v2"));
+    assert_eq!((ok.notice(), ok.corrected_fragment()), (None, None));
+
+    let bad = WizardState::open(G, "outbound-slow.nonsense.v2");
+    assert_eq!(bad.state, state("outbound-slow"));
+    assert!(bad.notice().unwrap().contains("nonsense"));
+    assert_eq!(
+        bad.corrected_fragment().as_deref(),
+        Some("wizard/outbound-slow")
+    );
+
+    let past = WizardState::open(G, "outbound-slow.v2.no.yes");
+    assert_eq!(
+        past.corrected_fragment().as_deref(),
+        Some("wizard/outbound-slow.v2.no")
+    );
+    assert!(past.state.outcome(G).is_some());
+
+    let garbage = WizardState::open(G, "%%%");
+    assert_eq!(garbage.state, WizardState::default());
+    assert_eq!(garbage.corrected_fragment().as_deref(), Some("wizard"));
+    assert_eq!(fragment(""), "wizard");
+}
+
+#[test]
+fn coming_back_to_a_question_knows_the_answer_chosen_before() {
+    let deep = state("outbound-slow.v2.no");
+    // The breadcrumb's first item, the Previous question button, the browser's Back.
+    for (back, chosen) in [
+        (deep.jump_to(0), "outbound-slow"),
+        (deep.back(), "no"),
+        (deep.jump_to(1), "v2"),
+    ] {
+        let a = back.earlier_choice(G, &deep).unwrap();
+        assert_eq!(a.id, chosen);
+        assert!(back.question(G).unwrap().answer(a.id).is_some());
+    }
+    // The breadcrumb item carries its answer too.
+    let trail = deep.trail(G);
+    assert_eq!(trail[1].answer_id, "v2");
+    // Not coming back: nothing to mark.
+    assert_eq!(deep.earlier_choice(G, &deep).map(|a| a.id), None);
+    assert_eq!(
+        deep.back()
+            .earlier_choice(G, &WizardState::default())
+            .map(|a| a.id),
+        None
+    );
+    assert_eq!(
+        state("outbound-fail")
+            .earlier_choice(G, &deep)
+            .map(|a| a.id),
+        None,
+        "another path"
+    );
+}
+
+#[test]
+fn the_nav_names_the_view_like_the_graph() {
+    let html = include_str!("../../index.html");
+    assert!(
+        html.contains(&format!("<a href=\"#wizard\">{}</a>", G.name)),
+        "index.html's nav says {:?}",
+        G.name
+    );
+    assert!(G.title.starts_with(G.name));
+    for what in ["failing", "DNS", "cluster services", "don't start"] {
+        assert!(G.title.contains(what), "{}", G.title);
+    }
+}
+
+// ---- the graph file and its build-time checks -------------------------------------------------
+
+/// The build script's wizard part, to check what it says about broken graph files.
+#[path = "../build/wizard.rs"]
+#[allow(dead_code)]
+mod authoring;
+
+const NETWORK_TOML: &str = include_str!("../src/wizard/data/network.toml");
+
+#[test]
+fn the_graph_file_compiles_to_the_graph_the_app_uses() {
+    let g = authoring::parse(NETWORK_TOML, "network.toml").unwrap_or_else(|e| panic!("{e:#?}"));
+    let ids: Vec<&str> = g
+        .question
+        .iter()
+        .map(|q| q.id.as_str())
+        .chain(g.outcome.iter().map(|o| o.id.as_str()))
+        .collect();
+    assert_eq!(ids, G.nodes.iter().map(Node::id).collect::<Vec<_>>());
+    assert_eq!((g.title.as_str(), g.start.as_str()), (G.title, G.start));
+    // Snippets are expanded and sources are URLs by then.
+    let symptom = &g.question[0];
+    assert!(symptom.sources.iter().all(|s| s.starts_with("https://")));
+    assert!(!NETWORK_TOML.contains("@{nope}"));
+    for q in &g.question {
+        for c in &q.checks {
+            assert!(!c.run.as_deref().unwrap_or("").contains("@{"), "{}", q.id);
+        }
+    }
+}
+
+/// A small valid graph; each test breaks one thing.
+const TINY: &str = r#"
+name = "Tiny"
+title = "Tiny"
+start = "first"
+
+[sources]
+doc = "https://example.com/doc"
+
+[snippets]
+hello = "echo hello"
+
+[[question]]
+id = "first"
+title = "Does it work?"
+intro = "Try it."
+sources = ["doc"]
+answers = [
+  { id = "yes", label = "Yes", next = "done" },
+  { id = "unsure", label = "I don't know", next = "first-check", unsure = true },
+]
+[[question.check]]
+do = "Run it."
+run = "@{hello}"
+meaning = "It prints hello."
+
+[[question]]
+id = "first-check"
+title = "Does the check pass?"
+intro = "Check it."
+answers = [
+  { id = "pass", label = "It passes", next = "done" },
+  { id = "unsure", label = "I can't tell", next = "done", unsure = true },
+]
+[[question.check]]
+do = "Check it."
+run = "true"
+meaning = "No output."
+
+[[outcome]]
+id = "done"
+title = "Done"
+observation = "It works now."
+cause = "It always did."
+sources = ["doc"]
+[[outcome.fix]]
+do = "Nothing."
+[[outcome.verify]]
+do = "Run it again."
+run = "@{hello}"
+"#;
+
+fn problems(text: &str) -> String {
+    match authoring::parse(text, "tiny.toml") {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.join("\n"),
+    }
+}
+
+#[test]
+fn a_valid_graph_file_generates_a_static() {
+    let g = authoring::parse(TINY, "tiny.toml").unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(g.question[0].checks[0].run.as_deref(), Some("echo hello"));
+    assert_eq!(g.question[0].sources, ["https://example.com/doc"]);
+    let code = authoring::generate(&g, "TINY");
+    assert!(code.starts_with("// @generated"), "{code}");
+    assert!(code.contains("pub static TINY: Graph = Graph {"), "{code}");
+    assert!(code.contains("command: Some(\"echo hello\")"), "{code}");
+    assert!(code.contains("unsure: true, cant_run: false"), "{code}");
+}
+
+#[test]
+fn the_build_names_an_unknown_next_with_its_line() {
+    let msg = problems(&TINY.replace(r#"next = "first-check""#, r#"next = "frist-check""#));
+    assert!(
+        msg.contains(r#"tiny.toml:13: "first": answer "unsure" has an unknown next "frist-check""#),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_build_names_a_missing_field() {
+    let msg = problems(&TINY.replace("cause = \"It always did.\"\n", ""));
+    assert!(msg.contains("missing field `cause`"), "{msg}");
+    assert!(msg.contains("tiny.toml"), "{msg}");
+    let msg = problems(&TINY.replace("meaning = \"No output.\"\n", ""));
+    assert!(msg.contains("missing field `meaning`"), "{msg}");
+    let msg = problems(&TINY.replace("title = \"Does it work?\"\n", "titel = \"Does it work?\"\n"));
+    assert!(msg.contains("unknown field `titel`"), "{msg}");
+}
+
+#[test]
+fn the_build_refuses_a_cycle_and_unreachable_nodes() {
+    let msg = problems(&TINY.replace(
+        r#"{ id = "pass", label = "It passes", next = "done" }"#,
+        r#"{ id = "pass", label = "It passes", next = "first" }"#,
+    ));
+    assert!(
+        msg.contains("cycle: first -> first-check -> first"),
+        "{msg}"
+    );
+
+    let msg = problems(&TINY.replace(
+        r#"{ id = "unsure", label = "I don't know", next = "first-check", unsure = true }"#,
+        r#"{ id = "unsure", label = "I don't know", next = "done", unsure = true }"#,
+    ));
+    assert!(
+        msg.contains(
+            r#"tiny.toml:27: "first-check": no path from the start "first" reaches this node"#
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_build_refuses_unknown_sources_snippets_and_bad_answers() {
+    let msg = problems(&TINY.replace(r#"sources = ["doc"]"#, r#"sources = ["dco"]"#));
+    assert!(msg.contains(r#"unknown source "dco""#), "{msg}");
+    let msg = problems(&TINY.replace(r#"run = "@{hello}""#, r#"run = "@{helo}""#));
+    assert!(msg.contains("unknown snippet @{helo}"), "{msg}");
+    let msg = problems(&TINY.replace(", unsure = true }", " }"));
+    assert!(
+        msg.contains("needs exactly one answer with `unsure = true`"),
+        "{msg}"
+    );
+    let msg = problems(&TINY.replace(r#"id = "pass""#, r#"id = "Pass""#));
+    assert!(
+        msg.contains(r#"answer id "Pass" is not kebab-case"#),
+        "{msg}"
+    );
+    // "I can't run commands" goes straight to a result.
+    let msg = problems(&TINY.replace(
+        r#"{ id = "yes", label = "Yes", next = "done" }"#,
+        r#"{ id = "yes", label = "Yes", next = "first-check", cant_run = true }"#,
+    ));
+    assert!(
+        msg.contains(
+            r#"the cant_run answer "yes" must lead straight to a result, not to "first-check""#
+        ),
+        "{msg}"
+    );
+}
+
+/// Answer ids are in shared links: every answer of the earlier wizard still exists and leads to
+/// the same node, so old links open where they did.
+#[test]
+fn old_links_keep_opening_where_they_did() {
+    let old = include_str!("fixtures/wizard-answers-v1.txt");
+    let mut n = 0;
+    for line in old.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let (edge, next) = line.split_once(" -> ").unwrap();
+        let (q, a) = edge.split_once('/').unwrap();
+        let answer = G
+            .question(q)
+            .and_then(|q| q.answer(a))
+            .unwrap_or_else(|| panic!("{edge} is gone"));
+        assert_eq!(answer.next, next, "{edge} leads elsewhere now");
+        n += 1;
+    }
+    assert!(n > 90, "{n} answers");
 }

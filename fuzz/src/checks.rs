@@ -5,12 +5,13 @@
 //!
 //! Besides "never panics", each function checks the invariants the UI relies on.
 
+use aci_triage_core::decode::parse::{parse, parse_prefix};
 use aci_triage_core::decode::{self, DecisionFinding, Finding, FindingKind, Occurrence};
-use aci_triage_core::json;
-use aci_triage_core::knowledge::explain::finding_doc;
+use aci_triage_core::explain::finding_doc;
 use aci_triage_core::report;
-use aci_triage_core::share::{self, zlib, Shared};
+use aci_triage_core::share::{self, Content, ShareError, Shared};
 use aci_triage_core::wizard::{WizardState, NETWORK};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
 /// Explains a finding as the UI and the copied ticket text do.
@@ -73,8 +74,8 @@ pub fn scan_analyze(data: &[u8]) {
         }
         explain(f, i);
     }
-    // The privacy-preserving share text is built from the same analysis.
-    let _ = share::findings_text(text, &a);
+    // The summary a findings-only link falls back to is built from the same analysis.
+    let _ = share::findings::summary(text, &a);
 }
 
 /// Arbitrary text as a cleaned base64 payload (open and closed), and arbitrary bytes as the
@@ -110,54 +111,115 @@ pub fn decode_payload(data: &[u8]) {
     );
 }
 
-/// Share links: arbitrary text as a fragment; arbitrary bytes as a zlib stream; and the round
-/// trip of a decoder or wizard state (first byte: which, and `full`; the rest: the text).
+/// Share links. Arbitrary text as a fragment (alone and after each version's prefix); arbitrary
+/// bytes as the deflate stream of a version-2 envelope whose length and checksum match, and as a
+/// version-1 zlib stream. A link that opens re-encodes to one that opens the same. Then the round
+/// trip of a state (first byte: which kind; the rest: the text), where a findings-only text must
+/// give the recipient the sender's analysis, and a cut link must read as cut.
 pub fn share_decode(data: &[u8]) {
     let fragment = String::from_utf8_lossy(data);
-    let _ = share::decode(&fragment);
-    // As if it followed a valid prefix.
-    let _ = share::decode(&format!("v1.{fragment}"));
-
-    const LIMIT: usize = 1 << 20;
-    if let Ok(out) = zlib::decompress(data, LIMIT) {
-        assert!(out.len() <= LIMIT);
+    for f in [
+        fragment.to_string(),
+        format!("v1.{fragment}"),
+        format!("v2.{fragment}"),
+    ] {
+        let _ = share::is_share_fragment(&f);
+        match share::decode(&f) {
+            Ok(s) => {
+                if let Ok(link) = share::encode(&s) {
+                    assert_eq!(share::decode(&link).as_ref(), Ok(&s));
+                }
+            }
+            Err(e) => assert!(!e.to_string().is_empty()),
+        }
     }
-    let packed = zlib::compress(data);
-    assert_eq!(
-        zlib::decompress(&packed, data.len()).as_deref(),
-        Ok(data),
-        "compress then decompress must give the data back"
-    );
+    let len = data.len() as u32;
+    let mut envelope = [len.to_le_bytes(), (!len).to_le_bytes()].concat();
+    envelope.extend_from_slice(data);
+    envelope.extend_from_slice(&adler2::adler32_slice(data).to_le_bytes());
+    for link in [
+        format!("v2.{}", URL_SAFE_NO_PAD.encode(&envelope)),
+        format!("v1.{}", URL_SAFE_NO_PAD.encode(data)),
+    ] {
+        if let Err(e) = share::decode(&link) {
+            assert!(!e.to_string().is_empty());
+        }
+    }
 
     let (flags, rest) = data.split_first().map_or((0, &[][..]), |(f, r)| (*f, r));
     let text = String::from_utf8_lossy(rest).into_owned();
-    let state = if flags & 2 == 0 {
-        Shared::Decoder {
+    let state = match flags % 4 {
+        0 => Shared::Decoder {
             text,
-            full: flags & 1 == 1,
+            content: Content::Full,
+        },
+        // The search for what the findings need is bounded, but not cheap: small texts only.
+        1 if text.len() <= 2048 => {
+            let state = Shared::decoder(&text, false);
+            if let Shared::Decoder {
+                text: sent,
+                content: Content::Findings,
+            } = &state
+            {
+                assert_eq!(
+                    decode::analyze(sent),
+                    decode::analyze(&text),
+                    "the recipient's analysis differs from the sender's"
+                );
+            }
+            state
         }
-    } else {
-        Shared::Wizard { answers: text }
+        1 | 2 => Shared::Decoder {
+            text,
+            content: Content::Summary,
+        },
+        _ => Shared::Wizard { answers: text },
     };
     if let Ok(link) = share::encode(&state) {
         assert!(link.len() <= share::MAX_LEN);
         assert_eq!(share::decode(&link), Ok(state), "round trip through {link}");
+        for cut in [3, link.len() / 2, link.len() - 1] {
+            assert_eq!(share::decode(&link[..cut]), Err(ShareError::Truncated));
+        }
     }
 }
 
-/// The JSON reader: arbitrary text; when it parses, both writers' output parses to the same
-/// value. Also the repair of cut-off JSON.
+/// Reading JSON: our leniency and repair on top of serde_json, with arbitrary text. What
+/// serde_json reads is read the same, with nothing to report; a problem has a place in the text;
+/// a completed document says what was added and only closes what was open; what is shown
+/// pretty-printed reads back as the same value.
 pub fn json(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(v) = json::parse(&text) {
-        assert_eq!(json::parse(&json::to_string(&v)).as_ref(), Ok(&v));
-        assert_eq!(json::parse(&json::to_pretty(&v)).as_ref(), Ok(&v));
+    let p = parse(&text);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+        assert!(p.problem.is_none() && p.repaired.is_none() && p.trailing.is_none());
+        assert_eq!(p.json.as_ref(), Some(&v));
     }
-    if let Ok((_, end)) = json::parse_prefix(&text) {
+    if let Some(e) = &p.problem {
+        assert!(e.line >= 1 && e.column >= 1);
+        assert!(e.line <= text.matches('\n').count() + 1, "{e:?}");
+    }
+    if let Some(appended) = &p.repaired {
+        assert!(p.json.is_some());
+        assert!(
+            appended.chars().all(|c| matches!(c, '"' | ']' | '}')),
+            "{appended:?}"
+        );
+    }
+    if let Some(v) = &p.json {
+        let pretty = serde_json::to_string_pretty(v).expect("a value always serialises");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&pretty)
+                .ok()
+                .as_ref(),
+            Some(v)
+        );
+    }
+    if let Ok((_, end)) = parse_prefix(&text) {
         assert!(end <= text.len() && text.is_char_boundary(end));
     }
     if let Some(r) = decode::repair::repair_prefix(&text) {
-        assert!(r.kept <= text.len());
+        assert!(r.kept <= text.len() && text.is_char_boundary(r.kept));
     }
 }
 

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::api::{describe_pod_example, findings_text, ticket_report, Shared};
+use super::api::{describe_pod_example, ticket_report, Shared};
 use super::copy::CopyButton;
 use super::finding::{Card, FindingCard};
 use super::share::{fragment_for, SharePanel};
@@ -171,14 +171,8 @@ pub fn Decoder() -> impl IntoView {
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
     // must remove it from the link too).
-    let make_link = Callback::new(move |full: bool| {
-        let t = if full {
-            text.get()
-        } else {
-            decoded.with(|d| text.with(|t| findings_text(t, &d.analysis)))
-        };
-        fragment_for(&Shared::Decoder { text: t, full })
-    });
+    let make_link =
+        Callback::new(move |full: bool| fragment_for(&text.with(|t| Shared::decoder(t, full))));
     let describe = Callback::new(move |full: bool| {
         let n = decoded.with(|d| d.analysis.findings.len());
         if full {

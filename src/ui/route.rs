@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::api::{decode_share, is_share_fragment, Shared};
+use super::api::{decode_share, is_share_fragment, Content, Shared};
 use super::browser;
 use super::state::{DecoderState, Nav, Origin, Route, TEXT_KEY};
 
@@ -49,7 +49,8 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
     }
     if is_share_fragment(fragment) {
         match decode_share(fragment) {
-            Ok(Shared::Decoder { text, full }) => {
+            Ok(Shared::Decoder { text, content }) => {
+                let full = content == Content::Full;
                 decoder.input_note.set(None);
                 decoder.set_now(text, Origin::Link { full });
                 let n = decoder

@@ -1,11 +1,14 @@
 // `make bench`: time from paste to findings on screen, the app against a plain-JavaScript page,
-// in one headless Chromium run; typing at the end of a 100 KB paste; the host scanner's MB/s.
+// in one headless Chromium run; typing at the end of a 100 KB paste; the host scanner's MB/s; the
+// time to app-ready of a cold and of a repeat visit on a throttled network (tools/bench/load.mjs).
 //
-//   node tools/bench/run.mjs [--dist DIR] [--runs N] [--no-host] [--json FILE]
+//   node tools/bench/run.mjs [--dist DIR] [--runs N] [--cases 100kb,1mb,10mb] [--typing-runs N]
+//                            [--load-runs N] [--only-load] [--no-host] [--json FILE]
 //
 // Method (also in README, "Benchmark"):
 // - Both pages are served by one static server on a free localhost port (dist/ plus
-//   tools/bench/plain.*), with the app's Content-Security-Policy header on every response.
+//   tools/bench/plain.*; tools/bench/server.mjs), compressed as a static host does, with the app's
+//   Content-Security-Policy header on every response.
 // - Every run uses a fresh browser context (empty storage, service workers blocked) and waits for
 //   the page to be ready (body.app-ready / body.plain-ready) and idle.
 // - The paste: a `paste` ClipboardEvent carrying the text in a DataTransfer is dispatched on the
@@ -26,13 +29,14 @@
 //   Chromium trace, and the `longtask` PerformanceObserver (which only reports tasks over 50 ms)
 //   is reported beside it.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CASES, generate, expected } from './gen.mjs';
+import { loadBench } from './load.mjs';
+import { PLAIN_PAGE, serve } from './server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -46,33 +50,13 @@ const opt = (name, dflt) => {
 const DIST = path.resolve(ROOT, opt('--dist', 'dist'));
 const RUNS = Number(opt('--runs', 5));
 const TYPING_RUNS = Number(opt('--typing-runs', 3));
+const LOAD_RUNS = Number(opt('--load-runs', 5));
+const ONLY_LOAD = args.includes('--only-load');
 const JSON_OUT = opt('--json', null);
-const ONLY = opt('--cases', CASES.map((c) => c.name).join(',')).split(',');
+const ONLY = ONLY_LOAD ? [] : opt('--cases', CASES.map((c) => c.name).join(',')).split(',');
 const TYPED = '  Normal  Pulled  3s'; // 20 characters: one more event row
 const TIMEOUT_MS = 180_000;
 const log = (...a) => console.error(...a);
-
-// ---------------------------------------------------------------------------------------------
-// Static server: dist/ and the plain page, with the app's CSP header (as _headers would set it).
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json', '.txt': 'text/plain; charset=utf-8' };
-export function serve(dist = DIST) {
-  const csp = fs.readFileSync(path.join(dist, 'csp.txt'), 'utf8').trim();
-  const server = http.createServer((req, res) => {
-    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (p === '/') p = '/index.html';
-    const file = p === '/plain.html' || p === '/plain.js' ? path.join(HERE, p) : path.join(dist, path.normalize(p));
-    if (!file.startsWith(dist) && !file.startsWith(HERE)) { res.writeHead(403).end(); return; }
-    fs.readFile(file, (err, body) => {
-      if (err) { res.writeHead(404).end(); return; }
-      res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] || 'application/octet-stream',
-        'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' });
-      res.end(body);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 // ---------------------------------------------------------------------------------------------
 // In the page: paste window.__benchText into #event-text and resolve once the expected number of
@@ -299,8 +283,8 @@ const fmt = (x, d = 0) => (x == null ? '–' : x.toFixed(d));
 
 function hostScan(file) {
   if (args.includes('--no-host')) return null;
-  log('host scanner: cargo run --release --example bench_scan');
-  const out = execFileSync('cargo', ['run', '--release', '--quiet', '--example', 'bench_scan', '--', '--json', file],
+  log('host scanner: cargo run --release -p aci-triage-core --example bench_scan');
+  const out = execFileSync('cargo', ['run', '--release', '--quiet', '-p', 'aci-triage-core', '--example', 'bench_scan', '--', '--json', file],
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop());
 }
@@ -319,11 +303,12 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aci-bench-'));
   const tenMb = path.join(tmp, 'paste-10mb.txt');
   fs.writeFileSync(tenMb, texts.get('10mb'));
-  const host = hostScan(tenMb);
+  const host = ONLY_LOAD ? null : hostScan(tenMb);
   fs.rmSync(tmp, { recursive: true, force: true });
   if (host && host.findings !== 12) throw new Error(`host: analyze found ${host.findings} findings in the 10 MB paste, expected 12`);
 
-  const server = await serve();
+  const server = await serve({ dist: DIST, extra: PLAIN_PAGE });
+  server.warm();
   const base = `http://127.0.0.1:${server.address().port}/`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -333,7 +318,7 @@ async function main() {
     // Playwright starts Chromium with a fresh temporary user-data-dir of its own.
   });
   const results = { date: new Date().toISOString(), cores: os.cpus().length, cpu: os.cpus()[0]?.model,
-    chromium: browser.version(), runs: RUNS, host, cases: [], typing: {} };
+    chromium: browser.version(), runs: RUNS, host, cases: [], typing: {}, load: null };
   try {
     for (const c of cases) {
       const text = texts.get(c.name);
@@ -354,13 +339,14 @@ async function main() {
       results.cases.push({ ...c, app: median(runs.app.map((r) => r.ms)), plain: median(runs.plain.map((r) => r.ms)),
         appCtrlV: median(runs.appCtrlV.map((r) => r.ms)), runs });
     }
-    for (const side of ['app', 'plain']) {
+    for (const side of ONLY_LOAD ? [] : ['app', 'plain']) {
       const t = [];
       for (let i = 0; i < TYPING_RUNS; i++) t.push(await typingRun(browser, base, side, texts.get('100kb')));
       results.typing[side] = { longestTaskMs: Math.max(...t.map((x) => x.longestTaskMs ?? 0)),
         longtasks: t.flatMap((x) => x.longtasks), runs: t };
       log(`typing ${side}: longest task per run ${t.map((x) => fmt(x.longestTaskMs, 1)).join(', ')} ms`);
     }
+    if (LOAD_RUNS > 0) results.load = await loadBench(browser, { dist: DIST, runs: LOAD_RUNS, log });
   } finally {
     await browser.close();
     server.close();
@@ -369,14 +355,32 @@ async function main() {
   console.log(table(results));
 }
 
+const kib = (bytes) => `${fmt(bytes / 1024, 1)} KiB`;
+
 function table(r) {
   const lines = [];
-  lines.push(`${r.date.slice(0, 10)} · ${r.cores} cores (${r.cpu}) · Chromium ${r.chromium} headless · median of ${r.runs} runs`);
-  lines.push('');
-  lines.push('| paste | blobs (distinct) | app ms | plain ms | plain/app | app ms, real Ctrl+V |');
-  lines.push('|---|---|---:|---:|---:|---:|');
-  for (const c of r.cases) {
-    lines.push(`| ${c.label} | ${c.blobs} (${c.distinct}) | ${fmt(c.app)} | ${fmt(c.plain)} | ${fmt(c.plain / c.app, 2)} | ${fmt(c.appCtrlV)} |`);
+  const ok = (b) => (b ? 'met' : 'MISSED');
+  const targets = [];
+  lines.push(`${r.date.slice(0, 10)} · ${r.cores} cores (${r.cpu}) · Chromium ${r.chromium} headless · median of ${r.runs} runs`
+    + (r.load ? `, load rows: median of ${r.load.runs}` : ''));
+  if (r.cases.length) {
+    lines.push('');
+    lines.push('| paste | blobs (distinct) | app ms | plain ms | plain/app | app ms, real Ctrl+V |');
+    lines.push('|---|---|---:|---:|---:|---:|');
+    for (const c of r.cases) {
+      lines.push(`| ${c.label} | ${c.blobs} (${c.distinct}) | ${fmt(c.app)} | ${fmt(c.plain)} | ${fmt(c.plain / c.app, 2)} | ${fmt(c.appCtrlV)} |`);
+    }
+  }
+  if (r.load) {
+    const { br, gzip } = r.load.encodings;
+    const t = r.load.targets;
+    lines.push('');
+    lines.push(`| load (${r.load.profile.label}, no CPU throttling) | ms to app-ready | over the network | target |`);
+    lines.push('|---|---:|---:|---|');
+    lines.push(`| cold first visit, brotli | ${fmt(br.coldMs)} | ${kib(br.coldBytes)} | ≤ ${t.coldMs} ms: ${ok(br.coldMs <= t.coldMs)} |`);
+    lines.push(`| cold first visit, gzip only | ${fmt(gzip.coldMs)} | ${kib(gzip.coldBytes)} | ≤ ${t.coldMs} ms: ${ok(gzip.coldMs <= t.coldMs)} |`);
+    lines.push(`| repeat visit through the service worker (brotli) | ${fmt(br.repeatMs)} | ${kib(br.repeatBytes)} | ≤ ${t.repeatMs} ms: ${ok(br.repeatMs <= t.repeatMs)} |`);
+    targets.push(`cold load ≤ ${t.coldMs} ms: ${ok(br.coldMs <= t.coldMs)}`, `repeat visit ≤ ${t.repeatMs} ms: ${ok(br.repeatMs <= t.repeatMs)}`);
   }
   lines.push('');
   const ty = r.typing.app;
@@ -390,12 +394,9 @@ function table(r) {
     lines.push(`Host scanner (\`decode::analyze\`, release build, 10 MB paste): ${fmt(r.host.mb_per_s)} MB/s (median ${fmt(r.host.median_ms, 1)} ms of ${r.host.runs} runs).`);
   }
   const ten = r.cases.find((c) => c.name === '10mb');
-  if (ten && ty) {
-    const ok = (b) => (b ? 'met' : 'MISSED');
-    lines.push('');
-    lines.push(`Targets: 10 MB on screen ≤ 500 ms: ${ok(ten.app <= 500)} · not slower than the plain page: ${ok(ten.app <= ten.plain)}`
-      + ` · typing task ≤ 50 ms: ${ok((ty.longestTaskMs ?? 0) <= 50)}`);
-  }
+  if (ten) targets.unshift(`10 MB on screen ≤ 500 ms: ${ok(ten.app <= 500)}`, `not slower than the plain page: ${ok(ten.app <= ten.plain)}`);
+  if (ty) targets.push(`typing task ≤ 50 ms: ${ok((ty.longestTaskMs ?? 0) <= 50)}`);
+  if (targets.length) lines.push('', `Targets: ${targets.join(' · ')}`);
   return lines.join('\n');
 }
 

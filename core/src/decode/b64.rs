@@ -1,34 +1,28 @@
-//! Lenient base64: standard alphabet first, URL-safe as a fallback, padding optional, and as
-//! many bytes as can be recovered from damaged input. (Hand-written: a few dozen lines instead of
-//! a general base64 crate in the WASM bundle.)
+//! Lenient base64 on top of the `base64` crate: the standard alphabet (what the guest writes),
+//! the URL-safe one (a copy that something re-encoded), both mixed, padding or none, and as many
+//! bytes as a cut or damaged copy still holds.
+//!
+//! The scanner has already skipped whitespace, resolved escapes and noted the characters that are
+//! not base64 with their offsets (see [`super::scan::clean_body`]). This pre-pass picks the
+//! alphabet, stops at an `=` inside the text and drops a dangling last character, noting each;
+//! the crate's engine decodes the rest (padding indifferent, unused trailing bits allowed).
 
-/// The 6-bit value of a base64 character of either alphabet (`+`/`-` = 62, `/`/`_` = 63).
-pub fn sextet(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
-    }
-}
+use std::borrow::Cow;
 
-/// Decodes base64 characters (no padding, no other characters: they are skipped). A final group
-/// of 2 or 3 characters yields 1 or 2 bytes; its unused low bits are ignored.
-pub fn decode_chars(chars: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(chars.len() / 4 * 3 + 2);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for v in chars.iter().filter_map(|&c| sextet(c)) {
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+
+/// Padding optional, and the unused low bits of a last group ignored (a cut copy leaves some).
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+/// Whether `c` is a base64 digit of either alphabet (`+` or `-` for 62, `/` or `_` for 63).
+pub fn is_digit(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_')
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,8 +51,8 @@ pub struct Decoded {
     pub notes: Vec<B64Note>,
 }
 
-/// Decodes `s`, which holds only characters from `A–Z a–z 0–9 + / = - _` (the scanner removed
-/// whitespace and resolved escapes). Never fails: at worst it returns no bytes with notes.
+/// Decodes `s`, which the scanner leaves holding only characters from `A–Z a–z 0–9 + / = - _`
+/// (any other character is skipped). Never fails: at worst it returns no bytes with notes.
 pub fn decode_lenient(s: &str) -> Decoded {
     let mut notes = Vec::new();
     let has_std = s.bytes().any(|c| c == b'+' || c == b'/');
@@ -72,19 +66,35 @@ pub fn decode_lenient(s: &str) -> Decoded {
     // Everything up to the first '='; anything after a '=' that is not trailing padding is noted.
     let data_len = s.find('=').unwrap_or(s.len());
     let after = &s[data_len..];
-    if !after.is_empty() && after.bytes().any(|c| c != b'=') {
+    if after.bytes().any(|c| c != b'=') {
         notes.push(B64Note::PaddingInMiddle { index: data_len });
     }
-    let mut data: String = s[..data_len].to_string();
+    let mut data: Cow<str> = Cow::Borrowed(&s[..data_len]);
+    if !data.bytes().all(is_digit) {
+        data = Cow::Owned(
+            data.chars()
+                .filter(|&c| c.is_ascii() && is_digit(c as u8))
+                .collect(),
+        );
+    }
+    if alphabet == Alphabet::Mixed {
+        data = Cow::Owned(data.replace('-', "+").replace('_', "/"));
+    }
     if data.len() % 4 == 1 {
         notes.push(B64Note::DanglingCharacter {
             index: data.len() - 1,
         });
-        data.pop();
+        data = Cow::Owned(data[..data.len() - 1].to_string());
     } else if !data.len().is_multiple_of(4) && after.is_empty() {
         notes.push(B64Note::MissingPadding);
     }
-    let bytes = decode_chars(data.as_bytes());
+    let engine = match alphabet {
+        Alphabet::UrlSafe => &URL_SAFE,
+        Alphabet::Standard | Alphabet::Mixed => &STANDARD,
+    };
+    // Only digits of the engine's alphabet, no padding, never 4n+1 of them: the engine accepts
+    // every such text.
+    let bytes = engine.decode(data.as_bytes()).unwrap_or_default();
     Decoded {
         bytes,
         alphabet,
@@ -113,6 +123,13 @@ mod tests {
     }
 
     #[test]
+    fn mixed_alphabets_read_as_standard() {
+        let d = decode_lenient("+_8");
+        assert_eq!(d.alphabet, Alphabet::Mixed);
+        assert_eq!(d.bytes, vec![0xfb, 0xff]);
+    }
+
+    #[test]
     fn dangling_character_is_dropped_and_noted() {
         let d = decode_lenient("eyJhIjoxf");
         assert_eq!(d.bytes, b"{\"a\":1");
@@ -124,5 +141,14 @@ mod tests {
         let d = decode_lenient("eyJhIjoxfQ==eyJi");
         assert_eq!(d.bytes, b"{\"a\":1}");
         assert_eq!(d.notes, vec![B64Note::PaddingInMiddle { index: 10 }]);
+    }
+
+    #[test]
+    fn trailing_bits_and_stray_characters_are_tolerated() {
+        // "YR" leaves bits set after 'a' (a canonical encoder writes "YQ").
+        assert_eq!(decode_lenient("YR").bytes, b"a");
+        assert_eq!(decode_lenient("Y!Q").bytes, b"a");
+        assert_eq!(decode_lenient("").bytes, b"");
+        assert_eq!(decode_lenient("=").bytes, b"");
     }
 }

@@ -5,6 +5,59 @@
 //! <id>: `, `guest RPC failure: `). When the enforcer dropped `input` to fit its size limit, the
 //! wrapper is the only way to tell which enforcement point denied. The text may be split across
 //! lines or escaped; it is read in its normalised form (see [`super::units::normalized_lower`]).
+//! `kubectl describe` adds its own count of repeats to an event's row (`(x12 over 10m)`).
+
+use super::units;
+
+/// How far back from a blob the wrapper text is read.
+const WINDOW: usize = 700;
+
+/// What the event text around a blob says.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Context {
+    /// The guest's wrapper sentence before the blob, when one was recognised.
+    pub wrapper: Option<Wrapper>,
+    /// Details from the host's layers of the message (container ID, correlation IDs).
+    pub host: Vec<(String, String)>,
+    /// The repeat count `kubectl describe` printed on the blob's line, or 0.
+    pub kubectl_count: u32,
+}
+
+/// Reads the event text before the blob that starts at `at`, but not before `from` (where the
+/// previous blob ended: its text belongs to it).
+pub fn read(text: &str, from: usize, at: usize) -> Context {
+    let start = at.saturating_sub(WINDOW).max(from);
+    let start = (start..=at)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(at);
+    let window = units::normalized_lower(text.as_bytes(), start, at);
+    Context {
+        wrapper: infer_wrapper(&window),
+        host: host_details(&window),
+        kubectl_count: kubectl_count(text, at),
+    }
+}
+
+/// The `(xN over …)` count of a `kubectl describe` events row, before `at` on its line.
+pub fn kubectl_count(text: &str, at: usize) -> u32 {
+    let b = text.as_bytes();
+    let from = at.saturating_sub(1000);
+    let line = b[from..at]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(from, |p| from + p + 1);
+    let row = &b[line..at];
+    row.windows(2)
+        .enumerate()
+        .filter(|(_, w)| w == b"(x")
+        .find_map(|(i, _)| {
+            let digits = &row[i + 2..];
+            let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+            let count = std::str::from_utf8(&digits[..n]).ok()?.parse().ok()?;
+            digits[n..].starts_with(b" over ").then_some(count)
+        })
+        .unwrap_or(0)
+}
 
 /// One wrapper sentence of the guest and the enforcement point it belongs to.
 struct WrapperPattern {

@@ -221,7 +221,7 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
                 .count();
             line_at = range.start;
             consumed_to = range.end;
-            let kubectl_count = super::kubectl_count(text, range.start);
+            let kubectl_count = super::context::kubectl_count(text, range.start);
             out.push((
                 found,
                 Occurrence {

@@ -1,8 +1,10 @@
-//! Completing JSON that was cut off, so a partial blob still shows what it holds.
+//! Completing JSON that was cut off, so a partial blob still shows what it holds: the text is
+//! closed at the last places it can be (open strings, lists and objects closed) and each
+//! candidate is read by serde_json.
 
 use std::collections::VecDeque;
 
-use crate::json::{self, Value};
+use serde_json::Value;
 
 /// How many cut points are tried, from the end backwards, before giving up.
 const MAX_ATTEMPTS: usize = 48;
@@ -130,7 +132,7 @@ fn try_parse(s: &str, keep: usize, tail: &str) -> Option<Repaired> {
     let mut candidate = String::with_capacity(keep + tail.len());
     candidate.push_str(s.get(..keep)?);
     candidate.push_str(tail);
-    let value: Value = json::parse(&candidate).ok()?;
+    let value: Value = serde_json::from_str(&candidate).ok()?;
     // An empty container recovers nothing worth showing.
     let empty = match &value {
         Value::Object(m) => m.is_empty(),
@@ -150,10 +152,9 @@ fn try_parse(s: &str, keep: usize, tail: &str) -> Option<Repaired> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
 
     fn json(s: &str) -> Value {
-        parse(s).unwrap()
+        serde_json::from_str(s).unwrap()
     }
 
     #[test]

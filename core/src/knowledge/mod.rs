@@ -1,12 +1,10 @@
 //! What the app knows about the policy framework: every enforcement point, every error message,
 //! the plain reason and policyError texts, and the neighbouring denial formats, each with its
-//! meaning, likely causes, fix and sources. Pure data and lookup: no browser APIs.
+//! meaning, likely causes, fix and sources. Pure data and lookup: no browser APIs. (Turning a
+//! finding and its entries into a document is [`crate::explain`]'s part.)
 //!
 //! The data lives in `src/knowledge/data/*.toml` (see the README for how to add an entry) and is
 //! compiled into static tables by `build.rs`.
-
-pub mod expert;
-pub mod explain;
 
 /// Whose move it usually is when this denial happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +161,49 @@ impl Steps {
     }
 }
 
+/// When a message is usually a consequence of another one, or noise, rather than the cause:
+/// at `rules` (any point if empty), beside one of the entries `with` in the same decision
+/// (always if empty). `note` says why and what to read instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowOn {
+    /// Enforcement point ids, comma-separated.
+    pub rules: &'static str,
+    /// Catalog entry ids, comma-separated.
+    pub with: &'static str,
+    pub note: &'static str,
+}
+
+impl FollowOn {
+    pub fn rules(&self) -> impl Iterator<Item = &'static str> + Clone {
+        self.rules.split_terminator(',')
+    }
+    pub fn with(&self) -> impl Iterator<Item = &'static str> + Clone {
+        self.with.split_terminator(',')
+    }
+}
+
+/// The follow-on conditions of an entry, packed like [`Fields`]: `rules<TAB>with<TAB>note` per
+/// line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowOns(pub &'static str);
+
+impl FollowOns {
+    pub fn iter(&self) -> impl Iterator<Item = FollowOn> + Clone {
+        Lines(self.0).iter().map(|l| {
+            let mut p = l.splitn(3, '\t');
+            let mut next = || p.next().unwrap_or_default();
+            FollowOn {
+                rules: next(),
+                with: next(),
+                note: next(),
+            }
+        })
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// A message, reason or format entry.
 #[derive(Debug)]
 pub struct Entry {
@@ -182,6 +223,23 @@ pub struct Entry {
     pub fix: Steps,
     pub sources: Lines,
     pub owner: Option<Owner>,
+    /// When this message is likely a consequence (or noise) rather than the cause.
+    pub follows: FollowOns,
+}
+
+impl Entry {
+    /// Why this message is probably not the cause when `rule` reports it beside the messages
+    /// whose catalog ids are `others` (the rest of the same decision's errors), if it is not.
+    pub fn follow_on(&self, rule: Option<&str>, others: &[&str]) -> Option<&'static str> {
+        self.follows
+            .iter()
+            .find(|f| {
+                let at_rule = f.rules.is_empty() || rule.is_some_and(|r| f.rules().any(|x| x == r));
+                let beside = f.with.is_empty() || f.with().any(|w| others.contains(&w));
+                at_rule && beside
+            })
+            .map(|f| f.note)
+    }
 }
 
 mod generated {
@@ -229,6 +287,7 @@ fn unpack_entries(kind: Kind, packed: &'static str) -> Vec<Entry> {
                 fix: Steps(next()),
                 sources: Lines(next()),
                 owner: owner_of(next()),
+                follows: FollowOns(next()),
             }
         })
         .collect()

@@ -4,6 +4,66 @@
 
 pub mod wizard;
 
+/// The style hints a block can carry (`class` of paragraphs, lists and sections, the style of a
+/// badge): the whole vocabulary of the document model. They say what a block is; the app's
+/// stylesheet styles them and the Markdown writer ignores them. Explanations use only these.
+pub mod hint {
+    /// No particular role.
+    pub const PLAIN: &str = "";
+
+    // Paragraphs.
+    /// A side remark.
+    pub const NOTE: &str = "note";
+    /// Something the reader must not miss (a damaged or incomplete blob). Also a badge style.
+    pub const WARN: &str = "warn";
+    /// A placeholder such as "(empty list)".
+    pub const MUTED: &str = "muted";
+    /// A message exactly as the platform wrote it.
+    pub const VERBATIM: &str = "verbatim";
+    /// What a catalog entry means.
+    pub const MEANING: &str = "meaning";
+    /// What the platform was doing at an enforcement point.
+    pub const DOING: &str = "doing";
+    /// Whose move it usually is.
+    pub const OWNER: &str = "owner";
+    /// The enforcement point and how it is known.
+    pub const RULE_LINE: &str = "rule-line";
+    /// Where a finding occurred in the paste.
+    pub const OCCURRENCES: &str = "occurrences";
+    /// A pointer to another part of the app.
+    pub const CROSS_LINK: &str = "cross-link";
+    /// A denial whose `errors` list is empty.
+    pub const EMPTY_ERRORS: &str = "empty-errors";
+    /// The sources of what is said.
+    pub const SOURCES: &str = "sources";
+
+    // Lists.
+    /// Numbered steps with commands.
+    pub const STEPS: &str = "steps";
+    /// Likely causes, most likely first.
+    pub const CAUSES: &str = "causes";
+    /// Short values (names, items of a JSON list).
+    pub const VALUES: &str = "values";
+    /// Short values shown on one line.
+    pub const INLINE_LIST: &str = "inline-list";
+
+    // Sections of a finding.
+    pub const REASON: &str = "reason";
+    pub const INPUT: &str = "input";
+    pub const TRUNCATED: &str = "truncated";
+    pub const UNKNOWN_KEYS: &str = "unknown-keys";
+    pub const PROBLEMS: &str = "problems";
+    pub const CONTEXT: &str = "context";
+    /// One error message with its catalog entry.
+    pub const KNOWN_MESSAGE: &str = "message known";
+    /// One error message the catalog does not know.
+    pub const UNKNOWN_MESSAGE: &str = "message unknown";
+
+    // Badges.
+    /// The decision itself (`deny`).
+    pub const VERDICT: &str = "verdict";
+}
+
 /// Inline text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Inline {
@@ -22,7 +82,7 @@ pub enum Block {
         text: Vec<Inline>,
         id: Option<String>,
     },
-    /// A paragraph with a style hint (`""`, `"note"`, `"warn"` …).
+    /// A paragraph with a style hint (see [`hint`]).
     Para {
         class: &'static str,
         text: Vec<Inline>,
@@ -83,7 +143,7 @@ pub fn text(s: impl Into<String>) -> Vec<Inline> {
 
 pub fn para(s: &str) -> Block {
     Block::Para {
-        class: "",
+        class: hint::PLAIN,
         text: inlines(s),
     }
 }
@@ -118,8 +178,36 @@ pub fn steps<'a>(items: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> Blo
         .collect();
     Block::List {
         ordered: true,
-        class: "steps",
+        class: hint::STEPS,
         items,
+    }
+}
+
+/// "Sources: " and a link per source URL, each labelled readably (see
+/// [`crate::knowledge::source_label`]).
+pub fn sources_block<'a>(sources: impl IntoIterator<Item = &'a str>) -> Block {
+    let mut t = vec![Inline::Text("Sources: ".into())];
+    for (i, u) in sources.into_iter().enumerate() {
+        if i > 0 {
+            t.push(Inline::Text(" · ".into()));
+        }
+        t.push(Inline::Link {
+            href: u.to_string(),
+            text: crate::knowledge::source_label(u),
+        });
+    }
+    Block::Para {
+        class: hint::SOURCES,
+        text: t,
+    }
+}
+
+/// "1 finding", "3 findings".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
     }
 }
 

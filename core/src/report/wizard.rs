@@ -1,8 +1,8 @@
-//! Wizard questions and outcomes as documents, for the generic renderer.
+//! Wizard questions, outcomes and the whole summary as documents, for the generic renderer and
+//! the Markdown writer.
 
-use super::{heading, inlines, para, para_class, Block, Inline};
-use crate::knowledge::explain::sources_block;
-use crate::wizard::{Outcome, Question, Step};
+use super::{heading, inlines, para, para_class, sources_block, text, Block, Inline};
+use crate::wizard::{Graph, Node, Outcome, Question, Step, WizardState};
 
 fn steps(list: &[Step]) -> Block {
     super::steps(list.iter().map(|s| (s.text, s.run)))
@@ -24,7 +24,10 @@ pub fn question_doc(q: &Question) -> Vec<Block> {
                         code: cmd.to_string(),
                     });
                 }
-                let mut reading = vec![Inline::Strong("Reading the output: ".into())];
+                let mut reading = vec![
+                    Inline::Strong("Reading the output:".into()),
+                    Inline::Text(" ".into()),
+                ];
                 reading.extend(inlines(c.meaning));
                 item.push(Block::Para {
                     class: "note",
@@ -66,5 +69,53 @@ pub fn outcome_doc(o: &Outcome) -> Vec<Block> {
         });
     }
     doc.push(sources_block(o.sources.iter().copied()));
+    doc
+}
+
+/// The summary of a walk through the wizard, for a ticket (`WizardState::markdown`): the
+/// graph's title, the answers given (question — **answer**), then the result with everything
+/// [`outcome_doc`] shows, or the open question with why it matters.
+pub fn summary_doc(state: &WizardState, g: &Graph) -> Vec<Block> {
+    let mut doc = vec![heading(2, g.title)];
+    let trail = state.trail(g);
+    if trail.is_empty() {
+        doc.push(para("No answers yet."));
+    } else {
+        doc.push(heading(3, "Answers"));
+        let items = trail
+            .iter()
+            .map(|t| {
+                let mut line = inlines(t.question_title);
+                line.push(Inline::Text(" — ".into()));
+                line.push(Inline::Strong(t.answer_label.into()));
+                vec![Block::Para {
+                    class: "",
+                    text: line,
+                }]
+            })
+            .collect();
+        doc.push(Block::List {
+            ordered: true,
+            class: "trail",
+            items,
+        });
+    }
+    match state.current(g) {
+        Node::Question(q) => {
+            doc.push(heading(3, "Open question"));
+            doc.push(para(q.title));
+            doc.push(para(q.intro));
+        }
+        Node::Outcome(o) => {
+            let mut title = text("Result: ");
+            title.extend(inlines(o.title));
+            doc.push(Block::Heading {
+                level: 3,
+                text: title,
+                id: None,
+            });
+            doc.extend(outcome_doc(o));
+        }
+    }
     doc
 }

@@ -3,23 +3,28 @@
 //! A [`Graph`] is a list of [`Node`]s and the id of the first one. A node is either a
 //! [`Question`] (one question, how to find the answer, and the possible [`Answer`]s, each naming
 //! the node that comes next) or an [`Outcome`] (a result: observation → cause → fix → how to
-//! verify, with caveats and sources). Nothing is parsed at run time; the data lives in
-//! [`super::network`] and is checked by `tests/wizard.rs` (every node reachable, no cycles, every
-//! path ends in an outcome, every outcome complete and sourced).
+//! verify, with caveats and sources). Nothing is parsed at run time: the data is written in
+//! `src/wizard/data/*.toml` and compiled into `static`s by build.rs (`build/wizard.rs`), which
+//! refuses an unknown `next`, a missing field, a cycle or an unreachable node; `tests/wizard.rs`
+//! checks the content (every path ends in an outcome, every outcome complete and sourced …).
 //!
 //! Text conventions, for every prose field: plain sentences, `inline code` in backticks (the UI
 //! renders it as `<code>`), no other markup. Commands and manifests go in [`Check::command`] and
 //! [`Step::run`] (multi-line allowed) so the UI can offer a copy button; placeholders are written
-//! `<like-this>`.
+//! `<like-this>`. [`Step`] is the catalog's fix step ([`crate::knowledge::Step`]).
 //!
 //! Ids are short, stable, kebab-case (`[a-z0-9]` words joined by `-`): answer ids appear in
 //! shared links (see [`super::state::WizardState::encode`]), so renaming one breaks old links.
 
-pub use super::network::NETWORK;
+pub use crate::knowledge::Step;
 
-/// A troubleshooting graph: where it starts and all of its nodes.
+/// A troubleshooting graph: its name, where it starts and all of its nodes.
 #[derive(Debug)]
 pub struct Graph {
+    /// The view's short name, for the nav tab and links to it ("Troubleshoot networking").
+    pub name: &'static str,
+    /// What the view covers: the heading of the wizard and of its Markdown summary.
+    pub title: &'static str,
     /// Id of the first question.
     pub start: &'static str,
     /// Every node, questions and outcomes, in reading order.
@@ -46,6 +51,7 @@ pub struct Question {
     pub checks: &'static [Check],
     /// The possible answers, in display order. Exactly one of them is the "I don't know" answer
     /// ([`Answer::unsure`]); it leads to a node that helps finding out, never to a dead end.
+    /// Checks (`<id>-check`) also have an "I can't run commands" answer ([`Answer::cant_run`]).
     pub answers: &'static [Answer],
     /// https links backing the claims in `intro` and `checks` (may be empty for pure checks).
     pub sources: &'static [&'static str],
@@ -71,31 +77,12 @@ pub struct Answer {
     pub label: &'static str,
     /// Id of the next node.
     pub next: &'static str,
-    /// True for the "I don't know" style answer.
+    /// True for the "I don't know" answer: it leads to a check (a question), or, from a check
+    /// that can't be completed, on to the next question or to collecting data.
     pub unsure: bool,
-}
-
-impl Answer {
-    /// An ordinary answer.
-    pub const fn new(id: &'static str, label: &'static str, next: &'static str) -> Self {
-        Self {
-            id,
-            label,
-            next,
-            unsure: false,
-        }
-    }
-
-    /// The "I don't know" answer: it must lead to a check (a question), or, from a check that
-    /// cannot be completed, to the "collect data and open a support case" outcome.
-    pub const fn unsure(id: &'static str, label: &'static str, next: &'static str) -> Self {
-        Self {
-            id,
-            label,
-            next,
-            unsure: true,
-        }
-    }
+    /// True for "I can't run commands": it leads straight to the result that says what data to
+    /// ask for, instead of more questions that need kubectl or az.
+    pub cant_run: bool,
 }
 
 /// A result: what was observed, why it happens, what to do, how to confirm it worked.
@@ -117,15 +104,6 @@ pub struct Outcome {
     pub caveats: &'static [&'static str],
     /// https links backing the observation, cause, fix and caveats.
     pub sources: &'static [&'static str],
-}
-
-/// One step of a fix or verification, with an optional command or manifest to copy.
-#[derive(Debug)]
-pub struct Step {
-    /// What to do, in words.
-    pub text: &'static str,
-    /// The command or manifest to copy, if any (multi-line allowed).
-    pub run: Option<&'static str>,
 }
 
 impl Graph {
@@ -217,26 +195,9 @@ impl Question {
     pub fn unsure_answer(&self) -> Option<&'static Answer> {
         self.answers.iter().find(|a| a.unsure)
     }
-}
 
-/// The language of a command or manifest, for a code block: `"yaml"` when its first meaningful
-/// line is a YAML key (`apiVersion:`, `spec:` …), `"sh"` otherwise.
-pub fn code_lang(code: &str) -> &'static str {
-    let first = code
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap_or("");
-    let yaml_key = first.split_once(':').is_some_and(|(key, rest)| {
-        !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-            && (rest.is_empty() || rest.starts_with(' '))
-    });
-    if yaml_key {
-        "yaml"
-    } else {
-        "sh"
+    /// The "I can't run commands" answer, if this question has one.
+    pub fn cant_run_answer(&self) -> Option<&'static Answer> {
+        self.answers.iter().find(|a| a.cant_run)
     }
 }

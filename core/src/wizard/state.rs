@@ -8,14 +8,30 @@
 //! Link format ([`WizardState::encode`] / [`WizardState::decode`]): the answer ids joined by `.`,
 //! e.g. `outbound-slow.v2.no`. Answer ids are kebab-case, so the text uses only `[a-z0-9-.]`
 //! and needs no escaping in a URL fragment. The empty string is the first question. Question ids
-//! are not in the link: following the answers from the start determines them.
+//! are not in the link: following the answers from the start determines them. In the address
+//! the answers follow [`ROUTE`]: `#wizard/outbound-slow.v2.no` ([`fragment`]).
+//! [`WizardState::open`] reads such an address even when it is damaged: the notice to show and
+//! the corrected address come with the state.
 
 use std::fmt;
 
-use super::graph::{code_lang, Graph, Node, Outcome, Question, Step};
+use super::graph::{Answer, Graph, Node, Outcome, Question};
 
 /// The separator between answer ids in [`WizardState::encode`].
 pub const SEPARATOR: char = '.';
+
+/// The first part of the wizard's address fragment: `#wizard` is the first question.
+pub const ROUTE: &str = "wizard";
+
+/// The address fragment (without `#`) of the wizard at `encoded` answers: `wizard` for none,
+/// `wizard/<answers>` otherwise.
+pub fn fragment(encoded: &str) -> String {
+    if encoded.is_empty() {
+        ROUTE.to_string()
+    } else {
+        format!("{ROUTE}/{encoded}")
+    }
+}
 
 /// The answers given so far, from the start of the graph.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -146,6 +162,30 @@ impl fmt::Display for WizardError {
 }
 
 impl std::error::Error for WizardError {}
+
+/// What a wizard link opens ([`WizardState::open`]): the state to show, and for a damaged link
+/// why it stopped early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    /// The state to show: the whole link, or its longest valid beginning.
+    pub state: WizardState,
+    /// Why the link wasn't followed to its end; `None` for a valid link.
+    pub error: Option<WizardError>,
+}
+
+impl Opened {
+    /// The notice for a damaged link (plain text), `None` for a valid one.
+    pub fn notice(&self) -> Option<String> {
+        self.error.as_ref().map(ToString::to_string)
+    }
+
+    /// For a damaged link, the fragment (without `#`) of the state shown, to put in the address
+    /// bar in its place (browser history `replaceState`), so that reload, Share and bookmarks
+    /// carry a link that works; `None` for a valid link.
+    pub fn corrected_fragment(&self) -> Option<String> {
+        self.error.as_ref().map(|_| fragment(&self.state.encode()))
+    }
+}
 
 /// A title for a plain-text message: its `code` marks dropped.
 fn plain(title: &str) -> String {
@@ -370,119 +410,46 @@ impl WizardState {
         WizardState::from_answers(g, text.split(SEPARATOR))
     }
 
+    /// Reads the answers of a `#wizard/…` address ([`WizardState::decode`]'s text) for showing:
+    /// a valid link opens as it is; a damaged one opens at its longest valid beginning, with the
+    /// notice to show and the corrected address ([`Opened::corrected_fragment`]).
+    pub fn open(g: &Graph, encoded: &str) -> Opened {
+        match WizardState::decode(g, encoded) {
+            Ok(state) => Opened { state, error: None },
+            Err(e) => Opened {
+                state: e.kept().cloned().unwrap_or_default(),
+                error: Some(e),
+            },
+        }
+    }
+
+    /// The answer given before at the current question, when this state was reached from
+    /// `from` by going back (Previous question, the browser's Back, the breadcrumb): `from`
+    /// holds all of this state's answers and more. The UI marks that answer as the earlier
+    /// choice. `None` when `from` doesn't continue this state or its answer doesn't fit.
+    pub fn earlier_choice(&self, g: &Graph, from: &WizardState) -> Option<&'static Answer> {
+        let (question_id, answer_id) = from.answers.get(self.len())?;
+        if from.answers[..self.len()] != self.answers[..] {
+            return None;
+        }
+        let q = self.question(g)?;
+        (q.id == question_id).then(|| q.answer(answer_id)).flatten()
+    }
+
     /// A Markdown summary for a ticket: the answers so far as a numbered list, then the outcome
-    /// (observation, cause, fix, how to verify, caveats) with commands in fenced code blocks
-    /// and sources as links, or the open question if no outcome is reached yet.
+    /// (observation, cause, fix, how to verify, caveats, sources) with commands in fenced code
+    /// blocks, or the open question if no outcome is reached yet. Written by
+    /// [`crate::report::markdown`] from [`crate::report::wizard::summary_doc`], like the
+    /// findings' report.
     pub fn markdown(&self, g: &Graph) -> String {
-        let mut md = String::new();
-        md.push_str("## Virtual-node network troubleshooting\n\n");
-        let trail = self.trail(g);
-        if trail.is_empty() {
-            md.push_str("No answers yet.\n\n");
-        } else {
-            md.push_str("### Answers\n\n");
-            for item in &trail {
-                md.push_str(&format!(
-                    "{}. {} — **{}**\n",
-                    item.index + 1,
-                    item.question_title,
-                    item.answer_label
-                ));
-            }
-            md.push('\n');
-        }
-        match self.current(g) {
-            Node::Question(q) => {
-                md.push_str(&format!(
-                    "### Open question\n\n{}\n\n{}\n",
-                    q.title, q.intro
-                ));
-            }
-            Node::Outcome(o) => {
-                md.push_str(&format!("### Result: {}\n\n", o.title));
-                md.push_str(&format!("**Observation:** {}\n\n", o.observation));
-                md.push_str(&format!("**Cause:** {}\n\n", o.cause));
-                md.push_str("**Fix**\n\n");
-                push_steps(&mut md, o.fix);
-                md.push_str("**How to verify**\n\n");
-                push_steps(&mut md, o.verify);
-                if !o.caveats.is_empty() {
-                    md.push_str("**Keep in mind**\n\n");
-                    for c in o.caveats {
-                        md.push_str(&format!("- {c}\n"));
-                    }
-                    md.push('\n');
-                }
-                md.push_str("**Sources**\n\n");
-                for s in o.sources {
-                    md.push_str(&format!("- <{s}>\n"));
-                }
-            }
-        }
-        md
+        crate::report::markdown(&crate::report::wizard::summary_doc(self, g))
     }
-}
-
-fn push_steps(md: &mut String, steps: &[Step]) {
-    for (i, step) in steps.iter().enumerate() {
-        md.push_str(&format!("{}. {}\n", i + 1, step.text));
-        if let Some(code) = step.run {
-            md.push('\n');
-            md.push_str(&fenced(code, "   "));
-        }
-        md.push('\n');
-    }
-}
-
-/// `code` as a fenced block indented by `indent` (to sit inside a list item); the fence is
-/// longer than any run of backticks in the code.
-fn fenced(code: &str, indent: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in code.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest.max(2) + 1);
-    let mut out = format!("{indent}{fence}{}\n", code_lang(code));
-    for line in code.lines() {
-        if line.is_empty() {
-            out.push('\n');
-        } else {
-            out.push_str(indent);
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out.push_str(indent);
-    out.push_str(&fence);
-    out.push('\n');
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::wizard::NETWORK;
-
-    #[test]
-    fn fence_outlasts_backticks_in_code() {
-        let f = fenced("echo ```", "");
-        assert!(f.starts_with("````sh\n"), "{f}");
-        assert!(f.ends_with("````\n"), "{f}");
-    }
-
-    #[test]
-    fn yaml_and_shell_are_told_apart() {
-        assert_eq!(code_lang("apiVersion: v1\nkind: Pod"), "yaml");
-        assert_eq!(code_lang("# comment\nspec:\n  x: 1"), "yaml");
-        assert_eq!(code_lang("kubectl get pods"), "sh");
-        assert_eq!(code_lang("RT=$(az network vnet show)"), "sh");
-    }
 
     #[test]
     fn shorten_limits_and_cleans() {

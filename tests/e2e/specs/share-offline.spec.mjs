@@ -1,4 +1,4 @@
-// Share links, privacy, offline use and keeping the paste across reloads (issue 5).
+// Share links, privacy, offline use and keeping the paste across reloads (issues 5, 11, 15).
 import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -16,8 +16,17 @@ async function shareLink(page, { full = false } = {}) {
     await page.getByRole('checkbox', { name: 'Include the full pasted text' }).check();
   }
   const box = page.getByRole('textbox', { name: 'Share link' });
-  await expect(box).toHaveValue(/#v1\./);
+  await expect(box).toHaveValue(/#v2\./);
   return box.inputValue();
+}
+
+/** Every card's text, as a reader sees it. */
+const cardTexts = (page) => findings(page).evaluateAll((cards) => cards.map((c) => c.innerText));
+
+/** A link made by the version-1 encoder (core/tests/fixtures/share-v1.json). */
+function v1Link(name) {
+  const { links } = JSON.parse(fixtureText('share-v1.json'));
+  return links.find((l) => l.name === name).link;
 }
 
 test('a share link opened in a fresh browser context shows the same findings', async ({ page, problems, browser }) => {
@@ -27,7 +36,7 @@ test('a share link opened in a fresh browser context shows the same findings', a
   const titles = await findings(page).locator('h2').allTextContents();
   const link = await shareLink(page);
   expect(new URL(link).search).toBe('');
-  expect(new URL(link).hash.startsWith('#v1.')).toBe(true);
+  expect(new URL(link).hash.startsWith('#v2.')).toBe(true);
 
   const other = await browser.newContext();
   const p2 = await other.newPage();
@@ -97,7 +106,7 @@ test('damaged, cut-off and future links get a clear message and the app still wo
   const link = await shareLink(page);
   const cases = [
     [link.slice(0, link.length - 12), 'incomplete'],
-    [link.replace('#v1.', '#v9.'), 'newer version'],
+    [link.replace('#v2.', '#v9.'), 'newer version'],
     [link.slice(0, 40) + '*' + link.slice(41), 'damaged'],
   ];
   for (const [url, words] of cases) {
@@ -107,6 +116,75 @@ test('damaged, cut-off and future links get a clear message and the app still wo
     await pasteText(page, fixtureText('portal.html'));
     await expect(findings(page)).toHaveCount(1);
   }
+});
+
+test('the recipient of a findings-only link sees the same cards: lines, container ID, counts, notes', async ({ page, problems, browser }) => {
+  test.setTimeout(90_000); // eight browser contexts
+  for (const [name, count] of [['describe-pod.txt', 2], ['events.json', 2], ['wrapped.txt', 1], ['damaged.txt', 2]]) {
+    // A fresh sender each time: no earlier paste is restored and then replaced under the test.
+    const sender = await browser.newContext();
+    const p1 = await sender.newPage();
+    await openApp(p1);
+    await pasteText(p1, fixtureText(name));
+    await expect(findings(p1)).toHaveCount(count);
+    const cards = await cardTexts(p1);
+    const link = await shareLink(p1);
+    await sender.close();
+    const other = await browser.newContext();
+    const p2 = await other.newPage();
+    await p2.goto(link);
+    await expect(findings(p2)).toHaveCount(cards.length);
+    expect(await cardTexts(p2), name).toEqual(cards);
+    const shared = await p2.getByRole('textbox', { name: 'Event text' }).inputValue();
+    expect(shared.split('\n').length).toBe(fixtureText(name).split('\n').length);
+    for (const secret of ['web-7d4b9c6f5-x2xkq', 'Namespace', 'involvedObject', 'Ticket #4471']) {
+      expect(shared, name).not.toContain(secret);
+    }
+    await other.close();
+  }
+  // The describe paste's second denial is on line 18 with kubectl's count and its container ID.
+  await openApp(page);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  const link = await shareLink(page);
+  await page.goto('about:blank');
+  await page.goto(link);
+  const second = findings(page).nth(1);
+  await expect(second).toContainText('on lines 18, 19');
+  await expect(second).toContainText('kubectl counted it 4 times');
+  await expect(second).toContainText('18197025abfacf6365ef65d083687e1d9f03b9792779e15796247a7281043065');
+});
+
+test('percent-encoded links and links broken by chat wrapping still open', async ({ page, problems }) => {
+  await openApp(page);
+  await pasteText(page, fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
+  const cards = await cardTexts(page);
+  const link = await shareLink(page);
+  const [base, frag] = link.split('#');
+  const mangled = [
+    `${base}#${frag.replace('.', '%2E').replaceAll('-', '%2D')}`,
+    `${base}#${frag.replace('.', '%252E')}`,
+    // What a chat client's wrapping leaves once pasted into the address bar.
+    `${base}#${frag.slice(0, 60)} ${frag.slice(60, 130)}\n${frag.slice(130)}`,
+  ];
+  for (const url of mangled) {
+    await page.goto('about:blank');
+    await page.goto(url);
+    await expect(findings(page)).toHaveCount(2);
+    expect(await cardTexts(page)).toEqual(cards);
+    await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toBeVisible();
+  }
+});
+
+test('links made by the version-1 encoder keep opening', async ({ page, problems }) => {
+  await openApp(page);
+  await page.goto(`./#${v1Link('example (Try an example), findings only')}`);
+  await expect(findings(page)).toHaveCount(2);
+  await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toBeVisible();
+  await page.goto('about:blank');
+  await page.goto(`./#${v1Link('describe-pod.txt, full text')}`);
+  await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(fixtureText('describe-pod.txt'));
+  await expect(findings(page)).toHaveCount(2);
 });
 
 test('state in the query is moved into the fragment with a warning', async ({ page, problems }) => {
@@ -217,43 +295,105 @@ test('after one visit the app loads and decodes with the server gone', async ({ 
   }
 });
 
-test('a new deployment takes over cleanly, online and then offline', async ({ browser }) => {
-  // A copy of the build to "deploy" over: a changed page and service worker, like a new release.
+/** "Deploys" a new build over the copy in `site`: the page and the service worker name the build
+ * `id` (as a real build's would, with its own hash), and the page's heading says `title`. */
+function deploy(site, id, title, step) {
+  const sw = fs.readFileSync(path.join(site, 'sw.js'), 'utf8');
+  const old = sw.match(/const VERSION = "([^"]+)"/)[1];
+  const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
+  expect(html).toContain(`<meta name="aci-triage-build" content="${old}">`);
+  fs.writeFileSync(path.join(site, 'sw.js'), sw.replaceAll(old, id));
+  fs.writeFileSync(path.join(site, 'index.html'), html.replaceAll(old, id).replace(/<h1>[^<]*<\/h1>/, `<h1>${title}</h1>`));
+  // A later modification time, whatever the clock's granularity (the server compares seconds).
+  const later = new Date(Date.now() + step * 60_000);
+  for (const f of ['sw.js', 'index.html']) fs.utimesSync(path.join(site, f), later, later);
+}
+
+test('a new deployment: the open page offers a reload that keeps the paste; then offline', async ({ browser }) => {
+  // A copy of the build to deploy over, as a static host would serve it.
   const site = fs.mkdtempSync(path.join(os.tmpdir(), 'aci-triage-deploy-'));
   fs.cpSync(dist, site, { recursive: true });
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
   let server = await startServer(port, site);
   const context = await browser.newContext();
   const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   const cacheNames = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('aci-triage-')));
+  const heading = page.getByRole('heading', { level: 1 });
+  const box = page.getByRole('textbox', { name: 'Event text' });
+  const notice = page.getByRole('status').filter({ hasText: 'A new version of aci-triage is available' });
+  const reload = notice.getByRole('button', { name: 'Reload' });
   try {
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(url);
     await expect(page.locator('body.app-ready')).toHaveCount(1);
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-    const [oldCache] = await cacheNames();
-    expect(oldCache).toMatch(/^aci-triage-/);
+    expect(await cacheNames()).toEqual([expect.stringMatching(/^aci-triage-[0-9a-f]{16}$/)]);
+    await pasteText(page, fixtureText('portal.html'));
+    await expect(findings(page)).toHaveCount(1);
+    // The worker taking over the first visit's page is no new version.
+    await expect(notice).toHaveCount(0);
 
-    const sw = fs.readFileSync(path.join(site, 'sw.js'), 'utf8');
-    const version = sw.match(/const VERSION = "([^"]+)"/)[1];
-    fs.writeFileSync(path.join(site, 'sw.js'), sw.replace(`const VERSION = "${version}"`, 'const VERSION = "next-release"'));
-    const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
-    fs.writeFileSync(path.join(site, 'index.html'), html.replace('<h1>aci-triage</h1>', '<h1>aci-triage next</h1>'));
-    // A later modification time, whatever the clock's granularity (the server compares seconds).
-    const later = new Date(Date.now() + 60_000);
-    for (const f of ['sw.js', 'index.html']) fs.utimesSync(path.join(site, f), later, later);
-
-    // The page is network-first: the new release shows on the next load.
+    deploy(site, 'next-release', 'aci-triage next', 1);
+    // The first load after the deployment is this build's page, from its cache at once ...
     await page.reload();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('aci-triage next');
     await expect(page.locator('body.app-ready')).toHaveCount(1);
-    // The new worker takes over and removes the old build's cache.
+    await expect(heading).toHaveText('aci-triage');
+    await expect(box).toHaveValue(fixtureText('portal.html'));
+    // ... while the new build installs in its own cache and takes over; then the page says so.
+    await expect(notice).toBeVisible({ timeout: 15_000 });
     await expect.poll(cacheNames, { timeout: 15_000 }).toEqual(['aci-triage-next-release']);
+    await expect(heading).toHaveText('aci-triage');
+    // The notice moves nothing on the page: the layout is the same without it.
+    const layout = (withNotice) => page.evaluate((withNotice) => {
+      const n = document.querySelector('.update-notice');
+      const next = n.nextSibling;
+      if (!withNotice) n.remove();
+      const rects = ['header.site', '#app', 'footer.site'].map((s) => {
+        const r = document.querySelector(s).getBoundingClientRect();
+        return [r.x, r.y, r.width, r.height];
+      });
+      if (!withNotice) next.parentNode.insertBefore(n, next);
+      return rects;
+    }, withNotice);
+    expect(await layout(true)).toEqual(await layout(false));
+    // From the top of the page, the first Tab reaches Reload.
+    await page.keyboard.press('Tab');
+    await expect(reload).toBeFocused();
+    // Text typed right before Reload (the app saves it after a pause) comes back with the new
+    // build: the edit and the click in one task, as fast as a user could ever be.
+    await page.evaluate(() => {
+      const text = document.getElementById('event-text');
+      text.value += '\nkept';
+      text.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'kept' }));
+      document.querySelector('.update-notice button').click();
+    });
+    await expect(heading).toHaveText('aci-triage next');
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await expect(box).toHaveValue(fixtureText('portal.html') + '\nkept');
+    await expect(findings(page)).toHaveCount(1);
+    await expect(notice).toHaveCount(0);
 
-    // Offline, the new release is what loads, and it decodes.
+    // Another deployment while the page is open; the notice shows, and the next load (no Reload
+    // clicked) is the new build.
+    deploy(site, 'third-release', 'aci-triage third', 2);
+    await page.goto(url);
+    await expect(heading).toHaveText('aci-triage next');
+    await expect(notice).toBeVisible({ timeout: 15_000 });
+    await expect.poll(cacheNames, { timeout: 15_000 }).toEqual(['aci-triage-third-release']);
+    await page.goto(url);
+    await expect(heading).toHaveText('aci-triage third');
+    await expect(page.locator('body.app-ready')).toHaveCount(1);
+    await expect(notice).toHaveCount(0);
+
+    // Offline, the new build is what loads, and it decodes.
     server.kill();
     server = null;
     await reloadAndDecode(page);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('aci-triage next');
+    await expect(heading).toHaveText('aci-triage third');
+    await expect(notice).toHaveCount(0);
+    expect(errors).toEqual([]);
   } finally {
     if (server) server.kill();
     await context.close();

@@ -1,6 +1,6 @@
 //! Reading a decision's input like an expert: what particular values tell.
 
-use crate::json::Value;
+use serde_json::Value;
 
 /// Linux signal names by number (x86-64 numbering, as the guest uses).
 pub fn signal_name(n: i64) -> Option<&'static str> {
@@ -124,7 +124,7 @@ pub fn field_notes(rule: Option<&str>, field: &str, value: &Value) -> Vec<String
             ));
         }
         ("signal", Value::Number(n)) => {
-            if let Some(name) = n.parse().ok().and_then(signal_name) {
+            if let Some(name) = n.as_i64().and_then(signal_name) {
                 notes.push(format!(
                     "Signal {n} is {name}. To a container's init process (`isInitProcess: true`), policies with a framework_version below 0.4.1 allow SIGKILL (9) and SIGTERM (15) implicitly; newer policies must list every stop signal in the container's `signals`. An exec'd process needs it in that process's `signals`."
                 ));
@@ -138,10 +138,9 @@ pub fn field_notes(rule: Option<&str>, field: &str, value: &Value) -> Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
 
     fn json(s: &str) -> Value {
-        parse(s).unwrap()
+        serde_json::from_str(s).unwrap()
     }
 
     #[test]
