@@ -725,7 +725,8 @@ mod tests {
     #[test]
     fn many_legacy_messages_take_linear_time() {
         // Each message used to search the rest of the paste for `]` or `Input: {`: minutes for
-        // these 8 MB.
+        // these 8 MB. Linear takes about a second here (ten under a fully loaded debug build);
+        // the guard only catches the return of the quadratic search, speed itself is `make bench`'s.
         for (unit, found) in [
             ("a not allowed by policy.\n", true),
             ("a not allowed by policy. Errors: [", false),
@@ -738,7 +739,7 @@ mod tests {
                 .count();
             let took = t.elapsed();
             assert!(
-                took < std::time::Duration::from_secs(10),
+                took < std::time::Duration::from_secs(60),
                 "{unit:?}: {took:?}"
             );
             assert_eq!(n > 0, found, "{unit:?}");
