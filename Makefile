@@ -69,7 +69,7 @@ clean:
 ## Stable Rust: no sanitizer (`-s none`). New inputs go to fuzz/corpus/<target>; the checked-in
 ## regression corpus core/tests/fixtures/fuzz/<target> seeds each run. Crashes land in fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= scan_analyze decode_payload share_decode json wizard_decode
+FUZZ_TARGETS ?= scan_analyze decode_payload share_decode json wizard_decode policy
 FUZZ_ARGS ?= -timeout=10 -rss_limit_mb=2048
 CARGO_FUZZ_VERSION := 0.13.2
 fuzz:

@@ -80,14 +80,8 @@ where
     });
 }
 
-/// "1 time" / "3 times" style counts.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+/// "1 time" / "3 times" style counts: the document model's own.
+pub use crate::report::plural;
 
 /// "10.4 MB" without floating point (float formatting costs kilobytes of WASM).
 pub fn megabytes(bytes: usize) -> String {
