@@ -99,7 +99,9 @@ fn reading(f: &Finding) -> Reading {
             r.errors = Some(errors.iter().cloned().collect());
             r.text = rest.clone();
         }
-        FindingKind::Other(OtherFormat::Kata { request, details }) => {
+        FindingKind::Other(OtherFormat::Kata {
+            request, details, ..
+        }) => {
             r.kind = "kata";
             r.request = Some(request.clone());
             r.text = details.clone();

@@ -6,6 +6,7 @@
 //! Every message here is found near the word "policy", so the text is searched once for that
 //! word and each signature is compared around it.
 
+use super::decoded;
 use super::units::find_ci;
 use super::Occurrence;
 use std::ops::Range;
@@ -24,7 +25,12 @@ pub enum OtherFormat {
     /// `<Name>Request is blocked by policy[: details]` from the Kata agent.
     Kata {
         request: String,
+        /// What the agent printed after the sentence (genpolicy's `agent_policy:…` lines), its
+        /// escaping undone.
         details: Option<String>,
+        /// The text stops right after the request's name, inside a `PERMISSION_DENIED` status:
+        /// the `is blocked by policy` that follows it was cut off.
+        cut: bool,
     },
     /// A fixed message from [`SIGNATURES`]; `id` is its catalog id.
     Known { id: &'static str, text: String },
@@ -42,9 +48,13 @@ impl OtherFormat {
                 let r = rest.as_deref().unwrap_or("\u{1}");
                 format!("legacy\u{0}{rule}\u{0}{e}\u{0}{r}")
             }
-            OtherFormat::Kata { request, details } => {
+            OtherFormat::Kata {
+                request,
+                details,
+                cut,
+            } => {
                 format!(
-                    "kata\u{0}{request}\u{0}{}",
+                    "kata\u{0}{request}\u{0}{}\u{0}{cut}",
                     details.as_deref().unwrap_or("\u{1}")
                 )
             }
@@ -138,6 +148,8 @@ pub const SIGNATURES: &[(&str, &str)] = &[
 const ANCHOR: &[u8] = b"polic";
 /// The one JSON-enforcer message without the word "policy" ends with these words.
 const MOUNT_ANCHOR: &[u8] = b"mount constraints";
+/// The gRPC status of the Kata agent's refusals (`PERMISSION_DENIED`, `PermissionDenied`).
+const PERMISSION_ANCHOR: &[u8] = b"permission";
 const LEGACY: &[u8] = b"not allowed by policy";
 const KATA: &[u8] = b"is blocked by policy";
 /// Longest stretch read after a message (details, legacy input).
@@ -190,28 +202,28 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
     let mut consumed_to = 0usize;
     let mut line = 1usize;
     let mut line_at = 0usize;
-    // Both anchors are searched in step, so matches come in the order of the text.
-    let mut next_policy = find_ci(b, 0, ANCHOR);
-    let mut next_mount = find_ci(b, 0, MOUNT_ANCHOR);
+    // The anchors are searched in step, so matches come in the order of the text.
+    const ANCHORS: [&[u8]; 3] = [ANCHOR, MOUNT_ANCHOR, PERMISSION_ANCHOR];
+    let mut next: [Option<usize>; 3] = ANCHORS.map(|a| find_ci(b, 0, a));
     loop {
-        let take_policy = match (next_policy, next_mount) {
-            (None, None) => break,
-            (Some(p), Some(m)) => p <= m,
-            (p, _) => p.is_some(),
+        let Some((k, pos)) = next
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| p.map(|p| (k, p)))
+            .min_by_key(|&(_, p)| p)
+        else {
+            break;
         };
-        let pos = if take_policy {
-            let p = next_policy.unwrap_or_default();
-            next_policy = find_ci(b, p.max(consumed_to) + ANCHOR.len(), ANCHOR);
-            p
-        } else {
-            let m = next_mount.unwrap_or_default();
-            next_mount = find_ci(b, m.max(consumed_to) + MOUNT_ANCHOR.len(), MOUNT_ANCHOR);
-            m
-        };
+        next[k] = find_ci(b, pos.max(consumed_to) + ANCHORS[k].len(), ANCHORS[k]);
         if pos < consumed_to || covered_by(covered, pos) {
             continue;
         }
-        if let Some((found, range)) = match_at(text, pos) {
+        let found = if k == 2 {
+            kata_cut_at(text, pos)
+        } else {
+            match_at(text, pos)
+        };
+        if let Some((found, range)) = found {
             if range.start < consumed_to || covered_by(covered, range.start) {
                 continue;
             }
@@ -575,34 +587,135 @@ fn kata_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     if !request.ends_with("Request") {
         return None;
     }
-    // Quoted as `\"…\"` inside JSON output: the message ends at the next quote with exactly one
-    // backslash before it (its own inner quotes arrive as `\\\"`).
-    let in_json = start >= 2 && b[start - 1] == b'"' && b[start - 2] == b'\\';
+    // Quoted inside escaped output (`\"…`, `\\\"…` in a Rust `Status` inside `Others("…")`):
+    // the message ends at the next quote escaped the same way or less, and its own quotes are
+    // escaped one level more.
+    let quote_run = (start > 0 && b[start - 1] == b'"').then(|| backslashes_before(b, start - 1));
     if start > 0 && matches!(b[start - 1], b'"' | b'\'') {
         start -= 1;
     }
     name_end = phrase + KATA.len();
     let mut details = None;
-    if let Some(rest) = text.get(name_end..) {
-        if rest.starts_with(": ") {
-            let d_start = name_end + 2;
+    let rest = text.get(name_end..)?;
+    if let Some(after_colon) = rest.strip_prefix(':') {
+        let d_start = name_end + 1;
+        let line_rest = after_colon.split('\n').next().unwrap_or("");
+        let (raw, d_end) = if line_rest.trim().is_empty() {
+            // genpolicy's lines on the lines after the sentence (Contrast, plain genpolicy).
+            following_policy_lines(text, d_start + line_rest.len())
+        } else {
             let mut d_end = tail_end(text, d_start);
-            if in_json {
-                if let Some(q) = (d_start + 1..d_end)
-                    .find(|&j| b[j] == b'"' && b[j - 1] == b'\\' && b[j - 2] != b'\\')
+            if let Some(run) = quote_run.filter(|&r| r > 0) {
+                if let Some((q, r)) = (d_start..d_end)
+                    .filter(|&j| b[j] == b'"')
+                    .map(|j| (j, backslashes_before(b, j)))
+                    .find(|&(_, r)| r <= run)
                 {
-                    d_end = q - 1;
+                    d_end = q - r;
                 }
             }
-            let d = text[d_start..d_end].trim();
-            if !d.is_empty() && !d.eq_ignore_ascii_case("unknown") {
-                // Inside JSON output the agent's quotes arrive escaped.
-                details = Some(d.replace("\\\\\\\"", "\"").replace("\\\"", "\""));
-                name_end = d_end;
-            }
+            (text[d_start..d_end].to_string(), d_end)
+        };
+        let passes = match quote_run.and_then(decoded::level_of) {
+            Some(level) => level + 1,
+            None => raw
+                .find('"')
+                .and_then(|q| decoded::level_of(backslashes_before(raw.as_bytes(), q)))
+                .unwrap_or(0),
+        };
+        let mut d = raw;
+        for _ in 0..passes {
+            d = decoded::unescape_once(&d);
+        }
+        let d = d.trim();
+        if !d.is_empty() && !d.eq_ignore_ascii_case("unknown") {
+            details = Some(d.to_string());
+            name_end = d_end;
         }
     }
-    Some((OtherFormat::Kata { request, details }, start..name_end))
+    Some((
+        OtherFormat::Kata {
+            request,
+            details,
+            cut: false,
+        },
+        start..name_end,
+    ))
+}
+
+/// How many backslashes end `b[..end]`.
+fn backslashes_before(b: &[u8], end: usize) -> usize {
+    b[..end].iter().rev().take_while(|&&c| c == b'\\').count()
+}
+
+/// The lines after the one `from` is on that begin with `agent_policy:`: their text, one per
+/// line, and where the last ends. At most [`MAX_DETAIL_LINES`] bytes.
+fn following_policy_lines(text: &str, from: usize) -> (String, usize) {
+    let mut out = String::new();
+    let mut end = from;
+    let mut pieces = text[from..].split('\n');
+    let mut at = from + pieces.next().map_or(0, str::len) + 1;
+    for piece in pieces {
+        let line = piece.trim();
+        if !line.starts_with("agent_policy:") || out.len() + line.len() > MAX_DETAIL_LINES {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+        end = at + piece.trim_end().len();
+        at += piece.len() + 1;
+    }
+    (out, end)
+}
+
+/// The longest run of genpolicy lines read after a Kata denial.
+const MAX_DETAIL_LINES: usize = 16 * 1024;
+
+/// A Kata refusal whose text was cut right after the request's name: `PERMISSION_DENIED,
+/// message: "\"CreateContainerRequest` and nothing more on the line. (When the sentence follows,
+/// it is found at its own anchor.) `pos` is where `permission` starts.
+fn kata_cut_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let status = [&b"permission_denied"[..], b"permissiondenied"]
+        .into_iter()
+        .find(|s| eq_at(b, pos, s))?;
+    let from = pos + status.len();
+    let line_end = (from..(from + 400).min(b.len()))
+        .find(|&j| b[j] == b'\n')
+        .unwrap_or((from + 400).min(b.len()));
+    // The first word ending in `Request` after the status, on its line.
+    let mut j = from;
+    while j < line_end {
+        if !b[j].is_ascii_uppercase() || b[j - 1].is_ascii_alphanumeric() {
+            j += 1;
+            continue;
+        }
+        let end = j + b[j..line_end]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let word = &text[j..end];
+        if word.len() > "Request".len() && word.ends_with("Request") {
+            // Only quotes, backslashes and blanks may follow: the rest was cut.
+            let cut = b[end..line_end]
+                .iter()
+                .all(|c| matches!(c, b'"' | b'\\' | b' ' | b'\t' | b'\r' | b'`'));
+            return cut.then(|| {
+                (
+                    OtherFormat::Kata {
+                        request: word.to_string(),
+                        details: None,
+                        cut: true,
+                    },
+                    j..end,
+                )
+            });
+        }
+        j = end.max(j + 1);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -638,7 +751,8 @@ mod tests {
             f,
             vec![OtherFormat::Kata {
                 request: "CreateContainerRequest".into(),
-                details: None
+                details: None,
+                cut: false,
             }]
         );
         let f = find(
@@ -649,6 +763,7 @@ mod tests {
             vec![OtherFormat::Kata {
                 request: "ExecProcessRequest".into(),
                 details: Some("agent_policy:114: allow_exec: input = {}".into()),
+                cut: false,
             }]
         );
     }

@@ -16,11 +16,13 @@
 pub mod b64;
 pub mod context;
 pub mod cut;
+pub mod decoded;
 pub mod formats;
 pub mod group;
 pub mod model;
 pub mod parse;
 pub mod payload;
+pub mod prefix;
 pub mod repair;
 pub mod scan;
 pub mod units;
@@ -34,7 +36,7 @@ pub use context::Wrapper;
 pub use formats::OtherFormat;
 pub use model::{Decision, Reason};
 pub use parse::JsonProblem;
-pub use payload::{decode_payload, DecodedBlob};
+pub use payload::{decode_payload, DecodedBlob, Origin};
 pub use scan::RawBlob;
 
 /// Where a finding occurred in the paste.
@@ -112,6 +114,10 @@ impl Analysis {
             match &f.kind {
                 FindingKind::Decision(d) => {
                     h.write(d.blob.base64.as_bytes());
+                    if d.blob.origin != Origin::Blob {
+                        // No base64: the text is what tells two such decisions apart.
+                        h.write(d.blob.text.as_bytes());
+                    }
                     h.write(
                         d.wrapper
                             .as_ref()
@@ -139,11 +145,59 @@ impl Analysis {
 
 /// Finds, decodes and groups everything in `text`.
 pub fn analyze(text: &str) -> Analysis {
+    let view = prefix::strip(text);
+    let mut a = analyze_text(&view.text);
+    a.input_len = text.len();
+    if view.is_stripped() {
+        for f in &mut a.findings {
+            for o in &mut f.occurrences {
+                o.range = view.range_in_paste(&o.range);
+            }
+            if let FindingKind::Decision(d) = &mut f.kind {
+                for (off, _) in &mut d.blob.invalid_chars {
+                    *off = view.start_in_paste(*off);
+                }
+            }
+        }
+    }
+    a
+}
+
+/// [`analyze`] on the text without line prefixes.
+fn analyze_text(text: &str) -> Analysis {
     let blobs = scan::find_blobs(text);
+    let blob_ranges: Vec<Range<usize>> = blobs.iter().map(|b| b.range.clone()).collect();
+    let mut jsons = decoded::find_json_decisions(text, &blob_ranges)
+        .into_iter()
+        .peekable();
     let mut decisions = group::Decisions::default();
+    let mut lines = Lines::default();
     let mut prev_end = 0;
     for raw in &blobs {
+        while let Some(j) = jsons.next_if(|j| j.range.start < raw.range.start) {
+            let context = context::read(text, prev_end, j.range.start);
+            prev_end = j.range.end;
+            let line = lines.at(text, j.range.start);
+            let blob = payload::decode_json_text(j.json, j.escapes);
+            decisions.add(blob, false, context, j.range, line);
+        }
         let (base64, invalid) = scan::clean_body(text, raw.body.clone());
+        let context = context::read(text, prev_end, raw.range.start);
+        // An empty blob with the decision written right after it: one occurrence, read as JSON.
+        if base64.is_empty() && invalid.is_empty() && raw.closed {
+            if let Some(j) = jsons.next_if(|j| follows_closely(text, raw.range.end, j.range.start))
+            {
+                prev_end = j.range.end;
+                let mut blob = payload::decode_json_text(j.json, j.escapes);
+                blob.origin = Origin::Json {
+                    escapes: j.escapes,
+                    after_empty_blob: true,
+                };
+                blob.escaped_delimiters = raw.escaped_delimiters;
+                decisions.add(blob, false, context, raw.range.start..j.range.end, raw.line);
+                continue;
+            }
+        }
         // Identical clean payloads decode identically: each is decoded (and parsed) once.
         let reusable = invalid.is_empty() && raw.closed;
         let blob = match decisions.decoded(&base64).filter(|_| reusable) {
@@ -153,12 +207,57 @@ pub fn analyze(text: &str) -> Analysis {
             },
             None => payload::decode_blob(text, raw, base64, invalid),
         };
-        let context = context::read(text, prev_end, raw.range.start);
+        if is_placeholder(&blob) {
+            continue;
+        }
         prev_end = raw.range.end;
         decisions.add(blob, reusable, context, raw.range.clone(), raw.line);
     }
+    for j in jsons {
+        let context = context::read(text, prev_end, j.range.start);
+        prev_end = j.range.end;
+        let line = lines.at(text, j.range.start);
+        let blob = payload::decode_json_text(j.json, j.escapes);
+        decisions.add(blob, false, context, j.range, line);
+    }
     let others = formats::find_other_formats(text, decisions.covered());
     group::collect(decisions, others, text.len())
+}
+
+/// A blob that only describes the format, as documentation writes it (`policyDecision< (base64)
+/// >policyDecision`, `policyDecision< <base64> >policyDecision`): a few letters between
+/// characters that are not base64, decoding to no text.
+fn is_placeholder(blob: &DecodedBlob) -> bool {
+    blob.closed
+        && !blob.invalid_chars.is_empty()
+        && blob.base64.len() < 24
+        && !cut::is_text(&blob.text, blob.utf8_error_at.is_some())
+}
+
+/// Whether only a separator (`: `, blanks, quotes, escapes) stands between `end` and `start`.
+fn follows_closely(text: &str, end: usize, start: usize) -> bool {
+    start >= end
+        && start - end <= 16
+        && text.as_bytes()[end..start]
+            .iter()
+            .all(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b':' | b'=' | b'"' | b'\\'))
+}
+
+/// 1-based line numbers of ascending byte offsets, counted once over the text.
+#[derive(Default)]
+struct Lines {
+    counted_to: usize,
+    newlines: usize,
+}
+
+impl Lines {
+    fn at(&mut self, text: &str, pos: usize) -> usize {
+        if pos > self.counted_to {
+            self.newlines += scan::count_newlines(&text.as_bytes()[self.counted_to..pos]);
+            self.counted_to = pos;
+        }
+        self.newlines + 1
+    }
 }
 
 #[cfg(test)]

@@ -88,7 +88,9 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 doc.push(b);
             }
         }
-        OtherFormat::Kata { request, details } => {
+        OtherFormat::Kata {
+            request, details, ..
+        } => {
             doc.push(Block::Para {
                 class: hint::RULE_LINE,
                 text: vec![
