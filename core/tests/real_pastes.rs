@@ -111,6 +111,10 @@ fn reading(f: &Finding) -> Reading {
             r.id = Some(id.to_string());
             r.text = Some(text.clone());
         }
+        FindingKind::Other(OtherFormat::Message { text }) => {
+            r.kind = "message";
+            r.text = Some(text.clone());
+        }
         FindingKind::Other(OtherFormat::JsonPolicy { text, .. }) => {
             r.kind = "json-policy";
             r.text = Some(text.clone());

@@ -7,8 +7,10 @@
 //! word and each signature is compared around it.
 
 use super::decoded;
+use super::parse;
 use super::units::find_ci;
 use super::Occurrence;
+use serde_json::{Map, Value};
 use std::ops::Range;
 
 /// A recognised message that is not a policyDecision blob.
@@ -34,12 +36,42 @@ pub enum OtherFormat {
     },
     /// A fixed message from [`SIGNATURES`]; `id` is its catalog id.
     Known { id: &'static str, text: String },
+    /// A policy's own error message standing alone, outside any blob, decision or older format
+    /// (`framework_version is ahead of the current version: 0.5.0 is greater than 0.4.1` copied
+    /// out of a decision or a log). It is explained as the same error inside a decision is.
+    Message { text: String },
     /// A message of the JSON-format policy enforcer that preceded Rego policies, and the
     /// message today's guests write for the same check (none for the policy without containers).
     JsonPolicy { text: String, today: Option<String> },
 }
 
 impl OtherFormat {
+    /// The input fields that survive in an older plain-text denial's `Input: {…}`, even when the
+    /// text of it was cut (by the paste, or by the end of the string a wrapper put it in) or
+    /// escaped (`{\\\"deviceHash\\\":…` inside an ARM message): what reads as JSON, completed
+    /// where it was cut. `None` when nothing of it reads.
+    pub fn legacy_input(&self) -> Option<Map<String, Value>> {
+        let OtherFormat::Legacy {
+            rest: Some(rest), ..
+        } = self
+        else {
+            return None;
+        };
+        let (_, tail) = rest.split_once("Input: {")?;
+        let mut json = format!("{{{tail}");
+        let passes = json
+            .find('"')
+            .and_then(|q| decoded::level_of(backslashes_before(json.as_bytes(), q)))
+            .unwrap_or(0);
+        for _ in 0..passes {
+            json = decoded::unescape_once(&json);
+        }
+        match parse::parse(&json).json? {
+            Value::Object(m) if !m.is_empty() => Some(m),
+            _ => None,
+        }
+    }
+
     /// Identity for collapsing repeats.
     pub fn key(&self) -> String {
         match self {
@@ -60,6 +92,7 @@ impl OtherFormat {
             }
             OtherFormat::Known { id, text } => format!("known\u{0}{id}\u{0}{text}"),
             OtherFormat::JsonPolicy { text, .. } => format!("json\u{0}{text}"),
+            OtherFormat::Message { text } => format!("message\u{0}{text}"),
         }
     }
 }
@@ -150,6 +183,8 @@ const ANCHOR: &[u8] = b"polic";
 const MOUNT_ANCHOR: &[u8] = b"mount constraints";
 /// The gRPC status of the Kata agent's refusals (`PERMISSION_DENIED`, `PermissionDenied`).
 const PERMISSION_ANCHOR: &[u8] = b"permission";
+/// The framework version messages of the policy (`framework_version is missing. …`).
+const FRAMEWORK_ANCHOR: &[u8] = b"framework_";
 const LEGACY: &[u8] = b"not allowed by policy";
 const KATA: &[u8] = b"is blocked by policy";
 /// Longest stretch read after a message (details, legacy input).
@@ -203,8 +238,8 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
     let mut line = 1usize;
     let mut line_at = 0usize;
     // The anchors are searched in step, so matches come in the order of the text.
-    const ANCHORS: [&[u8]; 3] = [ANCHOR, MOUNT_ANCHOR, PERMISSION_ANCHOR];
-    let mut next: [Option<usize>; 3] = ANCHORS.map(|a| find_ci(b, 0, a));
+    const ANCHORS: [&[u8]; 4] = [ANCHOR, MOUNT_ANCHOR, PERMISSION_ANCHOR, FRAMEWORK_ANCHOR];
+    let mut next: [Option<usize>; 4] = ANCHORS.map(|a| find_ci(b, 0, a));
     loop {
         let Some((k, pos)) = next
             .iter()
@@ -218,10 +253,10 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
         if pos < consumed_to || covered_by(covered, pos) {
             continue;
         }
-        let found = if k == 2 {
-            kata_cut_at(text, pos)
-        } else {
-            match_at(text, pos)
+        let found = match k {
+            2 => kata_cut_at(text, pos),
+            3 => framework_message_at(text, pos),
+            _ => match_at(text, pos),
         };
         if let Some((found, range)) = found {
             if range.start < consumed_to || covered_by(covered, range.start) {
@@ -284,6 +319,9 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
                     | "contrast-missing-annotation"
             ) {
                 end = tail_end(text, end);
+                if id == "rego-compilation-failed" {
+                    end = compiler_lines_end(text, end);
+                }
             }
             // The stdio denials differ in what they start with (a log path, a terminal).
             if id == "stdio-denied" {
@@ -311,7 +349,13 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
                     end += 2 + q + 1;
                 }
             }
-            let shown = text.get(start..end).unwrap_or(sig).to_string();
+            let shown = text.get(start..end).unwrap_or(sig);
+            // A message wrapped over lines is shown on one.
+            let shown = if shown.contains('\n') {
+                shown.split_whitespace().collect::<Vec<_>>().join(" ")
+            } else {
+                shown.to_string()
+            };
             return Some((OtherFormat::Known { id, text: shown }, start..end));
         }
     }
@@ -368,6 +412,25 @@ fn arm_message(text: &str, start: usize, end: usize) -> Option<(OtherFormat, Ran
         },
     };
     Some((found, start..msg_end))
+}
+
+/// After `N errors occurred:` at the end of a line (`end`), the compiler's complaints on the
+/// lines that follow (`policy.rego:48: rego_parse_error: …`, one a line): where the last ends.
+fn compiler_lines_end(text: &str, end: usize) -> usize {
+    if !text[..end].trim_end().ends_with("occurred:") {
+        return end;
+    }
+    let mut last = end;
+    let mut pieces = text[end..].split('\n');
+    let mut at = end + pieces.next().map_or(0, str::len) + 1;
+    for piece in pieces.take(16) {
+        if piece.len() > MAX_TAIL || !piece.contains("rego_") || !piece.contains(".rego:") {
+            break;
+        }
+        last = at + piece.trim_end().len();
+        at += piece.len() + 1;
+    }
+    last
 }
 
 /// End of the message that continues at `from`: the end of the line or of the JSON string.
@@ -673,6 +736,62 @@ fn following_policy_lines(text: &str, from: usize) -> (String, usize) {
 /// The longest run of genpolicy lines read after a Kata denial.
 const MAX_DETAIL_LINES: usize = 16 * 1024;
 
+/// How the policy's framework version messages start (framework.rego; the `svn` ones before
+/// March 2023), each followed by versions. A `fragment ` before them is part of the message.
+const FRAMEWORK_MESSAGES: &[&str] = &[
+    "framework_version is missing. Current version: ",
+    "framework_version is ahead of the current version: ",
+    "framework_svn is missing. Current svn: ",
+    "framework_svn is ahead of the current svn: ",
+];
+
+/// A framework version message standing alone at `pos`: its start, the versions after it
+/// (`0.5.0 is greater than 0.4.1`, `1.1.0 > 0.1.0`, `0.4.1`) and nothing more.
+fn framework_message_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let head = FRAMEWORK_MESSAGES
+        .iter()
+        .find(|h| b[pos..].starts_with(h.as_bytes()))?;
+    let mut start = pos;
+    if pos >= 9 && &b[pos - 9..pos] == b"fragment " {
+        start = pos - 9;
+    }
+    if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_') {
+        return None;
+    }
+    let version = |at: usize| {
+        at + b[at..]
+            .iter()
+            .take(32)
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+'))
+            .count()
+    };
+    let first = pos + head.len();
+    let mut end = version(first);
+    if end == first {
+        return None;
+    }
+    for sep in [" is greater than ", " > "] {
+        if b[end..].starts_with(sep.as_bytes()) {
+            let second = version(end + sep.len());
+            if second > end + sep.len() {
+                end = second;
+            }
+            break;
+        }
+    }
+    // A version ends with a digit or letter, not the sentence's full stop.
+    while end > first && b[end - 1] == b'.' {
+        end -= 1;
+    }
+    Some((
+        OtherFormat::Message {
+            text: text[start..end].to_string(),
+        },
+        start..end,
+    ))
+}
+
 /// A Kata refusal whose text was cut right after the request's name: `PERMISSION_DENIED,
 /// message: "\"CreateContainerRequest` and nothing more on the line. (When the sentence follows,
 /// it is found at its own anchor.) `pos` is where `permission` starts.
@@ -894,5 +1013,68 @@ mod tests {
         let t = "running commands is denied by policy";
         let all: Range<usize> = 0..t.len();
         assert!(find_other_formats(t, std::slice::from_ref(&all)).is_empty());
+    }
+
+    #[test]
+    fn legacy_input_fields_survive_a_cut_and_escaping() {
+        let input = |t: &str| {
+            find(t)
+                .first()
+                .and_then(OtherFormat::legacy_input)
+                .map(|m| serde_json::Value::Object(m).to_string())
+        };
+        assert_eq!(
+            input(r#"x: mount_device not allowed by policy. Errors: [deviceHash not found]. Input: {"deviceHash":"ab","target":"/run/mounts/m4"}."#).as_deref(),
+            Some(r#"{"deviceHash":"ab","target":"/run/mounts/m4"}"#)
+        );
+        // Cut inside the second field, escaped twice inside an ARM message.
+        let cut = r#""message":"a: create_container not allowed by policy. Errors: [invalid command]. Input: {\\\"containerID\\\":\\\"0971693a\\\",\\\"argList\\\":[\\\"/bin/sh"#;
+        assert_eq!(
+            input(cut).as_deref(),
+            Some(r#"{"containerID":"0971693a","argList":["/bin/sh"]}"#)
+        );
+        // Nothing that reads.
+        assert_eq!(
+            input(r#"x not allowed by policy. Input: {\\\"deviceH"#),
+            None
+        );
+        assert_eq!(input("x not allowed by policy. Errors: [e]."), None);
+    }
+
+    #[test]
+    fn the_compilers_complaints_on_the_next_lines_are_kept() {
+        let f = find("error creating Rego policy: rego compilation failed: 2 errors occurred:\n    policy.rego:48: rego_parse_error: non-terminated string\n    policy.rego:50: rego_type_error: x\nDone.");
+        assert_eq!(
+            f,
+            vec![OtherFormat::Known {
+                id: "rego-compilation-failed",
+                text: "error creating Rego policy: rego compilation failed: 2 errors occurred: policy.rego:48: rego_parse_error: non-terminated string policy.rego:50: rego_type_error: x".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn framework_messages_standing_alone() {
+        let f = find("framework_version is ahead of the current version: 0.5.0 is greater than 0.4.1\n[\"fragment framework_version is missing. Current version: 0.4.1\", \"framework_svn is ahead of the current svn: 1.1.0 > 0.1.0.\"]");
+        let texts: Vec<&str> = f
+            .iter()
+            .map(|x| match x {
+                OtherFormat::Message { text } => text.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "framework_version is ahead of the current version: 0.5.0 is greater than 0.4.1",
+                "fragment framework_version is missing. Current version: 0.4.1",
+                "framework_svn is ahead of the current svn: 1.1.0 > 0.1.0",
+            ]
+        );
+        // Inside the older plain-text format it is that format's.
+        let f = find("mount_overlay not allowed by policy. Errors: [framework_svn is ahead of the current svn: 1.1.0 > 0.1.0].");
+        assert!(matches!(&f[..], [OtherFormat::Legacy { .. }]), "{f:?}");
+        assert!(find("framework_version is missing. Current version: ").is_empty());
+        assert!(find("my_framework_version is missing. Current version: 1").is_empty());
     }
 }
