@@ -17,6 +17,8 @@
 
 use std::ops::Range;
 
+use super::model::{Decision, Reason};
+
 /// The key every guest decision starts with.
 const KEY: &str = "decision";
 /// How many levels of escaping are followed (`\\\\\\\\\\\\\\\"`: 15 backslashes is four).
@@ -255,6 +257,34 @@ pub fn find_json_decisions(text: &str, skip: &[Range<usize>]) -> Vec<JsonText> {
         });
     }
     out
+}
+
+/// The fixed `reason` texts of the guest's enforcer (a policy that is not valid or gives no
+/// reason, an interpreter error): how each starts.
+const GUEST_REASONS: &[&str] = &[
+    "Security policy is",
+    "rule for ",
+    "enforcement point",
+    "policy does not define",
+    "error querying enforcement point",
+    "unable to find value for key",
+    "value for '",
+];
+
+/// Whether a `{"decision":"deny",…}` is the guest's and not another tool's (AI agent hooks,
+/// authorisation services and SSE feeds write `{"decision":"deny","reason":"…"}` too): it has an
+/// `input`, `truncated` or `policyError`, a `reason` with `errors`, or one of the enforcer's own
+/// reason texts.
+pub fn looks_like_a_guest_decision(d: &Decision) -> bool {
+    d.input.is_some()
+        || d.rule.is_some()
+        || d.truncated.is_some()
+        || d.policy_error.is_some()
+        || match &d.reason {
+            Some(Reason::Errors { .. }) => true,
+            Some(Reason::Text(t)) => GUEST_REASONS.iter().any(|r| t.starts_with(r)),
+            _ => false,
+        }
 }
 
 /// Whether the unescaped JSON's first key, `decision`, holds `"deny"` (in any case).
