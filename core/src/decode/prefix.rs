@@ -60,6 +60,8 @@ impl View<'_> {
 struct Token {
     shape: String,
     end: usize,
+    /// A stamp rather than decoration.
+    stamp: bool,
 }
 
 fn is_blank(c: u8) -> bool {
@@ -126,7 +128,13 @@ fn tokens(line: &[u8]) -> Vec<Token> {
         let t = &line[i..i + len];
         let end_of_line = line[i + len..].iter().all(|&c| is_blank(c));
         let followed = line.get(i + len).is_some_and(|&c| c == b' ' || c == b'\t');
-        let ok = (is_decoration(t) && (followed || end_of_line)) || (is_stamp(t) && followed);
+        // After a stamp, the stream and partial-line flag of the CRI log format
+        // (`2026-05-04T10:22:31.1Z stderr F `) belong to it.
+        let after_stamp = out.last().is_some_and(|t: &Token| t.stamp);
+        let stream = after_stamp
+            && (matches!(t, b"stdout" | b"stderr") || (t.len() == 1 && t[0].is_ascii_uppercase()));
+        let stamp = is_stamp(t) || stream;
+        let ok = (is_decoration(t) && (followed || end_of_line)) || (stamp && followed);
         if !ok {
             break;
         }
@@ -135,8 +143,14 @@ fn tokens(line: &[u8]) -> Vec<Token> {
             end += 1;
         }
         out.push(Token {
-            shape: shape(t),
+            // The partial-line flag differs from line to line (`P`, then `F`).
+            shape: if stream && t.len() == 1 {
+                "A".to_string()
+            } else {
+                shape(t)
+            },
             end,
+            stamp,
         });
         i = end;
     }
@@ -240,6 +254,10 @@ mod tests {
             ),
             ("[pod/x/y] a\n[pod/x/y] b", "a\nb"),
             ("2026/05/04 10:22:31 a\n2026/05/04 10:22:32 b", "a\nb"),
+            (
+                "2026-05-04T10:22:31.1Z stderr P a\n2026-05-04T10:22:31.2Z stderr F b",
+                "a\nb",
+            ),
         ] {
             assert_eq!(stripped(text), want, "{text:?}");
         }
@@ -258,6 +276,7 @@ mod tests {
             "\"quoted\" a\n\"quoted\" b",
             "policyDecision< a\npolicyDecision< b",
             "agent_policy:126: a\nagent_policy:128: b",
+            "stderr F a\nstderr F b",
             "18197025abfacf63: a\n18197025abfacf63: b",
         ] {
             assert_eq!(stripped(text), text, "{text:?}");
