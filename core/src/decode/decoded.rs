@@ -236,10 +236,13 @@ pub fn find_json_decisions(text: &str, skip: &[Range<usize>]) -> Vec<JsonText> {
             continue;
         }
         let next = candidates.get(k + 1).map_or(b.len(), |c| c.0);
-        let limit = next
+        let mut limit = next
             .max(open + 1)
             .min(open.saturating_add(MAX_JSON))
             .min(b.len());
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
         let (end, closed) = json_end(b, open, limit, level);
         let mut json = text[open..end].to_string();
         for _ in 0..level {
@@ -421,5 +424,13 @@ mod tests {
         let n = find_json_decisions(&text, &[]).len();
         assert!(t.elapsed() < std::time::Duration::from_secs(10));
         assert_eq!(n, 200_000);
+    }
+
+    #[test]
+    fn the_longest_read_stops_on_a_character_boundary() {
+        let text = format!("{{\"decision\":\"deny\",\"x\":\"{}", "é".repeat(MAX_JSON));
+        let found = find_json_decisions(&text, &[]);
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].closed);
     }
 }
