@@ -240,15 +240,12 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
     // The anchors are searched in step, so matches come in the order of the text.
     const ANCHORS: [&[u8]; 4] = [ANCHOR, MOUNT_ANCHOR, PERMISSION_ANCHOR, FRAMEWORK_ANCHOR];
     let mut next: [Option<usize>; 4] = ANCHORS.map(|a| find_ci(b, 0, a));
-    loop {
-        let Some((k, pos)) = next
-            .iter()
-            .enumerate()
-            .filter_map(|(k, p)| p.map(|p| (k, p)))
-            .min_by_key(|&(_, p)| p)
-        else {
-            break;
-        };
+    while let Some((k, pos)) = next
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| p.map(|p| (k, p)))
+        .min_by_key(|&(_, p)| p)
+    {
         next[k] = find_ci(b, pos.max(consumed_to) + ANCHORS[k].len(), ANCHORS[k]);
         if pos < consumed_to || covered_by(covered, pos) {
             continue;

@@ -276,9 +276,9 @@ fn merge_bare_json(findings: &mut Vec<Finding>) {
     }
 }
 
-/// A blob that only describes the format, as documentation writes it (`policyDecision< (base64)
-/// >policyDecision`, `policyDecision< <base64> >policyDecision`): a few letters between
-/// characters that are not base64, decoding to no text.
+/// A blob that only describes the format, as documentation writes it
+/// (`policyDecision< (base64) >policyDecision`, `policyDecision< <base64> >policyDecision`): a
+/// few letters between characters that are not base64, decoding to no text.
 fn is_placeholder(blob: &DecodedBlob) -> bool {
     blob.closed
         && !blob.invalid_chars.is_empty()
