@@ -418,16 +418,24 @@ fn compiler_lines_end(text: &str, end: usize) -> usize {
         return end;
     }
     let mut last = end;
-    let mut pieces = text[end..].split('\n');
-    let mut at = end + pieces.next().map_or(0, str::len) + 1;
-    for piece in pieces.take(16) {
+    for (at, piece) in lines_after(text, end).take(16) {
         if piece.len() > MAX_TAIL || !piece.contains("rego_") || !piece.contains(".rego:") {
             break;
         }
         last = at + piece.trim_end().len();
-        at += piece.len() + 1;
     }
     last
+}
+
+/// The lines after the one `from` is on, each with the offset where it starts.
+fn lines_after(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut pieces = text[from..].split('\n');
+    let mut at = from + pieces.next().map_or(0, str::len) + 1;
+    pieces.map(move |piece| {
+        let start = at;
+        at += piece.len() + 1;
+        (start, piece)
+    })
 }
 
 /// End of the message that continues at `from`: the end of the line or of the JSON string.
@@ -713,9 +721,7 @@ fn backslashes_before(b: &[u8], end: usize) -> usize {
 fn following_policy_lines(text: &str, from: usize) -> (String, usize) {
     let mut out = String::new();
     let mut end = from;
-    let mut pieces = text[from..].split('\n');
-    let mut at = from + pieces.next().map_or(0, str::len) + 1;
-    for piece in pieces {
+    for (at, piece) in lines_after(text, from) {
         let line = piece.trim();
         if !line.starts_with("agent_policy:") || out.len() + line.len() > MAX_DETAIL_LINES {
             break;
@@ -725,7 +731,6 @@ fn following_policy_lines(text: &str, from: usize) -> (String, usize) {
         }
         out.push_str(line);
         end = at + piece.trim_end().len();
-        at += piece.len() + 1;
     }
     (out, end)
 }

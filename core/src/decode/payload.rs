@@ -138,13 +138,35 @@ pub fn decode_payload(base64: String, closed: bool) -> DecodedBlob {
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     };
-    let parsed = parse::parse(&text);
     DecodedBlob {
         base64,
         closed,
-        escaped_delimiters: false,
         alphabet: d.alphabet,
         b64_notes: d.notes,
+        ..read_text(text, utf8_error_at, Origin::Blob)
+    }
+}
+
+/// A decision written as JSON text in the paste ([`super::decoded`]), read like a blob's decoded
+/// text. A JSON cut short is completed (and says so) as a cut blob's is; `closed` stays true, as
+/// there is no closing marker to miss.
+pub fn decode_json_text(json: String, escapes: u8) -> DecodedBlob {
+    let origin = Origin::Json {
+        escapes,
+        after_empty_blob: false,
+    };
+    read_text(json, None, origin)
+}
+
+/// Decoded text read as JSON and decision; the fields of the base64 layer left empty.
+fn read_text(text: String, utf8_error_at: Option<usize>, origin: Origin) -> DecodedBlob {
+    let parsed = parse::parse(&text);
+    DecodedBlob {
+        base64: String::new(),
+        closed: true,
+        escaped_delimiters: false,
+        alphabet: Alphabet::Standard,
+        b64_notes: Vec::new(),
         invalid_chars: Vec::new(),
         dropped_lines: 0,
         text,
@@ -156,36 +178,7 @@ pub fn decode_payload(base64: String, closed: bool) -> DecodedBlob {
         lone_surrogates: parsed.lone_surrogates,
         duplicate_keys: parsed.duplicate_keys,
         decision: parsed.decision,
-        origin: Origin::Blob,
-    }
-}
-
-/// A decision written as JSON text in the paste ([`super::decoded`]), read like a blob's decoded
-/// text. A JSON cut short is completed (and says so) as a cut blob's is; `closed` stays true, as
-/// there is no closing marker to miss.
-pub fn decode_json_text(json: String, escapes: u8) -> DecodedBlob {
-    let parsed = parse::parse(&json);
-    DecodedBlob {
-        base64: String::new(),
-        closed: true,
-        escaped_delimiters: false,
-        alphabet: Alphabet::Standard,
-        b64_notes: Vec::new(),
-        invalid_chars: Vec::new(),
-        dropped_lines: 0,
-        text: json,
-        utf8_error_at: None,
-        json: parsed.json,
-        json_problem: parsed.problem,
-        trailing: parsed.trailing,
-        repaired: parsed.repaired,
-        lone_surrogates: parsed.lone_surrogates,
-        duplicate_keys: parsed.duplicate_keys,
-        decision: parsed.decision,
-        origin: Origin::Json {
-            escapes,
-            after_empty_blob: false,
-        },
+        origin,
     }
 }
 
