@@ -2,8 +2,13 @@
 //!
 //! [`analyze`] is the entry point. It runs the stages in order, each in its own file:
 //!
+//! 0. [`prefix`] takes out the prefix that quoted or logged text repeats on every line (`> `,
+//!    `// `, a timestamp), so the rest reads the text as it was before; offsets found are
+//!    mapped back to the paste;
 //! 1. find: [`scan`] finds every `policyDecision< … >policyDecision` blob (its `<` and `>` in
-//!    any spelling, see [`units`]) and cleans each body to base64;
+//!    any spelling, see [`units`]) and cleans each body to base64; [`decoded`] finds decisions
+//!    written as JSON in the paste itself (already decoded, or raw in the event), escaped any
+//!    number of times;
 //! 2. decode the payload: [`payload`] turns the base64 into bytes ([`b64`]) and text; a blob
 //!    whose closing marker is missing is cut where its lines stop decoding to text ([`cut`]);
 //! 3. parse: [`parse`] reads the text as JSON, completing a cut-off document ([`repair`]), and

@@ -13,7 +13,8 @@ use super::scan::RawBlob;
 /// Everything learnt from one blob's payload.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecodedBlob {
-    /// The base64 text as found (whitespace removed, escapes resolved).
+    /// The base64 text as found (whitespace removed, escapes resolved); empty for a decision read
+    /// as decoded JSON (see `origin`).
     pub base64: String,
     /// Whether the closing `>policyDecision` was present.
     pub closed: bool,
