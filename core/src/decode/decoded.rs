@@ -244,6 +244,11 @@ pub fn find_json_decisions(text: &str, skip: &[Range<usize>]) -> Vec<JsonText> {
             limit -= 1;
         }
         let (end, closed) = json_end(b, open, limit, level);
+        // A blob inside it (in one of its strings): the blob is what counts.
+        let next_skip = skip.partition_point(|r| r.start < open);
+        if skip.get(next_skip).is_some_and(|r| r.start < end) {
+            continue;
+        }
         let mut json = text[open..end].to_string();
         for _ in 0..level {
             json = unescape_once(&json);
@@ -432,5 +437,14 @@ mod tests {
         let found = find_json_decisions(&text, &[]);
         assert_eq!(found.len(), 1);
         assert!(!found[0].closed);
+    }
+
+    #[test]
+    fn a_decision_holding_a_blob_is_left_to_the_blob() {
+        let text =
+            r#"{"decision":"deny","reason":{"errors":["x policyDecision< eyJ9 >policyDecision"]}}"#;
+        let blob = text.find("policyDecision<").unwrap()..text.find("\"]}}").unwrap();
+        assert!(find_json_decisions(text, &[blob]).is_empty());
+        assert_eq!(find_json_decisions(text, &[]).len(), 1);
     }
 }
