@@ -527,7 +527,14 @@ fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     // the line's or the JSON string's end; the input's own quotes come after "Input: {".
     let message_end = tail_end(text, end);
     let tail_to = match find_within(&text[end..message_end], "Input: {", 200) {
-        Some(at) => braces_end(text, end + at + "Input: ".len()),
+        Some(at) => {
+            let open = end + at + "Input: ".len();
+            // Escaped inside a JSON string, the input ends with that string at the latest.
+            match text[open..].starts_with("{\\") {
+                true => braces_end(text, open).min(message_end),
+                false => braces_end(text, open),
+            }
+        }
         None => tail_end(text, end),
     };
     let rest_text = text[end..tail_to].trim_start_matches(['.', ' ']).trim_end();
@@ -1034,6 +1041,14 @@ mod tests {
         assert_eq!(
             input(cut).as_deref(),
             Some(r#"{"containerID":"0971693a","argList":["/bin/sh"]}"#)
+        );
+        // The escaped input ends with the string it is in, not at the JSON's closing brace.
+        let f = find(
+            r#"{"message":"create_container not allowed by policy. Errors: [e]. Input: {\"a\":[\"/usr/lo"}"#,
+        );
+        assert!(
+            matches!(&f[..], [OtherFormat::Legacy { rest: Some(r), .. }] if r.ends_with("/usr/lo")),
+            "{f:?}"
         );
         // Nothing that reads.
         assert_eq!(
