@@ -426,9 +426,9 @@ fn legacy_plain_text_resolves() {
 fn kata(a: &Analysis) -> (String, Option<String>) {
     assert_eq!(a.findings.len(), 1, "{a:#?}");
     match &a.findings[0].kind {
-        FindingKind::Other(OtherFormat::Kata { request, details }) => {
-            (request.clone(), details.clone())
-        }
+        FindingKind::Other(OtherFormat::Kata {
+            request, details, ..
+        }) => (request.clone(), details.clone()),
         other => panic!("expected a Kata denial, got {other:?}"),
     }
 }

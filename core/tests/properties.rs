@@ -124,6 +124,23 @@ mod json_leniency_on_serde {
         })
     }
 
+    /// Whether every number in `v` is a 64-bit integer or a float that f64 writes back as it was
+    /// written.
+    fn numbers_survive_f64(v: &Value) -> bool {
+        match v {
+            Value::Number(n) => {
+                n.is_i64()
+                    || n.is_u64()
+                    || n.as_f64()
+                        .and_then(serde_json::Number::from_f64)
+                        .is_some_and(|f| f.to_string() == n.to_string())
+            }
+            Value::Array(items) => items.iter().all(numbers_survive_f64),
+            Value::Object(m) => m.values().all(numbers_survive_f64),
+            _ => true,
+        }
+    }
+
     /// Objects made of the decision's known keys (at two levels) and others, holding anything.
     fn arb_decision() -> impl Strategy<Value = Value> {
         let key = prop_oneof![
@@ -156,7 +173,13 @@ mod json_leniency_on_serde {
             let ours = Decision::from_value(&v);
             prop_assert!(ours.is_some());
             // Where serde's flatten path can read it, it reads the same. (It cannot hold an
-            // integer beyond 64 bits in its buffer: `{"x": 1e20-ish integer}` fails there.)
+            // integer beyond 64 bits in its buffer: `{"x": 1e20-ish integer}` fails there; and
+            // it holds other numbers as f64, so one that f64 cannot write back as it was written
+            // comes out changed, `10000000000000.063` as `…062`: ours keeps it, there is nothing
+            // to compare.)
+            if !numbers_survive_f64(&v) {
+                return Ok(());
+            }
             if let Ok(serde) = Decision::deserialize(&v) {
                 prop_assert_eq!(ours, Some(serde.clone()));
                 prop_assert_eq!(serde_json::from_str::<Decision>(&v.to_string()).unwrap(), serde);

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use aci_triage_core::decode::{analyze, Finding, FindingKind, OtherFormat, RuleSource};
+use aci_triage_core::decode::{analyze, Finding, FindingKind, Origin, OtherFormat, RuleSource};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -43,6 +43,11 @@ struct Expect {
     no_details: Option<bool>,
     occurrences: Option<usize>,
     counts: Option<Vec<u32>>,
+    /// The input fields read (decision: `input` without `rule`; legacy: what survives of
+    /// `Input: {…}`), in order.
+    input_keys: Option<Vec<String>>,
+    /// Decision: it was read as decoded JSON (not from a blob's base64).
+    read_as_json: Option<bool>,
 }
 
 fn dir() -> PathBuf {
@@ -66,6 +71,8 @@ struct Reading {
     request: Option<String>,
     /// Decision: the decoded text; legacy: what followed; kata: details; known: the text.
     text: Option<String>,
+    input_keys: Option<Vec<String>>,
+    read_as_json: Option<bool>,
 }
 
 fn reading(f: &Finding) -> Reading {
@@ -78,6 +85,8 @@ fn reading(f: &Finding) -> Reading {
         id: None,
         request: None,
         text: None,
+        input_keys: None,
+        read_as_json: None,
     };
     match &f.kind {
         FindingKind::Decision(d) => {
@@ -92,14 +101,28 @@ fn reading(f: &Finding) -> Reading {
             r.errors = d.blob.decision.as_ref().map(|x| x.errors().to_vec());
             r.truncated = d.blob.decision.as_ref().and_then(|x| x.truncated.clone());
             r.text = Some(d.blob.text.clone());
+            r.input_keys = d
+                .blob
+                .decision
+                .as_ref()
+                .and_then(|x| x.input.as_ref())
+                .map(|i| i.keys().cloned().collect());
+            r.read_as_json = Some(d.blob.origin != Origin::Blob);
         }
-        FindingKind::Other(OtherFormat::Legacy { rule, errors, rest }) => {
+        FindingKind::Other(
+            o @ OtherFormat::Legacy {
+                rule, errors, rest, ..
+            },
+        ) => {
             r.kind = "legacy";
+            r.input_keys = o.legacy_input().map(|m| m.keys().cloned().collect());
             r.rule = Some(rule.clone());
             r.errors = Some(errors.iter().cloned().collect());
             r.text = rest.clone();
         }
-        FindingKind::Other(OtherFormat::Kata { request, details }) => {
+        FindingKind::Other(OtherFormat::Kata {
+            request, details, ..
+        }) => {
             r.kind = "kata";
             r.request = Some(request.clone());
             r.text = details.clone();
@@ -107,6 +130,10 @@ fn reading(f: &Finding) -> Reading {
         FindingKind::Other(OtherFormat::Known { id, text }) => {
             r.kind = "known";
             r.id = Some(id.to_string());
+            r.text = Some(text.clone());
+        }
+        FindingKind::Other(OtherFormat::Message { text }) => {
+            r.kind = "message";
             r.text = Some(text.clone());
         }
         FindingKind::Other(OtherFormat::JsonPolicy { text, .. }) => {
@@ -142,6 +169,8 @@ fn compare(i: usize, e: &Expect, f: &Finding) -> Result<(), String> {
     check("truncated", &e.truncated, &r.truncated).map_err(at)?;
     check("id", &e.id, &r.id).map_err(at)?;
     check("request", &e.request, &r.request).map_err(at)?;
+    check("input_keys", &e.input_keys, &r.input_keys).map_err(at)?;
+    check("read_as_json", &e.read_as_json, &r.read_as_json).map_err(at)?;
     let text = r.text.as_deref().unwrap_or("");
     if let Some(s) = &e.text_starts {
         if !text.starts_with(s.as_str()) {

@@ -47,6 +47,28 @@ pub fn scan_analyze(data: &[u8]) {
         prev_end = raw.range.end;
     }
 
+    // The line-prefix detector: each character of the view without prefixes is the paste's
+    // character at the offset it maps back to, and nothing but prefixes was taken out.
+    let view = decode::prefix::strip(text);
+    assert!(view.text.len() <= text.len());
+    for (pos, ch) in view.text.char_indices().take(100_000) {
+        let at = view.start_in_paste(pos);
+        assert!(text.is_char_boundary(at));
+        assert_eq!(text[at..].chars().next(), Some(ch), "view offset {pos}");
+    }
+    assert_eq!(view.start_in_paste(view.text.len()), text.len());
+    assert!(view.end_in_paste(view.text.len()) <= text.len());
+
+    // The decoded-JSON finder: ranges in order, not overlapping, on character boundaries.
+    let mut json_end = 0;
+    for j in decode::decoded::find_json_decisions(text, &[]) {
+        assert!(json_end <= j.range.start && j.range.start < j.range.end);
+        assert!(j.range.end <= text.len());
+        assert!(text.is_char_boundary(j.range.start) && text.is_char_boundary(j.range.end));
+        assert!(text[j.range.clone()].starts_with('{'));
+        json_end = j.range.end;
+    }
+
     let a = decode::analyze(text);
     assert_eq!(a.input_len, text.len());
     assert_eq!(

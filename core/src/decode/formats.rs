@@ -6,8 +6,11 @@
 //! Every message here is found near the word "policy", so the text is searched once for that
 //! word and each signature is compared around it.
 
+use super::decoded;
+use super::parse;
 use super::units::find_ci;
 use super::Occurrence;
+use serde_json::{Map, Value};
 use std::ops::Range;
 
 /// A recognised message that is not a policyDecision blob.
@@ -24,16 +27,51 @@ pub enum OtherFormat {
     /// `<Name>Request is blocked by policy[: details]` from the Kata agent.
     Kata {
         request: String,
+        /// What the agent printed after the sentence (genpolicy's `agent_policy:…` lines), its
+        /// escaping undone.
         details: Option<String>,
+        /// The text stops right after the request's name, inside a `PERMISSION_DENIED` status:
+        /// the `is blocked by policy` that follows it was cut off.
+        cut: bool,
     },
     /// A fixed message from [`SIGNATURES`]; `id` is its catalog id.
     Known { id: &'static str, text: String },
+    /// A policy's own error message standing alone, outside any blob, decision or older format
+    /// (`framework_version is ahead of the current version: 0.5.0 is greater than 0.4.1` copied
+    /// out of a decision or a log). It is explained as the same error inside a decision is.
+    Message { text: String },
     /// A message of the JSON-format policy enforcer that preceded Rego policies, and the
     /// message today's guests write for the same check (none for the policy without containers).
     JsonPolicy { text: String, today: Option<String> },
 }
 
 impl OtherFormat {
+    /// The input fields that survive in an older plain-text denial's `Input: {…}`, even when the
+    /// text of it was cut (by the paste, or by the end of the string a wrapper put it in) or
+    /// escaped (`{\\\"deviceHash\\\":…` inside an ARM message): what reads as JSON, completed
+    /// where it was cut. `None` when nothing of it reads.
+    pub fn legacy_input(&self) -> Option<Map<String, Value>> {
+        let OtherFormat::Legacy {
+            rest: Some(rest), ..
+        } = self
+        else {
+            return None;
+        };
+        let (_, tail) = rest.split_once("Input: {")?;
+        let mut json = format!("{{{tail}");
+        let passes = json
+            .find('"')
+            .and_then(|q| decoded::level_of(backslashes_before(json.as_bytes(), q)))
+            .unwrap_or(0);
+        for _ in 0..passes {
+            json = decoded::unescape_once(&json);
+        }
+        match parse::parse(&json).json? {
+            Value::Object(m) if !m.is_empty() => Some(m),
+            _ => None,
+        }
+    }
+
     /// Identity for collapsing repeats.
     pub fn key(&self) -> String {
         match self {
@@ -42,14 +80,19 @@ impl OtherFormat {
                 let r = rest.as_deref().unwrap_or("\u{1}");
                 format!("legacy\u{0}{rule}\u{0}{e}\u{0}{r}")
             }
-            OtherFormat::Kata { request, details } => {
+            OtherFormat::Kata {
+                request,
+                details,
+                cut,
+            } => {
                 format!(
-                    "kata\u{0}{request}\u{0}{}",
+                    "kata\u{0}{request}\u{0}{}\u{0}{cut}",
                     details.as_deref().unwrap_or("\u{1}")
                 )
             }
             OtherFormat::Known { id, text } => format!("known\u{0}{id}\u{0}{text}"),
             OtherFormat::JsonPolicy { text, .. } => format!("json\u{0}{text}"),
+            OtherFormat::Message { text } => format!("message\u{0}{text}"),
         }
     }
 }
@@ -138,6 +181,10 @@ pub const SIGNATURES: &[(&str, &str)] = &[
 const ANCHOR: &[u8] = b"polic";
 /// The one JSON-enforcer message without the word "policy" ends with these words.
 const MOUNT_ANCHOR: &[u8] = b"mount constraints";
+/// The gRPC status of the Kata agent's refusals (`PERMISSION_DENIED`, `PermissionDenied`).
+const PERMISSION_ANCHOR: &[u8] = b"permission";
+/// The framework version messages of the policy (`framework_version is missing. …`).
+const FRAMEWORK_ANCHOR: &[u8] = b"framework_";
 const LEGACY: &[u8] = b"not allowed by policy";
 const KATA: &[u8] = b"is blocked by policy";
 /// Longest stretch read after a message (details, legacy input).
@@ -190,28 +237,25 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
     let mut consumed_to = 0usize;
     let mut line = 1usize;
     let mut line_at = 0usize;
-    // Both anchors are searched in step, so matches come in the order of the text.
-    let mut next_policy = find_ci(b, 0, ANCHOR);
-    let mut next_mount = find_ci(b, 0, MOUNT_ANCHOR);
-    loop {
-        let take_policy = match (next_policy, next_mount) {
-            (None, None) => break,
-            (Some(p), Some(m)) => p <= m,
-            (p, _) => p.is_some(),
-        };
-        let pos = if take_policy {
-            let p = next_policy.unwrap_or_default();
-            next_policy = find_ci(b, p.max(consumed_to) + ANCHOR.len(), ANCHOR);
-            p
-        } else {
-            let m = next_mount.unwrap_or_default();
-            next_mount = find_ci(b, m.max(consumed_to) + MOUNT_ANCHOR.len(), MOUNT_ANCHOR);
-            m
-        };
+    // The anchors are searched in step, so matches come in the order of the text.
+    const ANCHORS: [&[u8]; 4] = [ANCHOR, MOUNT_ANCHOR, PERMISSION_ANCHOR, FRAMEWORK_ANCHOR];
+    let mut next: [Option<usize>; 4] = ANCHORS.map(|a| find_ci(b, 0, a));
+    while let Some((k, pos)) = next
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| p.map(|p| (k, p)))
+        .min_by_key(|&(_, p)| p)
+    {
+        next[k] = find_ci(b, pos.max(consumed_to) + ANCHORS[k].len(), ANCHORS[k]);
         if pos < consumed_to || covered_by(covered, pos) {
             continue;
         }
-        if let Some((found, range)) = match_at(text, pos) {
+        let found = match k {
+            2 => kata_cut_at(text, pos),
+            3 => framework_message_at(text, pos),
+            _ => match_at(text, pos),
+        };
+        if let Some((found, range)) = found {
             if range.start < consumed_to || covered_by(covered, range.start) {
                 continue;
             }
@@ -272,6 +316,9 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
                     | "contrast-missing-annotation"
             ) {
                 end = tail_end(text, end);
+                if id == "rego-compilation-failed" {
+                    end = compiler_lines_end(text, end);
+                }
             }
             // The stdio denials differ in what they start with (a log path, a terminal).
             if id == "stdio-denied" {
@@ -299,7 +346,13 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
                     end += 2 + q + 1;
                 }
             }
-            let shown = text.get(start..end).unwrap_or(sig).to_string();
+            let shown = text.get(start..end).unwrap_or(sig);
+            // A message wrapped over lines is shown on one.
+            let shown = if shown.contains('\n') {
+                shown.split_whitespace().collect::<Vec<_>>().join(" ")
+            } else {
+                shown.to_string()
+            };
             return Some((OtherFormat::Known { id, text: shown }, start..end));
         }
     }
@@ -356,6 +409,33 @@ fn arm_message(text: &str, start: usize, end: usize) -> Option<(OtherFormat, Ran
         },
     };
     Some((found, start..msg_end))
+}
+
+/// After `N errors occurred:` at the end of a line (`end`), the compiler's complaints on the
+/// lines that follow (`policy.rego:48: rego_parse_error: …`, one a line): where the last ends.
+fn compiler_lines_end(text: &str, end: usize) -> usize {
+    if !text[..end].trim_end().ends_with("occurred:") {
+        return end;
+    }
+    let mut last = end;
+    for (at, piece) in lines_after(text, end).take(16) {
+        if piece.len() > MAX_TAIL || !piece.contains("rego_") || !piece.contains(".rego:") {
+            break;
+        }
+        last = at + piece.trim_end().len();
+    }
+    last
+}
+
+/// The lines after the one `from` is on, each with the offset where it starts.
+fn lines_after(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut pieces = text[from..].split('\n');
+    let mut at = from + pieces.next().map_or(0, str::len) + 1;
+    pieces.map(move |piece| {
+        let start = at;
+        at += piece.len() + 1;
+        (start, piece)
+    })
 }
 
 /// End of the message that continues at `from`: the end of the line or of the JSON string.
@@ -447,7 +527,14 @@ fn legacy_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     // the line's or the JSON string's end; the input's own quotes come after "Input: {".
     let message_end = tail_end(text, end);
     let tail_to = match find_within(&text[end..message_end], "Input: {", 200) {
-        Some(at) => braces_end(text, end + at + "Input: ".len()),
+        Some(at) => {
+            let open = end + at + "Input: ".len();
+            // Escaped inside a JSON string, the input ends with that string at the latest.
+            match text[open..].starts_with("{\\") {
+                true => braces_end(text, open).min(message_end),
+                false => braces_end(text, open),
+            }
+        }
         None => tail_end(text, end),
     };
     let rest_text = text[end..tail_to].trim_start_matches(['.', ' ']).trim_end();
@@ -575,34 +662,188 @@ fn kata_at(text: &str, phrase: usize) -> Option<(OtherFormat, Range<usize>)> {
     if !request.ends_with("Request") {
         return None;
     }
-    // Quoted as `\"…\"` inside JSON output: the message ends at the next quote with exactly one
-    // backslash before it (its own inner quotes arrive as `\\\"`).
-    let in_json = start >= 2 && b[start - 1] == b'"' && b[start - 2] == b'\\';
+    // Quoted inside escaped output (`\"…`, `\\\"…` in a Rust `Status` inside `Others("…")`):
+    // the message ends at the next quote escaped the same way or less, and its own quotes are
+    // escaped one level more.
+    let quote_run = (start > 0 && b[start - 1] == b'"').then(|| backslashes_before(b, start - 1));
     if start > 0 && matches!(b[start - 1], b'"' | b'\'') {
         start -= 1;
     }
     name_end = phrase + KATA.len();
     let mut details = None;
-    if let Some(rest) = text.get(name_end..) {
-        if rest.starts_with(": ") {
-            let d_start = name_end + 2;
+    let rest = text.get(name_end..)?;
+    if let Some(after_colon) = rest.strip_prefix(':') {
+        let d_start = name_end + 1;
+        let line_rest = after_colon.split('\n').next().unwrap_or("");
+        let (raw, d_end) = if line_rest.trim().is_empty() {
+            // genpolicy's lines on the lines after the sentence (Contrast, plain genpolicy).
+            following_policy_lines(text, d_start + line_rest.len())
+        } else {
             let mut d_end = tail_end(text, d_start);
-            if in_json {
-                if let Some(q) = (d_start + 1..d_end)
-                    .find(|&j| b[j] == b'"' && b[j - 1] == b'\\' && b[j - 2] != b'\\')
+            if let Some(run) = quote_run.filter(|&r| r > 0) {
+                if let Some((q, r)) = (d_start..d_end)
+                    .filter(|&j| b[j] == b'"')
+                    .map(|j| (j, backslashes_before(b, j)))
+                    .find(|&(_, r)| r <= run)
                 {
-                    d_end = q - 1;
+                    d_end = q - r;
                 }
             }
-            let d = text[d_start..d_end].trim();
-            if !d.is_empty() && !d.eq_ignore_ascii_case("unknown") {
-                // Inside JSON output the agent's quotes arrive escaped.
-                details = Some(d.replace("\\\\\\\"", "\"").replace("\\\"", "\""));
-                name_end = d_end;
-            }
+            (text[d_start..d_end].to_string(), d_end)
+        };
+        let passes = match quote_run.and_then(decoded::level_of) {
+            Some(level) => level + 1,
+            None => raw
+                .find('"')
+                .and_then(|q| decoded::level_of(backslashes_before(raw.as_bytes(), q)))
+                .unwrap_or(0),
+        };
+        let mut d = raw;
+        for _ in 0..passes {
+            d = decoded::unescape_once(&d);
+        }
+        let d = d.trim();
+        if !d.is_empty() && !d.eq_ignore_ascii_case("unknown") {
+            details = Some(d.to_string());
+            name_end = d_end;
         }
     }
-    Some((OtherFormat::Kata { request, details }, start..name_end))
+    Some((
+        OtherFormat::Kata {
+            request,
+            details,
+            cut: false,
+        },
+        start..name_end,
+    ))
+}
+
+/// How many backslashes end `b[..end]`.
+fn backslashes_before(b: &[u8], end: usize) -> usize {
+    b[..end].iter().rev().take_while(|&&c| c == b'\\').count()
+}
+
+/// The lines after the one `from` is on that begin with `agent_policy:`: their text, one per
+/// line, and where the last ends. At most [`MAX_DETAIL_LINES`] bytes.
+fn following_policy_lines(text: &str, from: usize) -> (String, usize) {
+    let mut out = String::new();
+    let mut end = from;
+    for (at, piece) in lines_after(text, from) {
+        let line = piece.trim();
+        if !line.starts_with("agent_policy:") || out.len() + line.len() > MAX_DETAIL_LINES {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+        end = at + piece.trim_end().len();
+    }
+    (out, end)
+}
+
+/// The longest run of genpolicy lines read after a Kata denial.
+const MAX_DETAIL_LINES: usize = 16 * 1024;
+
+/// How the policy's framework version messages start (framework.rego; the `svn` ones before
+/// March 2023), each followed by versions. A `fragment ` before them is part of the message.
+const FRAMEWORK_MESSAGES: &[&str] = &[
+    "framework_version is missing. Current version: ",
+    "framework_version is ahead of the current version: ",
+    "framework_svn is missing. Current svn: ",
+    "framework_svn is ahead of the current svn: ",
+];
+
+/// A framework version message standing alone at `pos`: its start, the versions after it
+/// (`0.5.0 is greater than 0.4.1`, `1.1.0 > 0.1.0`, `0.4.1`) and nothing more.
+fn framework_message_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let head = FRAMEWORK_MESSAGES
+        .iter()
+        .find(|h| b[pos..].starts_with(h.as_bytes()))?;
+    let mut start = pos;
+    if pos >= 9 && &b[pos - 9..pos] == b"fragment " {
+        start = pos - 9;
+    }
+    if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_') {
+        return None;
+    }
+    let version = |at: usize| {
+        at + b[at..]
+            .iter()
+            .take(32)
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+'))
+            .count()
+    };
+    let first = pos + head.len();
+    let mut end = version(first);
+    if end == first {
+        return None;
+    }
+    for sep in [" is greater than ", " > "] {
+        if b[end..].starts_with(sep.as_bytes()) {
+            let second = version(end + sep.len());
+            if second > end + sep.len() {
+                end = second;
+            }
+            break;
+        }
+    }
+    // A version ends with a digit or letter, not the sentence's full stop.
+    while end > first && b[end - 1] == b'.' {
+        end -= 1;
+    }
+    Some((
+        OtherFormat::Message {
+            text: text[start..end].to_string(),
+        },
+        start..end,
+    ))
+}
+
+/// A Kata refusal whose text was cut right after the request's name: `PERMISSION_DENIED,
+/// message: "\"CreateContainerRequest` and nothing more on the line. (When the sentence follows,
+/// it is found at its own anchor.) `pos` is where `permission` starts.
+fn kata_cut_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let status = [&b"permission_denied"[..], b"permissiondenied"]
+        .into_iter()
+        .find(|s| eq_at(b, pos, s))?;
+    let from = pos + status.len();
+    let line_end = (from..(from + 400).min(b.len()))
+        .find(|&j| b[j] == b'\n')
+        .unwrap_or((from + 400).min(b.len()));
+    // The first word ending in `Request` after the status, on its line.
+    let mut j = from;
+    while j < line_end {
+        if !b[j].is_ascii_uppercase() || b[j - 1].is_ascii_alphanumeric() {
+            j += 1;
+            continue;
+        }
+        let end = j + b[j..line_end]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let word = &text[j..end];
+        if word.len() > "Request".len() && word.ends_with("Request") {
+            // Only quotes, backslashes and blanks may follow: the rest was cut.
+            let cut = b[end..line_end]
+                .iter()
+                .all(|c| matches!(c, b'"' | b'\\' | b' ' | b'\t' | b'\r' | b'`'));
+            return cut.then(|| {
+                (
+                    OtherFormat::Kata {
+                        request: word.to_string(),
+                        details: None,
+                        cut: true,
+                    },
+                    j..end,
+                )
+            });
+        }
+        j = end.max(j + 1);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -638,7 +879,8 @@ mod tests {
             f,
             vec![OtherFormat::Kata {
                 request: "CreateContainerRequest".into(),
-                details: None
+                details: None,
+                cut: false,
             }]
         );
         let f = find(
@@ -649,6 +891,7 @@ mod tests {
             vec![OtherFormat::Kata {
                 request: "ExecProcessRequest".into(),
                 details: Some("agent_policy:114: allow_exec: input = {}".into()),
+                cut: false,
             }]
         );
     }
@@ -780,5 +1023,76 @@ mod tests {
         let t = "running commands is denied by policy";
         let all: Range<usize> = 0..t.len();
         assert!(find_other_formats(t, std::slice::from_ref(&all)).is_empty());
+    }
+
+    #[test]
+    fn legacy_input_fields_survive_a_cut_and_escaping() {
+        let input = |t: &str| {
+            find(t)
+                .first()
+                .and_then(OtherFormat::legacy_input)
+                .map(|m| serde_json::Value::Object(m).to_string())
+        };
+        assert_eq!(
+            input(r#"x: mount_device not allowed by policy. Errors: [deviceHash not found]. Input: {"deviceHash":"ab","target":"/run/mounts/m4"}."#).as_deref(),
+            Some(r#"{"deviceHash":"ab","target":"/run/mounts/m4"}"#)
+        );
+        // Cut inside the second field, escaped twice inside an ARM message.
+        let cut = r#""message":"a: create_container not allowed by policy. Errors: [invalid command]. Input: {\\\"containerID\\\":\\\"0971693a\\\",\\\"argList\\\":[\\\"/bin/sh"#;
+        assert_eq!(
+            input(cut).as_deref(),
+            Some(r#"{"containerID":"0971693a","argList":["/bin/sh"]}"#)
+        );
+        // The escaped input ends with the string it is in, not at the JSON's closing brace.
+        let f = find(
+            r#"{"message":"create_container not allowed by policy. Errors: [e]. Input: {\"a\":[\"/usr/lo"}"#,
+        );
+        assert!(
+            matches!(&f[..], [OtherFormat::Legacy { rest: Some(r), .. }] if r.ends_with("/usr/lo")),
+            "{f:?}"
+        );
+        // Nothing that reads.
+        assert_eq!(
+            input(r#"x not allowed by policy. Input: {\\\"deviceH"#),
+            None
+        );
+        assert_eq!(input("x not allowed by policy. Errors: [e]."), None);
+    }
+
+    #[test]
+    fn the_compilers_complaints_on_the_next_lines_are_kept() {
+        let f = find("error creating Rego policy: rego compilation failed: 2 errors occurred:\n    policy.rego:48: rego_parse_error: non-terminated string\n    policy.rego:50: rego_type_error: x\nDone.");
+        assert_eq!(
+            f,
+            vec![OtherFormat::Known {
+                id: "rego-compilation-failed",
+                text: "error creating Rego policy: rego compilation failed: 2 errors occurred: policy.rego:48: rego_parse_error: non-terminated string policy.rego:50: rego_type_error: x".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn framework_messages_standing_alone() {
+        let f = find("framework_version is ahead of the current version: 0.5.0 is greater than 0.4.1\n[\"fragment framework_version is missing. Current version: 0.4.1\", \"framework_svn is ahead of the current svn: 1.1.0 > 0.1.0.\"]");
+        let texts: Vec<&str> = f
+            .iter()
+            .map(|x| match x {
+                OtherFormat::Message { text } => text.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "framework_version is ahead of the current version: 0.5.0 is greater than 0.4.1",
+                "fragment framework_version is missing. Current version: 0.4.1",
+                "framework_svn is ahead of the current svn: 1.1.0 > 0.1.0",
+            ]
+        );
+        // Inside the older plain-text format it is that format's.
+        let f = find("mount_overlay not allowed by policy. Errors: [framework_svn is ahead of the current svn: 1.1.0 > 0.1.0].");
+        assert!(matches!(&f[..], [OtherFormat::Legacy { .. }]), "{f:?}");
+        assert!(find("framework_version is missing. Current version: ").is_empty());
+        assert!(find("my_framework_version is missing. Current version: 1").is_empty());
     }
 }

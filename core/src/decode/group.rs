@@ -62,11 +62,7 @@ impl Decisions {
         self.covered.push(range);
 
         let has_input_rule = blob.decision.as_ref().is_some_and(|d| d.rule.is_some());
-        let mut key = if blob.json.is_some() || !blob.text.is_empty() {
-            blob.text.clone()
-        } else {
-            blob.base64.clone()
-        };
+        let mut key = blob.identity();
         if !has_input_rule {
             key.push('\u{0}');
             key.push_str(wrapper.as_ref().map_or("", |w| w.rule));

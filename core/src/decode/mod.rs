@@ -2,8 +2,13 @@
 //!
 //! [`analyze`] is the entry point. It runs the stages in order, each in its own file:
 //!
+//! 0. [`prefix`] takes out the prefix that quoted or logged text repeats on every line (`> `,
+//!    `// `, a timestamp), so the rest reads the text as it was before; offsets found are
+//!    mapped back to the paste;
 //! 1. find: [`scan`] finds every `policyDecision< … >policyDecision` blob (its `<` and `>` in
-//!    any spelling, see [`units`]) and cleans each body to base64;
+//!    any spelling, see [`units`]) and cleans each body to base64; [`decoded`] finds decisions
+//!    written as JSON in the paste itself (already decoded, or raw in the event), escaped any
+//!    number of times;
 //! 2. decode the payload: [`payload`] turns the base64 into bytes ([`b64`]) and text; a blob
 //!    whose closing marker is missing is cut where its lines stop decoding to text ([`cut`]);
 //! 3. parse: [`parse`] reads the text as JSON, completing a cut-off document ([`repair`]), and
@@ -16,11 +21,13 @@
 pub mod b64;
 pub mod context;
 pub mod cut;
+pub mod decoded;
 pub mod formats;
 pub mod group;
 pub mod model;
 pub mod parse;
 pub mod payload;
+pub mod prefix;
 pub mod repair;
 pub mod scan;
 pub mod units;
@@ -34,7 +41,7 @@ pub use context::Wrapper;
 pub use formats::OtherFormat;
 pub use model::{Decision, Reason};
 pub use parse::JsonProblem;
-pub use payload::{decode_payload, DecodedBlob};
+pub use payload::{decode_payload, DecodedBlob, Origin};
 pub use scan::RawBlob;
 
 /// Where a finding occurred in the paste.
@@ -112,6 +119,10 @@ impl Analysis {
             match &f.kind {
                 FindingKind::Decision(d) => {
                     h.write(d.blob.base64.as_bytes());
+                    if d.blob.origin != Origin::Blob {
+                        // No base64: the text is what tells two such decisions apart.
+                        h.write(d.blob.text.as_bytes());
+                    }
                     h.write(
                         d.wrapper
                             .as_ref()
@@ -139,11 +150,67 @@ impl Analysis {
 
 /// Finds, decodes and groups everything in `text`.
 pub fn analyze(text: &str) -> Analysis {
+    let view = prefix::strip(text);
+    let mut a = analyze_text(&view.text);
+    a.input_len = text.len();
+    if view.is_stripped() {
+        for f in &mut a.findings {
+            for o in &mut f.occurrences {
+                o.range = view.range_in_paste(&o.range);
+            }
+            if let FindingKind::Decision(d) = &mut f.kind {
+                for (off, _) in &mut d.blob.invalid_chars {
+                    *off = view.start_in_paste(*off);
+                }
+            }
+        }
+    }
+    a
+}
+
+/// [`analyze`] on the text without line prefixes.
+fn analyze_text(text: &str) -> Analysis {
     let blobs = scan::find_blobs(text);
+    let blob_ranges: Vec<Range<usize>> = blobs.iter().map(|b| b.range.clone()).collect();
+    let mut jsons = decoded::find_json_decisions(text, &blob_ranges)
+        .into_iter()
+        .filter_map(|j| {
+            let blob = payload::decode_json_text(j.json, j.escapes);
+            blob.decision
+                .as_ref()
+                .is_some_and(decoded::looks_like_a_guest_decision)
+                .then_some((j.range, blob))
+        })
+        .peekable();
     let mut decisions = group::Decisions::default();
+    let mut lines = Lines::default();
     let mut prev_end = 0;
     for raw in &blobs {
+        while let Some((range, blob)) = jsons.next_if(|(r, _)| r.start < raw.range.start) {
+            let context = context::read(text, prev_end, range.start);
+            prev_end = range.end;
+            let line = lines.at(text, range.start);
+            decisions.add(blob, false, context, range, line);
+        }
         let (base64, invalid) = scan::clean_body(text, raw.body.clone());
+        let context = context::read(text, prev_end, raw.range.start);
+        // An empty blob with the decision written right after it: one occurrence, read as JSON.
+        if base64.is_empty() && invalid.is_empty() && raw.closed {
+            if let Some((range, mut blob)) =
+                jsons.next_if(|(r, _)| follows_closely(text, raw.range.end, r.start))
+            {
+                prev_end = range.end;
+                if let Origin::Json { escapes, .. } = blob.origin {
+                    blob.origin = Origin::Json {
+                        escapes,
+                        after_empty_blob: true,
+                    };
+                }
+                blob.escaped_delimiters = raw.escaped_delimiters;
+                decisions.add(blob, false, context, raw.range.start..range.end, raw.line);
+                continue;
+            }
+        }
         // Identical clean payloads decode identically: each is decoded (and parsed) once.
         let reusable = invalid.is_empty() && raw.closed;
         let blob = match decisions.decoded(&base64).filter(|_| reusable) {
@@ -153,12 +220,101 @@ pub fn analyze(text: &str) -> Analysis {
             },
             None => payload::decode_blob(text, raw, base64, invalid),
         };
-        let context = context::read(text, prev_end, raw.range.start);
+        if is_placeholder(&blob) {
+            continue;
+        }
         prev_end = raw.range.end;
         decisions.add(blob, reusable, context, raw.range.clone(), raw.line);
     }
+    for (range, blob) in jsons {
+        let context = context::read(text, prev_end, range.start);
+        prev_end = range.end;
+        let line = lines.at(text, range.start);
+        decisions.add(blob, false, context, range, line);
+    }
     let others = formats::find_other_formats(text, decisions.covered());
-    group::collect(decisions, others, text.len())
+    let mut a = group::collect(decisions, others, text.len());
+    merge_bare_json(&mut a.findings);
+    a
+}
+
+/// A decision pasted as JSON with nothing around it to say its enforcement point is the same
+/// decision as an identical one whose blob or JSON had a wrapper sentence: its occurrences join
+/// that finding (grouping keeps decisions apart by their wrapper when they have no `input.rule`).
+fn merge_bare_json(findings: &mut Vec<Finding>) {
+    let bare = |f: &Finding| match &f.kind {
+        FindingKind::Decision(d) => {
+            d.wrapper.is_none() && d.rule().is_none() && d.blob.origin != Origin::Blob
+        }
+        FindingKind::Other(_) => false,
+    };
+    if !findings.iter().any(bare) {
+        return;
+    }
+    // Each identity once, to the first finding with a wrapper that has it.
+    let mut with_wrapper: std::collections::HashMap<String, usize> = Default::default();
+    for (j, f) in findings.iter().enumerate() {
+        if let (FindingKind::Decision(d), false) = (&f.kind, bare(f)) {
+            with_wrapper.entry(d.blob.identity()).or_insert(j);
+        }
+    }
+    let mut merged = false;
+    for i in 0..findings.len() {
+        let FindingKind::Decision(d) = &findings[i].kind else {
+            continue;
+        };
+        if !bare(&findings[i]) {
+            continue;
+        }
+        let Some(&j) = with_wrapper.get(&d.blob.identity()) else {
+            continue;
+        };
+        let moved = std::mem::take(&mut findings[i].occurrences);
+        let into = &mut findings[j].occurrences;
+        into.extend(moved);
+        into.sort_by_key(|o| o.range.start);
+        merged = true;
+    }
+    if merged {
+        findings.retain(|f| !f.occurrences.is_empty());
+        findings.sort_by_key(|f| f.occurrences[0].range.start);
+    }
+}
+
+/// A blob that only describes the format, as documentation writes it
+/// (`policyDecision< (base64) >policyDecision`, `policyDecision< <base64> >policyDecision`): a
+/// few letters between characters that are not base64, decoding to no text.
+fn is_placeholder(blob: &DecodedBlob) -> bool {
+    blob.closed
+        && !blob.invalid_chars.is_empty()
+        && blob.base64.len() < 24
+        && !cut::is_text(&blob.text, blob.utf8_error_at.is_some())
+}
+
+/// Whether only a separator (`: `, blanks, quotes, escapes) stands between `end` and `start`.
+fn follows_closely(text: &str, end: usize, start: usize) -> bool {
+    start >= end
+        && start - end <= 16
+        && text.as_bytes()[end..start]
+            .iter()
+            .all(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b':' | b'=' | b'"' | b'\\'))
+}
+
+/// 1-based line numbers of ascending byte offsets, counted once over the text.
+#[derive(Default)]
+struct Lines {
+    counted_to: usize,
+    newlines: usize,
+}
+
+impl Lines {
+    fn at(&mut self, text: &str, pos: usize) -> usize {
+        if pos > self.counted_to {
+            self.newlines += scan::count_newlines(&text.as_bytes()[self.counted_to..pos]);
+            self.counted_to = pos;
+        }
+        self.newlines + 1
+    }
 }
 
 #[cfg(test)]
@@ -177,5 +333,120 @@ mod tests {
         assert_ne!(a.fingerprint(), moved.fingerprint());
         assert_ne!(a.fingerprint(), Analysis::default().fingerprint());
         assert_ne!(analyze("").fingerprint(), analyze("no blobs").fingerprint());
+    }
+
+    const VN2_B64: &str = "eyJkZWNpc2lvbiI6ImRlbnkiLCJyZWFzb24iOnsiZXJyb3JzIjpbImludmFsaWQgY29tbWFuZCJdfSwidHJ1bmNhdGVkIjpbImlucHV0Il19";
+    const VN2_JSON: &str =
+        r#"{"decision":"deny","reason":{"errors":["invalid command"]},"truncated":["input"]}"#;
+
+    #[test]
+    fn a_decision_decoded_or_not_is_one_finding() {
+        let pretty = "{\n  \"decision\": \"deny\",\n  \"reason\": {\"errors\": [\"invalid command\"]},\n  \"truncated\": [\"input\"]\n}";
+        let text = format!(
+            "container creation denied due to policy: policyDecision< {VN2_B64} >policyDecision\nDecoded: {VN2_JSON}\nPretty:\n{pretty}\nEscaped: \"{}\"",
+            VN2_JSON.replace('"', "\\\"")
+        );
+        let a = analyze(&text);
+        assert_eq!(a.findings.len(), 1, "{:#?}", a.findings);
+        let f = &a.findings[0];
+        assert_eq!(f.occurrences.len(), 4);
+        assert_eq!(
+            f.occurrences.iter().map(|o| o.line).collect::<Vec<_>>(),
+            [1, 2, 4, 9]
+        );
+        let FindingKind::Decision(d) = &f.kind else {
+            panic!()
+        };
+        assert_eq!(d.blob.origin, Origin::Blob);
+        // The JSON read first is the one shown, and says where it came from.
+        let a = analyze(&format!("Escaped: \"{}\"", VN2_JSON.replace('"', "\\\"")));
+        let FindingKind::Decision(d) = &a.findings[0].kind else {
+            panic!()
+        };
+        assert_eq!(
+            d.blob.origin,
+            Origin::Json {
+                escapes: 1,
+                after_empty_blob: false
+            }
+        );
+        assert_eq!(d.blob.text, VN2_JSON);
+        assert!(d.blob.base64.is_empty());
+    }
+
+    #[test]
+    fn an_empty_blob_and_the_decision_after_it_are_one_occurrence() {
+        let text = format!("container creation denied due to policy: policyDecision< >policyDecision: {VN2_JSON}: unknown");
+        let a = analyze(&text);
+        assert_eq!(a.findings.len(), 1);
+        let f = &a.findings[0];
+        let FindingKind::Decision(d) = &f.kind else {
+            panic!()
+        };
+        assert_eq!(
+            d.blob.origin,
+            Origin::Json {
+                escapes: 0,
+                after_empty_blob: true
+            }
+        );
+        assert_eq!(d.rule(), Some(("create_container", RuleSource::Wrapper)));
+        let r = f.occurrences[0].range.clone();
+        assert!(text[r].starts_with("policyDecision< >") && text.ends_with(": unknown"));
+        // An empty blob alone stays an empty blob.
+        let a = analyze("denied: policyDecision< >policyDecision: unknown");
+        let FindingKind::Decision(d) = &a.findings[0].kind else {
+            panic!()
+        };
+        assert_eq!(d.blob.origin, Origin::Blob);
+        assert!(d.blob.base64.is_empty());
+    }
+
+    #[test]
+    fn other_tools_decisions_are_not_ours() {
+        for text in [
+            r#"{"decision":"deny","reason":"Forbidden by security policy"}"#,
+            r#"{"decision": "block", "reason": "..."}"#,
+            r#"data: {"decision":"DENY"}"#,
+            r#"{"decision":"allow","reason":{"errors":[]}}"#,
+        ] {
+            assert!(analyze(text).findings.is_empty(), "{text}");
+        }
+        // The enforcer's own reason texts are.
+        let a = analyze(
+            r#"{"decision":"deny","reason":"Security policy is not valid. Please check security policy or re-generate with tooling."}"#,
+        );
+        assert_eq!(a.findings.len(), 1);
+    }
+
+    #[test]
+    fn ranges_found_without_line_prefixes_point_into_the_paste() {
+        let text = format!(
+            "> container creation denied due to policy:\n> policyDecision< {}\n> {} >policyDecision\n> x",
+            &VN2_B64[..50],
+            &VN2_B64[50..]
+        );
+        let a = analyze(&text);
+        assert_eq!(a.input_len, text.len());
+        let f = &a.findings[0];
+        let FindingKind::Decision(d) = &f.kind else {
+            panic!()
+        };
+        assert_eq!(d.blob.text, VN2_JSON);
+        assert_eq!(d.rule(), Some(("create_container", RuleSource::Wrapper)));
+        let r = f.occurrences[0].range.clone();
+        assert!(text[r.clone()].starts_with("policyDecision< eyJk"));
+        assert!(text[r].ends_with(">policyDecision"));
+        assert_eq!(f.occurrences[0].line, 2);
+    }
+
+    #[test]
+    fn a_placeholder_is_no_blob() {
+        for text in [
+            "policydecision< (base64) >policydecision",
+            "policyDecision< <base64> >policyDecision",
+        ] {
+            assert!(analyze(text).findings.is_empty(), "{text}");
+        }
     }
 }

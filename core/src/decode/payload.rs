@@ -13,7 +13,8 @@ use super::scan::RawBlob;
 /// Everything learnt from one blob's payload.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecodedBlob {
-    /// The base64 text as found (whitespace removed, escapes resolved).
+    /// The base64 text as found (whitespace removed, escapes resolved); empty for a decision read
+    /// as decoded JSON (see `origin`).
     pub base64: String,
     /// Whether the closing `>policyDecision` was present.
     pub closed: bool,
@@ -42,9 +43,45 @@ pub struct DecodedBlob {
     /// Whether an object in the JSON repeats a key (the last value is kept).
     pub duplicate_keys: bool,
     pub decision: Option<Decision>,
+    /// Where the decision came from: a blob's base64, or JSON already decoded in the paste.
+    pub origin: Origin,
+}
+
+/// Where a decision's text came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// Decoded from the base64 of a `policyDecision< … >policyDecision` blob.
+    #[default]
+    Blob,
+    /// Read as decoded JSON: the decision was written in the paste itself (pasted after someone
+    /// decoded it, or raw in the event where the blob would be). `base64` is empty.
+    Json {
+        /// How many times the JSON was escaped inside strings (0: as it is; 1: `{\"decision\":…`).
+        escapes: u8,
+        /// It followed an empty `policyDecision< >policyDecision` blob, which is part of the same
+        /// occurrence: the blob was empty, the decision came as text after it.
+        after_empty_blob: bool,
+    },
 }
 
 impl DecodedBlob {
+    /// What identifies the decision when collapsing repeats: its JSON written compactly when it
+    /// read without problems (so the same decision decoded from a blob, pasted decoded,
+    /// pretty-printed or escaped is one), else the decoded text, else the base64.
+    pub fn identity(&self) -> String {
+        match &self.json {
+            Some(v)
+                if self.json_problem.is_none()
+                    && self.repaired.is_none()
+                    && !self.duplicate_keys =>
+            {
+                v.to_string()
+            }
+            _ if !self.text.is_empty() || self.json.is_some() => self.text.clone(),
+            _ => self.base64.clone(),
+        }
+    }
+
     /// Whether the blob is known to be incomplete (cut off or damaged).
     pub fn is_incomplete(&self) -> bool {
         !self.closed
@@ -102,13 +139,35 @@ pub fn decode_payload(base64: String, closed: bool) -> DecodedBlob {
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     };
-    let parsed = parse::parse(&text);
     DecodedBlob {
         base64,
         closed,
-        escaped_delimiters: false,
         alphabet: d.alphabet,
         b64_notes: d.notes,
+        ..read_text(text, utf8_error_at, Origin::Blob)
+    }
+}
+
+/// A decision written as JSON text in the paste ([`super::decoded`]), read like a blob's decoded
+/// text. A JSON cut short is completed (and says so) as a cut blob's is; `closed` stays true, as
+/// there is no closing marker to miss.
+pub fn decode_json_text(json: String, escapes: u8) -> DecodedBlob {
+    let origin = Origin::Json {
+        escapes,
+        after_empty_blob: false,
+    };
+    read_text(json, None, origin)
+}
+
+/// Decoded text read as JSON and decision; the fields of the base64 layer left empty.
+fn read_text(text: String, utf8_error_at: Option<usize>, origin: Origin) -> DecodedBlob {
+    let parsed = parse::parse(&text);
+    DecodedBlob {
+        base64: String::new(),
+        closed: true,
+        escaped_delimiters: false,
+        alphabet: Alphabet::Standard,
+        b64_notes: Vec::new(),
         invalid_chars: Vec::new(),
         dropped_lines: 0,
         text,
@@ -120,6 +179,7 @@ pub fn decode_payload(base64: String, closed: bool) -> DecodedBlob {
         lone_surrogates: parsed.lone_surrogates,
         duplicate_keys: parsed.duplicate_keys,
         decision: parsed.decision,
+        origin,
     }
 }
 

@@ -50,23 +50,69 @@ fn marker_positions(b: &[u8]) -> Vec<usize> {
     out
 }
 
-/// If an opening delimiter (`<` in any spelling, optionally after spaces) follows the marker
-/// word that ends at `after_word`, returns (position after it, escaped?).
+/// If an opening delimiter (`<` in any spelling, optionally after spaces, or after a hard wrap
+/// and the next line's indentation) follows the marker word that ends at `after_word`, returns
+/// (position after it, escaped?).
 fn opening_delim(b: &[u8], after_word: usize) -> Option<(usize, bool)> {
     let mut i = after_word;
     let mut spaces = 0;
+    let mut wrapped = false;
     while i < b.len() {
         let (u, next) = unit_at(b, i);
         match u {
             Unit::Ascii(b'<') => return Some((next, next - i > 1)),
-            Unit::Space { newline: false } if spaces < 2 => {
+            Unit::Space { newline: false } if spaces < 2 || (wrapped && spaces < 64) => {
                 spaces += 1;
                 i = next;
+            }
+            Unit::Space { newline: true } if !wrapped => {
+                wrapped = true;
+                // `\r\n` is one break.
+                if b[i] == b'\r' && b.get(next) == Some(&b'\n') {
+                    i = next + 1;
+                } else {
+                    i = next;
+                }
             }
             _ => return None,
         }
     }
     None
+}
+
+/// Where the marker word starts and ends when a hard wrap splits it (`policyDe⏎cision<`, the
+/// next line maybe indented): for each line break, whether the line ends with the word's first
+/// letters and the next one starts with the rest.
+fn wrapped_markers(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = b[from..].iter().position(|&c| c == b'\n') {
+        let nl = from + p;
+        from = nl + 1;
+        let line_end = if nl > 0 && b[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        let mut next = nl + 1;
+        while b.get(next).is_some_and(|&c| c == b' ' || c == b'\t') {
+            next += 1;
+        }
+        for k in (1..MARKER.len()).rev() {
+            let Some(start) = line_end.checked_sub(k) else {
+                continue;
+            };
+            let rest = &MARKER[k..];
+            if b[start..line_end].eq_ignore_ascii_case(&MARKER[..k])
+                && b.get(next..next + rest.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+            {
+                out.push((start, next + rest.len()));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// If a closing delimiter (`>` then optional whitespace then the marker word) starts at `i`,
@@ -117,10 +163,13 @@ pub fn find_blobs(text: &str) -> Vec<RawBlob> {
     let b = text.as_bytes();
     let markers = marker_positions(b);
     // Openings: marker word followed by `<`.
-    let openings: Vec<(usize, usize, bool)> = markers
+    let mut openings: Vec<(usize, usize, bool)> = markers
         .iter()
-        .filter_map(|&m| opening_delim(b, m + MARKER.len()).map(|(body, esc)| (m, body, esc)))
+        .map(|&m| (m, m + MARKER.len()))
+        .chain(wrapped_markers(b))
+        .filter_map(|(m, word_end)| opening_delim(b, word_end).map(|(body, esc)| (m, body, esc)))
         .collect();
+    openings.sort_unstable();
 
     let mut blobs = Vec::with_capacity(openings.len());
     let mut line = 1usize;
@@ -163,7 +212,7 @@ pub fn find_blobs(text: &str) -> Vec<RawBlob> {
 }
 
 /// How many `\n` bytes `b` holds, eight bytes at a time (this runs over the whole paste).
-fn count_newlines(b: &[u8]) -> usize {
+pub(super) fn count_newlines(b: &[u8]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let newlines = u64::from_le_bytes([b'\n'; 8]);
     let mut words = b.chunks_exact(8);
@@ -428,5 +477,24 @@ mod tests {
         // Letters that do not spell the marker are no marker.
         let text = "x policyDecision< eyJkZWNpc2lvbiI6ImRlbnkifQ== >policy\n    Deceit";
         assert!(!find_blobs(text)[0].closed);
+    }
+
+    #[test]
+    fn an_opening_marker_split_by_a_hard_wrap_still_opens() {
+        for text in [
+            "denied: policyDe\ncision< eyJkZWNpc2lvbiI6ImRlbnkifQ== >policyDecision",
+            "denied: policyDecision\r\n  < eyJkZWNpc2lvbiI6ImRlbnkifQ== >policyDecision",
+            "denied: p\n    olicyDecision< eyJkZWNpc2lvbiI6ImRlbnkifQ== >policyDecision",
+            "denied: policyDecisio\nn < eyJkZWNpc2lvbiI6ImRlbnkifQ== >policyDecision",
+        ] {
+            let blobs = find_blobs(text);
+            assert_eq!(blobs.len(), 1, "{text:?}");
+            assert!(blobs[0].closed);
+            assert_eq!(blobs[0].range.start, 8, "{text:?}");
+            assert_eq!(clean_body(text, blobs[0].body.clone()).0, B64);
+        }
+        // Letters that do not spell the marker, or two line breaks, are no marker.
+        assert!(find_blobs("policyDe\ncisive< eyJk >policyDecision").is_empty());
+        assert!(find_blobs("policyDecision\n\n< eyJk >policyDecision").is_empty());
     }
 }

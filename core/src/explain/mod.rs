@@ -66,7 +66,11 @@ pub fn is_confidential_aci(f: &Finding) -> bool {
     matches!(
         f.kind,
         FindingKind::Decision(_)
-            | FindingKind::Other(OtherFormat::Legacy { .. } | OtherFormat::JsonPolicy { .. })
+            | FindingKind::Other(
+                OtherFormat::Legacy { .. }
+                    | OtherFormat::JsonPolicy { .. }
+                    | OtherFormat::Message { .. }
+            )
     )
 }
 

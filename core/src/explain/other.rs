@@ -23,6 +23,9 @@ pub(super) fn title(o: &OtherFormat) -> String {
         OtherFormat::Known { id, .. } => knowledge::entry(id)
             .map_or("A known policy error", |e| e.title)
             .to_string(),
+        OtherFormat::Message { text } => knowledge::lookup_message(text)
+            .map_or("A policy error message", |m| m.entry.title)
+            .to_string(),
         OtherFormat::JsonPolicy { today, .. } => {
             match today.as_deref().and_then(knowledge::lookup_message) {
                 Some(m) => format!("{} (older JSON-policy format)", m.entry.title),
@@ -56,14 +59,17 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 errors.iter().map(String::as_str),
                 knowledge::lookup_message,
             ));
-            // The input the old format printed after `Input: `, as a table like a decision's.
-            let input = rest
-                .as_deref()
-                .and_then(|t| t.split_once("Input: {"))
-                // Inside JSON output its quotes arrive escaped.
-                .map(|(_, json)| format!("{{{}", json.replace("\\\"", "\"")))
-                .and_then(|json| crate::decode::parse::parse_prefix(&json).ok())
-                .map(|(v, _)| Value::Object([("input".to_string(), v)].into_iter().collect()))
+            // The input the old format printed after `Input: `, as a table like a decision's
+            // (what survives of it when it was cut or escaped).
+            let input = o
+                .legacy_input()
+                .map(|m| {
+                    Value::Object(
+                        [("input".to_string(), Value::Object(m))]
+                            .into_iter()
+                            .collect(),
+                    )
+                })
                 .and_then(|v| Decision::from_value(&v));
             if let Some(t) = rest {
                 match knowledge::lookup_reason(t.trim_end_matches('.')) {
@@ -88,7 +94,9 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
                 doc.push(b);
             }
         }
-        OtherFormat::Kata { request, details } => {
+        OtherFormat::Kata {
+            request, details, ..
+        } => {
             doc.push(Block::Para {
                 class: hint::RULE_LINE,
                 text: vec![
@@ -141,6 +149,21 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
             if let Some(e) = knowledge::entry(id) {
                 doc.extend(messages::entry_blocks(e));
             }
+        }
+        OtherFormat::Message { text: t } => {
+            doc.push(Block::Para {
+                class: hint::VERBATIM,
+                text: vec![Inline::Code(t.clone())],
+            });
+            let mut body = vec![heading(3, "Why it was denied")];
+            body.extend(messages::message_blocks(
+                std::iter::once(t.as_str()),
+                knowledge::lookup_message,
+            ));
+            doc.push(Block::Section {
+                class: hint::REASON,
+                body,
+            });
         }
         OtherFormat::JsonPolicy { text: t, today } => {
             doc.push(Block::Para {
