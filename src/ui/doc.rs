@@ -22,6 +22,8 @@ struct Attrs {
     scope: Option<&'static str>,
     tabindex: Option<&'static str>,
     kind: Option<&'static str>,
+    /// The column's heading, for tables that stack their cells on a phone.
+    label: Option<String>,
     open: bool,
 }
 
@@ -41,6 +43,7 @@ fn el(tag: &'static str, a: Attrs, children: Vec<AnyView>) -> AnyView {
         .attr("scope", a.scope)
         .attr("tabindex", a.tabindex)
         .attr("data-kind", a.kind)
+        .attr("data-label", a.label)
         .attr("open", a.open.then_some(""))
         .child(children)
         .into_any()
@@ -56,6 +59,8 @@ pub fn inlines(parts: &[Inline]) -> Vec<AnyView> {
         .iter()
         .map(|p| match p {
             Inline::Text(t) => text(t),
+            // An empty value is shown as such, not as a chip too small to see.
+            Inline::Code(t) if t.is_empty() => el("code", class("empty"), vec![text("(empty)")]),
             Inline::Code(t) => el("code", Attrs::default(), vec![text(t)]),
             Inline::Strong(t) => el("strong", Attrs::default(), vec![text(t)]),
             Inline::Link { href, text: t } => {
@@ -164,6 +169,7 @@ fn block(b: &Block) -> AnyView {
                             // The first cell names the row.
                             let a = Attrs {
                                 scope: (i == 0).then_some("row"),
+                                label: head.get(i).cloned(),
                                 ..Attrs::default()
                             };
                             el(if i == 0 { "th" } else { "td" }, a, blocks(cell))
@@ -173,7 +179,9 @@ fn block(b: &Block) -> AnyView {
                 })
                 .collect();
             table.push(el("tbody", Attrs::default(), body));
-            let table = el("table", Attrs::default(), table);
+            // Tables with named columns stack their cells on a phone (see app.css).
+            let c = if head.is_empty() { "" } else { "stacks" };
+            let table = el("table", class(c), table);
             el("div", class("table-wrap"), vec![table])
         }
         Block::Defs(pairs) => {
