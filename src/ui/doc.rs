@@ -22,8 +22,6 @@ struct Attrs {
     scope: Option<&'static str>,
     tabindex: Option<&'static str>,
     kind: Option<&'static str>,
-    /// The column's heading, for tables that stack their cells on a phone.
-    label: Option<String>,
     open: bool,
 }
 
@@ -43,7 +41,6 @@ fn el(tag: &'static str, a: Attrs, children: Vec<AnyView>) -> AnyView {
         .attr("scope", a.scope)
         .attr("tabindex", a.tabindex)
         .attr("data-kind", a.kind)
-        .attr("data-label", a.label)
         .attr("open", a.open.then_some(""))
         .child(children)
         .into_any()
@@ -60,7 +57,7 @@ pub fn inlines(parts: &[Inline]) -> Vec<AnyView> {
         .map(|p| match p {
             Inline::Text(t) => text(t),
             // An empty value is shown as such, not as a chip too small to see.
-            Inline::Code(t) if t.is_empty() => el("code", class("empty"), vec![text("(empty)")]),
+            Inline::Code(t) if t.is_empty() => el("code", class("blank"), vec![text("(empty)")]),
             Inline::Code(t) => el("code", Attrs::default(), vec![text(t)]),
             Inline::Strong(t) => el("strong", Attrs::default(), vec![text(t)]),
             Inline::Link { href, text: t } => {
@@ -169,7 +166,6 @@ fn block(b: &Block) -> AnyView {
                             // The first cell names the row.
                             let a = Attrs {
                                 scope: (i == 0).then_some("row"),
-                                label: head.get(i).cloned(),
                                 ..Attrs::default()
                             };
                             el(if i == 0 { "th" } else { "td" }, a, blocks(cell))

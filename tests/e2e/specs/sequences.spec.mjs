@@ -41,7 +41,7 @@ const cards = (page) => page.getByRole('region', { name: 'Findings' }).locator('
  */
 async function freshPages(browser, size = 3) {
   const context = await browser.newContext();
-  await context.addInitScript(() => { try { localStorage.clear(); } catch { /* none */ } });
+  await context.addInitScript(() => { try { localStorage.clear(); sessionStorage.clear(); } catch { /* none */ } });
   const problems = [];
   const idle = [];
   for (let i = 0; i < size; i++) {
