@@ -37,20 +37,22 @@ test('at 390 px the input table stacks field, value and meaning, and the card st
   await expect(findings(page)).toHaveCount(1);
   const table = inputTable(page);
   await expect(table.locator('tbody tr')).toHaveCount(6);
-  // Each row's cells are stacked: the value starts below the field name, the meaning below the
-  // value, all at the card's full width.
+  // Each row's cells are stacked: the field name with its value beside it or below, the meaning
+  // below both, at the card's full width.
   const row = table.locator('tbody tr').filter({ hasText: 'argList' });
   const [field, value, meaning] = await Promise.all(['th', 'td:nth-of-type(1)', 'td:nth-of-type(2)'].map((s) => row.locator(s).boundingBox()));
-  expect(value.y).toBeGreaterThanOrEqual(field.y + field.height - 1);
+  expect(meaning.y).toBeGreaterThanOrEqual(field.y + field.height - 1);
   expect(meaning.y).toBeGreaterThanOrEqual(value.y + value.height - 1);
   expect(meaning.width).toBeGreaterThan(250);
+  // No cell is squeezed to a column of single words.
+  for (const cell of [field, value, meaning]) expect(cell.width).toBeGreaterThan(80);
   const card = await findings(page).first().boundingBox();
   expect(card.height).toBeLessThan(3000);
-  expect((await table.boundingBox()).height).toBeLessThan(1600);
+  expect((await table.boundingBox()).height).toBeLessThan(1400);
   // A known error adds its explanation above; the table stays the same size.
   await pasteText(page, SIX_FIELDS);
   await expect(findings(page).first().locator('section.message.known')).toHaveCount(1);
-  expect((await inputTable(page).boundingBox()).height).toBeLessThan(1600);
+  expect((await inputTable(page).boundingBox()).height).toBeLessThan(1400);
   // Nothing is wider than the phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });

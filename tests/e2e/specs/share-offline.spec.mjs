@@ -46,7 +46,7 @@ test('a share link opened in a fresh browser context shows the same findings', a
   await p2.goto(link);
   await expect(findings(p2)).toHaveCount(2);
   expect(await findings(p2).locator('h2').allTextContents()).toEqual(titles);
-  await expect(p2.getByRole('status').filter({ hasText: 'Opened a shared link' })).toContainText('only the policy decisions');
+  await expect(p2.getByRole('status').filter({ hasText: 'Opened a shared link' })).toContainText('only what the findings need');
   expect(errors).toEqual([]);
   await other.close();
 });
