@@ -455,7 +455,7 @@ test('share links opened over another state, switching views, theme and reload i
 
   // Switching views keeps the paste and shows each view as a fresh load does.
   await pasteOver(page, PASTES.many);
-  await nav('Troubleshoot network latency').click();
+  await nav('Troubleshoot networking').click();
   await sameAsFreshLoad(page, fresh, 'to the wizard by the view switcher');
   await page.locator('ul.answers a.answer').first().click();
   await sameAsFreshLoad(page, fresh, 'an answer');
@@ -555,7 +555,7 @@ test('a seeded random walk of user actions always shows what a fresh load shows'
     },
     async wizard() {
       if (!isWizard(page)) {
-        await nav('Troubleshoot network latency').click();
+        await nav('Troubleshoot networking').click();
         return 'to the wizard';
       }
       const answers = page.locator('ul.answers a.answer');

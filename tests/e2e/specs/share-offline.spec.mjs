@@ -235,7 +235,7 @@ test('every request of a full session goes to its own origin and no CSP violatio
   await expect(findings(page)).toHaveCount(2);
   await findings(page).first().getByRole('button', { name: 'Copy command' }).first().click();
   await shareLink(page);
-  await page.getByRole('link', { name: 'Troubleshoot network latency' }).first().click();
+  await page.getByRole('link', { name: 'Troubleshoot networking' }).first().click();
   await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
   await page.getByRole('link', { name: 'Decode policy denials' }).click();
   await page.getByRole('link', { name: 'Download for offline use' }).isVisible();
