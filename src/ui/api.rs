@@ -7,7 +7,8 @@ pub use crate::explain::finding_doc;
 pub use crate::report::wizard::{outcome_doc, question_doc};
 pub use crate::report::{inlines, Block, Inline};
 pub use crate::share::{decode as decode_share, encode as encode_share};
-pub use crate::share::{is_share_fragment, Content, Shared, WARN_LEN};
+pub use crate::share::{is_share_fragment, repair_fragment, Content, Shared, WARN_LEN};
+pub use crate::share::{link_base, HOSTED_URL};
 pub use crate::wizard::{Node, WizardState, NETWORK};
 
 /// The Markdown report of every finding, and of the wizard's result if one was reached (the

@@ -13,6 +13,11 @@ pub fn hash() -> String {
         .unwrap_or_default()
 }
 
+/// The whole address of this page.
+pub fn href() -> String {
+    window().location().href().unwrap_or_default()
+}
+
 /// The query without the leading `?`.
 pub fn search() -> String {
     window()
@@ -48,26 +53,40 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
-// Storage goes through the browser's own API, not gloo-storage: the app keeps one plain string,
+/// Where a value is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// This tab only, across its reloads (`sessionStorage`): each tab has its own paste.
+    Tab,
+    /// This browser, for every tab (`localStorage`): preferences.
+    Browser,
+}
+
+// Storage goes through the browser's own API, not gloo-storage: the app keeps plain strings,
 // while gloo-storage stores JSON (serde_json: 9.8 KB gzip more, measured), changes the format of
 // pastes already saved, and throws a JavaScript exception where storage is blocked, which
 // `Window::local_storage` reports as an error instead.
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
+fn storage(keep: Keep) -> Option<web_sys::Storage> {
+    match keep {
+        Keep::Tab => window().session_storage(),
+        Keep::Browser => window().local_storage(),
+    }
+    .ok()
+    .flatten()
 }
 
 /// The text kept under `key`.
-pub fn load(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
+pub fn load(keep: Keep, key: &str) -> Option<String> {
+    storage(keep)?.get_item(key).ok().flatten()
 }
 
 /// Stores a value; false when storage is unavailable or full.
-pub fn save(key: &str, value: &str) -> bool {
-    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+pub fn save(keep: Keep, key: &str, value: &str) -> bool {
+    storage(keep).is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
-pub fn remove(key: &str) {
-    if let Some(s) = storage() {
+pub fn remove(keep: Keep, key: &str) {
+    if let Some(s) = storage(keep) {
         let _ = s.remove_item(key);
     }
 }

@@ -2,6 +2,7 @@
 //! static HTML in index.html (the theme is handled by public/boot.js): no WASM needed beyond
 //! marking the current view.
 
+use super::api::NETWORK;
 use super::decoder::Decoder;
 use super::state::{Nav, Notice, Route};
 use super::wizard::WizardView;
@@ -44,7 +45,7 @@ pub fn Views() -> impl IntoView {
 }
 
 /// Marks the current view in the static view switcher of index.html (outside the app's own
-/// views: its links are told apart by where they lead).
+/// views: its links are told apart by where they lead), and names the wizard's tab.
 fn mark_view(wizard: Memo<bool>) {
     Effect::new(move |_| {
         let wizard = wizard.get();
@@ -61,6 +62,10 @@ fn mark_view(wizard: Memo<bool>) {
             let to_wizard = link
                 .get_attribute("href")
                 .is_some_and(|h| h.starts_with("#wizard"));
+            // The wizard's tab is named by its graph, like its heading.
+            if to_wizard && link.text_content().as_deref() != Some(NETWORK.name) {
+                link.set_text_content(Some(NETWORK.name));
+            }
             let current = to_wizard == wizard;
             let _ = if current {
                 link.set_attribute("aria-current", "page")

@@ -17,6 +17,9 @@ use super::share::{fragment_for, SharePanel};
 use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
 use super::{focus_on_mount, megabytes, plural};
 
+/// From this many cards on, cards below the fold are laid out only when scrolled to.
+const LONG_LIST: usize = 8;
+
 /// Where the keyboard goes when the editor's next element appears.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum EditorFocus {
@@ -55,8 +58,11 @@ fn read_file(st: DecoderState, file: web_sys::File) {
 /// only when it differs from what the box holds (another text was loaded), which is also the
 /// only time a browser moves the caret.
 #[component]
-fn TextBox(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> impl IntoView {
-    let area = NodeRef::<leptos::html::Textarea>::new();
+fn TextBox(
+    st: DecoderState,
+    focus: StoredValue<Option<EditorFocus>>,
+    area: NodeRef<leptos::html::Textarea>,
+) -> impl IntoView {
     focus_on_mount(area, focus, EditorFocus::Box);
     let on_paste = move |ev: leptos::ev::ClipboardEvent| {
         let Some(pasted) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
@@ -227,6 +233,46 @@ pub fn Decoder() -> impl IntoView {
     };
 
     let editor_focus = StoredValue::new(None::<EditorFocus>);
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let undo = move |_| {
+        let Some(large) = st
+            .undo
+            .with_untracked(|u| u.as_ref().map(|u| u.text.len() > LARGE))
+        else {
+            return;
+        };
+        // The notice goes; the keyboard goes to the text brought back. "Try an example" and
+        // "Clear" leave a small text, so the text box is there unless a large text comes back.
+        if large {
+            editor_focus.set_value(Some(EditorFocus::Summary));
+        }
+        st.bring_back();
+        if !large {
+            if let Some(a) = area.get_untracked() {
+                let _ = a.focus();
+            }
+        }
+    };
+    let undo_notice = move || {
+        st.undo.with(|u| u.as_ref().map(|u| u.what)).map(|what| {
+            view! {
+                <p class="undo" role="status">
+                    {what} " "
+                    <button type="button" on:click=undo>"Undo"</button>
+                </p>
+            }
+        })
+    };
+    let example_note = move || {
+        (st.origin.get() == Origin::Example).then(|| {
+            view! {
+                <p class="example-note" id="example-note">
+                    <span class="badge">"Example"</span>
+                    " This is the built-in example (made-up events), not a customer's paste. Paste your own to replace it."
+                </p>
+            }
+        })
+    };
     let card_focus = StoredValue::new(None::<usize>);
     let total = Memo::new(move |_| decoded.with(|d| d.analysis.findings.len()));
     let any = Memo::new(move |_| total.get() > 0);
@@ -259,6 +305,8 @@ pub fn Decoder() -> impl IntoView {
         card_focus.set_value(Some(st.shown.get_untracked()));
         st.shown.update(|s| *s += PAGE);
     };
+    // A long list lays out only the cards scrolled to (see app.css); a short one, all of them.
+    let long_list = Memo::new(move |_| cards.with(|c| c.len() >= LONG_LIST));
     let summary = Memo::new(move |_| decoded.with(summary));
     let blank = Memo::new(move |_| decoded.with(|d| d.blank));
 
@@ -271,13 +319,14 @@ pub fn Decoder() -> impl IntoView {
                 <code>"kubectl get events -o json"</code> " or " <code>"-o yaml"</code>
                 ", or a portal or ARM error, or drop a file here. It is decoded as you type, on this device."
             </p>
+            {example_note}
             {move || if large.get() {
                 view! { <LargeSummary st=st focus=editor_focus /> }.into_any()
             } else {
-                view! { <TextBox st=st focus=editor_focus /> }.into_any()
+                view! { <TextBox st=st focus=editor_focus area=area /> }.into_any()
             }}
             <div class="actions">
-                <button type="button" on:click=move |_| st.set_now(describe_pod_example(), Origin::Example)>
+                <button type="button" on:click=move |_| st.replace_undoable(describe_pod_example(), Origin::Example, "The example replaced your text.")>
                     "Try an example"
                 </button>
                 <label class="button file">
@@ -286,7 +335,7 @@ pub fn Decoder() -> impl IntoView {
                 </label>
                 <button type="button" on:click=move |_| {
                     st.input_note.set(None);
-                    st.set_now(String::new(), Origin::Empty);
+                    st.replace_undoable(String::new(), Origin::Empty, "The text was cleared.");
                 }>
                     "Clear"
                 </button>
@@ -295,11 +344,17 @@ pub fn Decoder() -> impl IntoView {
                     <SharePanel make=make_link describe=describe offer_full=true label="Share" />
                 })}
             </div>
+            {undo_notice}
             {move || st.input_note.get().map(|n| view! { <p class="warn-text" role="alert">{n}</p> })}
             {move || st.storage_note.get().map(|n| view! { <p class="note">{n}</p> })}
+            <label class="check keep">
+                <input type="checkbox" prop:checked=move || !st.keep.get()
+                    on:change=move |ev| st.set_keep(!event_target_checked(&ev)) />
+                " Don't keep pastes on this device (for shared machines: a reload then starts empty)"
+            </label>
         </section>
         <p class="summary" role="status">{summary}</p>
-        <section class="findings" aria-label="Findings">
+        <section class="findings" class:long=long_list aria-label="Findings">
             {move || (!any.get()).then(|| empty_state(blank))}
             <For each=move || cards.get() key=|card| card.clone() let:card>
                 <FindingCard card=card focus=card_focus />

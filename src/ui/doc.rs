@@ -56,6 +56,8 @@ pub fn inlines(parts: &[Inline]) -> Vec<AnyView> {
         .iter()
         .map(|p| match p {
             Inline::Text(t) => text(t),
+            // An empty value is shown as such, not as a chip too small to see.
+            Inline::Code(t) if t.is_empty() => el("code", class("blank"), vec![text("(empty)")]),
             Inline::Code(t) => el("code", Attrs::default(), vec![text(t)]),
             Inline::Strong(t) => el("strong", Attrs::default(), vec![text(t)]),
             Inline::Link { href, text: t } => {
@@ -173,7 +175,9 @@ fn block(b: &Block) -> AnyView {
                 })
                 .collect();
             table.push(el("tbody", Attrs::default(), body));
-            let table = el("table", Attrs::default(), table);
+            // Tables with named columns stack their cells on a phone (see app.css).
+            let c = if head.is_empty() { "" } else { "stacks" };
+            let table = el("table", class(c), table);
             el("div", class("table-wrap"), vec![table])
         }
         Block::Defs(pairs) => {

@@ -4,9 +4,11 @@
 
 use leptos::prelude::*;
 
-use super::api::{decode_share, is_share_fragment, Content, Shared};
+use super::api::{
+    decode_share, is_share_fragment, repair_fragment, Content, Shared, WizardState, NETWORK,
+};
 use super::browser;
-use super::state::{DecoderState, Nav, Origin, Route, TEXT_KEY};
+use super::state::{DecoderState, Nav, Origin, Route};
 
 pub const WIZARD: &str = "wizard";
 
@@ -33,21 +35,34 @@ fn wizard_answers(fragment: &str) -> Option<String> {
 pub fn start(decoder: DecoderState, nav: Nav) {
     move_query_to_fragment(nav);
     let fragment = browser::hash();
-    if !apply_fragment(&fragment, decoder, nav) {
-        // No shared state: bring back this browser's last paste.
-        if let Some(text) = browser::load(TEXT_KEY).filter(|t| !t.is_empty()) {
-            decoder.set_now(text, Origin::Restored);
-        }
-    }
+    // Without shared state, this tab's last paste comes back.
+    let shared = apply_fragment(&fragment, decoder, nav);
+    decoder.restore(!shared);
 }
 
 /// Applies a fragment; returns whether it restored shared decoder state.
 pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
+    if fragment.is_empty() {
+        // "Decode policy denials" links to `#`: the address keeps no bare `#`.
+        if browser::href().ends_with('#') {
+            browser::replace_hash("");
+        }
+        nav.go(Route::Decoder);
+        return false;
+    }
+    // A link percent-encoded or wrapped on its way is read as it was written, and the address
+    // bar gets the working link back (for reload, bookmarks and passing it on).
+    let repaired = repair_fragment(fragment);
+    let was_repaired = repaired != fragment;
+    let fragment: &str = &repaired;
     if let Some(answers) = wizard_answers(fragment) {
-        nav.go(Route::Wizard(answers));
+        open_wizard(&answers, was_repaired, nav);
         return false;
     }
     if is_share_fragment(fragment) {
+        if was_repaired {
+            browser::replace_hash(fragment);
+        }
         match decode_share(fragment) {
             Ok(Shared::Decoder { text, content }) => {
                 let full = content == Content::Full;
@@ -58,17 +73,11 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
                     .with_untracked(|d| d.analysis.findings.len());
                 nav.go(Route::Decoder);
                 nav.links_opened.update(|n| *n += 1);
-                let found = super::plural(n, "finding", "findings");
-                nav.notify(false, if full {
-                    format!("Opened a shared link with the full pasted text ({found}).")
-                } else {
-                    format!("Opened a shared link with {found}. It carries only the policy decisions, not the rest of the event text.")
-                });
+                nav.notify(false, link_notice(content, n, was_repaired));
                 return true;
             }
             Ok(Shared::Wizard { answers }) => {
-                browser::replace_hash(&wizard_fragment(&answers));
-                nav.go(Route::Wizard(answers));
+                open_wizard(&answers, true, nav);
                 return false;
             }
             Err(e) => {
@@ -81,6 +90,37 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
     }
     nav.go(Route::Decoder);
     false
+}
+
+/// Shows the wizard at `answers`. A damaged link opens at its longest valid beginning, with a
+/// notice, and the address is corrected to the step shown; `rewrite` puts the step's own
+/// address in place of another form of it (a repaired or a share link).
+fn open_wizard(answers: &str, rewrite: bool, nav: Nav) {
+    let opened = WizardState::open(&NETWORK, answers);
+    if let Some(notice) = opened.notice() {
+        nav.notify(true, notice);
+    }
+    let encoded = opened.state.encode();
+    if let Some(corrected) = opened.corrected_fragment() {
+        browser::replace_hash(&corrected);
+    } else if rewrite {
+        browser::replace_hash(&wizard_fragment(&encoded));
+    }
+    nav.go(Route::Wizard(encoded));
+}
+
+/// What the notice says about an opened share link of `n` findings.
+fn link_notice(content: Content, n: usize, repaired: bool) -> String {
+    let found = super::plural(n, "finding", "findings");
+    let mut s = match content {
+        Content::Full => format!("Opened a shared link with the full pasted text ({found})."),
+        Content::Findings => format!("Opened a shared link with {found}. It carries only what the findings need, at the lines where the sender saw them; the rest of the event text was left out."),
+        Content::Summary => format!("Opened a shared link with {found}. It carries a summary, one line per finding, not the pasted text: line numbers here are the summary's, not those of the sender's paste."),
+    };
+    if repaired {
+        s.push_str(" The link had been altered on its way (percent-encoded or broken over lines by a chat tool); it was repaired, and the address bar now holds the working link.");
+    }
+    s
 }
 
 /// Listens for fragment changes (links, Back and Forward, an address edited by hand) for as long

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::api::{encode_share, Shared, WARN_LEN};
+use super::api::{encode_share, link_base, Shared, HOSTED_URL, WARN_LEN};
 use super::browser;
 use super::copy::{Copier, CopyButton};
 
@@ -20,13 +20,18 @@ pub fn SharePanel(
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let full = RwSignal::new(false);
+    // From the offline file or a local copy the page's own address opens for nobody else: the
+    // link starts with the published address when the build knows it, and the panel says so.
+    let base = link_base(&browser::base_url(), HOSTED_URL);
+    let reach_warning = base.warning();
+    let base = base.best().to_string();
     let result = Memo::new(move |_| {
         if !open.get() {
             return None;
         }
         Some(
             make.run(full.get())
-                .map(|fragment| format!("{}#{}", browser::base_url(), fragment)),
+                .map(|fragment| format!("{base}#{fragment}")),
         )
     });
     let link = Signal::derive(move || match result.get() {
@@ -57,6 +62,7 @@ pub fn SharePanel(
                         </label>
                     })}
                     <p class="note">{move || describe.run(full.get())}</p>
+                    {reach_warning.clone().map(|w| view! { <p class="warn-text reach">{w}</p> })}
                     {move || match result.get() {
                         Some(Ok(l)) => {
                             let len = l.len();

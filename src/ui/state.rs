@@ -6,7 +6,9 @@
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
-use super::api::{analyze, is_share_fragment, Analysis};
+use super::api::{
+    analyze, describe_pod_example, is_share_fragment, Analysis, WizardState, NETWORK,
+};
 use super::browser;
 
 /// Delay after the last keystroke before the text is analysed again (and kept for reloads).
@@ -19,8 +21,21 @@ pub const MAX_INPUT: usize = 64 * 1024 * 1024;
 const STORAGE_MAX: usize = 4_000_000;
 /// How many findings are shown before "Show more".
 pub const PAGE: usize = 20;
-/// Where the paste is kept across reloads (this browser only).
+/// Where the paste is kept across reloads: this tab's own storage ([`browser::Keep::Tab`]), so
+/// another tab (another customer) never brings it back. Earlier versions kept it under the same
+/// key for the whole browser; that copy is taken over once and removed ([`DecoderState::restore`]).
 pub const TEXT_KEY: &str = "aci-triage.text";
+/// The choice "Don't keep pastes on this device" (`no`), for the whole browser.
+pub const KEEP_KEY: &str = "aci-triage.keep-pastes";
+
+/// A text replaced by "Try an example" or "Clear", until the user changes the text again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undo {
+    /// What happened, for the notice ("The text was cleared.").
+    pub what: &'static str,
+    pub text: String,
+    pub origin: Origin,
+}
 
 /// Where the current text came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +76,10 @@ pub struct DecoderState {
     pub input_note: RwSignal<Option<String>>,
     /// How many findings are shown.
     pub shown: RwSignal<usize>,
+    /// Pastes are kept for reloads of this tab (unless the user said not to, on a shared machine).
+    pub keep: RwSignal<bool>,
+    /// What "Undo" brings back.
+    pub undo: RwSignal<Option<Undo>>,
     /// The analysis waiting for a pause in typing.
     pending: StoredValue<Option<Timeout>, LocalStorage>,
     /// The save to storage waiting for a pause.
@@ -86,6 +105,8 @@ impl DecoderState {
             large: RwSignal::new(false),
             input_note: RwSignal::new(None),
             shown: RwSignal::new(PAGE),
+            keep: RwSignal::new(true),
+            undo: RwSignal::new(None),
             pending: StoredValue::new_local(None),
             saving: StoredValue::new_local(None),
         }
@@ -130,6 +151,29 @@ impl DecoderState {
         self.set_now(text, origin);
     }
 
+    /// Replaces the text as `set_now` does, for "Try an example" and "Clear": the text replaced
+    /// can be brought back ([`DecoderState::bring_back`]).
+    pub fn replace_undoable(&self, text: String, origin: Origin, what: &'static str) {
+        let before = self.text.get_untracked();
+        let before_origin = self.origin.get_untracked();
+        let lost = !before.trim().is_empty() && before != text;
+        self.set_now(text, origin);
+        if lost {
+            self.undo.set(Some(Undo {
+                what,
+                text: before,
+                origin: before_origin,
+            }));
+        }
+    }
+
+    /// Brings back the text that "Try an example" or "Clear" replaced.
+    pub fn bring_back(&self) {
+        if let Some(u) = self.undo.get_untracked() {
+            self.set_now(u.text, u.origin);
+        }
+    }
+
     /// Replaces the text and analyses it at once (example, clear, share link, restore, file).
     pub fn set_now(&self, text: String, origin: Origin) {
         let origin = if text.is_empty() {
@@ -137,6 +181,9 @@ impl DecoderState {
         } else {
             origin
         };
+        if self.undo.with_untracked(Option::is_some) {
+            self.undo.set(None);
+        }
         self.large.set(text.len() > LARGE);
         self.origin.set(origin);
         self.text.set(text);
@@ -146,6 +193,9 @@ impl DecoderState {
     /// The user edited the text box: analyse after a short pause.
     /// `at_once` for a paste or a drop into the box: nothing to wait for.
     pub fn edited(&self, text: String, at_once: bool) {
+        if self.undo.with_untracked(Option::is_some) {
+            self.undo.set(None);
+        }
         self.origin.set(if text.is_empty() {
             Origin::Empty
         } else {
@@ -198,20 +248,66 @@ impl DecoderState {
         ));
     }
 
+    /// At start-up: the user's choice about keeping pastes, and (`text`: no link brought a text)
+    /// this tab's last paste.
+    pub fn restore(&self, text: bool) {
+        use browser::Keep;
+        let keep = browser::load(Keep::Browser, KEEP_KEY).as_deref() != Some("no");
+        self.keep.set(keep);
+        // Earlier versions kept one paste for the whole browser: the first tab takes it over.
+        let legacy = browser::load(Keep::Browser, TEXT_KEY);
+        browser::remove(Keep::Browser, TEXT_KEY);
+        if !keep {
+            browser::remove(Keep::Tab, TEXT_KEY);
+            return;
+        }
+        if !text {
+            return;
+        }
+        let text = browser::load(Keep::Tab, TEXT_KEY).or(legacy);
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            let origin = if text == describe_pod_example() {
+                Origin::Example
+            } else {
+                Origin::Restored
+            };
+            self.set_now(text, origin);
+        }
+    }
+
+    /// "Don't keep pastes on this device": nothing is written from now on, and what was kept goes.
+    pub fn set_keep(&self, keep: bool) {
+        use browser::Keep;
+        self.keep.set(keep);
+        if keep {
+            browser::remove(Keep::Browser, KEEP_KEY);
+            self.save();
+        } else {
+            browser::save(Keep::Browser, KEEP_KEY, "no");
+            self.saving.set_value(None);
+            browser::remove(Keep::Tab, TEXT_KEY);
+            self.storage_note.set(None);
+        }
+    }
+
     fn save(&self) {
+        use browser::Keep;
+        if !self.keep.get_untracked() {
+            return;
+        }
         match self.origin.get_untracked() {
             Origin::Empty => {
-                browser::remove(TEXT_KEY);
+                browser::remove(Keep::Tab, TEXT_KEY);
                 self.storage_note.set(None);
             }
             Origin::User | Origin::Example | Origin::Restored => {
                 // Browsers keep about 5 million characters per site; do not even try beyond.
-                let ok = self
-                    .text
-                    .with_untracked(|t| t.len() <= STORAGE_MAX && browser::save(TEXT_KEY, t));
+                let ok = self.text.with_untracked(|t| {
+                    t.len() <= STORAGE_MAX && browser::save(Keep::Tab, TEXT_KEY, t)
+                });
                 if !ok {
                     // An older paste must not come back on reload in place of this one.
-                    browser::remove(TEXT_KEY);
+                    browser::remove(Keep::Tab, TEXT_KEY);
                 }
                 self.storage_note.set((!ok).then(|| {
                     "This paste is too large for this browser's storage, so it will not survive a reload.".to_string()
@@ -245,6 +341,9 @@ pub struct Nav {
     pub notices: RwSignal<Vec<Notice>>,
     /// The wizard's answers as last shown, for "Copy report" in the decoder.
     pub last_wizard: RwSignal<String>,
+    /// The deepest wizard state of the current walk: going back to one of its steps keeps it, so
+    /// the step can mark the answer chosen there before (`WizardState::earlier_choice`).
+    pub wizard_memory: RwSignal<String>,
     /// The user has moved within the app since the page loaded (a new step then takes focus).
     pub navigated: RwSignal<bool>,
     /// How many share links of findings were opened: each one shows the decoder as a fresh load
@@ -264,6 +363,7 @@ impl Nav {
             route: RwSignal::new(Route::Decoder),
             notices: RwSignal::new(Vec::new()),
             last_wizard: RwSignal::new(String::new()),
+            wizard_memory: RwSignal::new(String::new()),
             navigated: RwSignal::new(false),
             links_opened: RwSignal::new(0),
         }
@@ -273,6 +373,15 @@ impl Nav {
     pub fn go(&self, route: Route) {
         if let Route::Wizard(answers) = &route {
             self.last_wizard.set(answers.clone());
+            let g = &NETWORK;
+            let here = WizardState::open(g, answers).state;
+            let memory = self
+                .wizard_memory
+                .with_untracked(|m| WizardState::open(g, m).state);
+            // Another branch (or a step further on) starts a new walk.
+            if here.earlier_choice(g, &memory).is_none() {
+                self.wizard_memory.set(answers.clone());
+            }
         }
         self.route.set(route);
     }

@@ -32,16 +32,23 @@ fn space_clicks(ev: leptos::ev::KeyboardEvent) {
     }
 }
 
-/// The wizard at one step (`encoded` answers): how the link was read, the breadcrumb, the
-/// question or the result, the actions.
+/// The wizard at one step (`encoded` answers, already checked by `route`: a damaged link was
+/// corrected there, with its notice): the breadcrumb, the question or the result, the actions.
+/// Coming back to a question (Back, a breadcrumb, "Previous question") marks the answer chosen
+/// before ([`Nav::wizard_memory`]); everything else is what a fresh load of the step shows.
 #[component]
 pub fn WizardView(encoded: String) -> impl IntoView {
     let g = &NETWORK;
-    let (state, error) = match WizardState::decode(g, &encoded) {
-        Ok(s) => (s, None),
-        Err(e) => (e.kept().cloned().unwrap_or_default(), Some(e.to_string())),
-    };
+    // Never damaged here (route corrected it); a damaged one still shows its longest beginning.
+    let state = WizardState::open(g, &encoded).state;
     let step = state.len() + 1;
+    let nav = use_context::<Nav>();
+    let earlier = nav
+        .and_then(|n| {
+            let memory = n.wizard_memory.get_untracked();
+            state.earlier_choice(g, &WizardState::open(g, &memory).state)
+        })
+        .map(|a| a.id);
 
     let trail = state.trail(g);
     let breadcrumb = (!trail.is_empty()).then(|| {
@@ -82,7 +89,7 @@ pub fn WizardView(encoded: String) -> impl IntoView {
 
     // The new step takes the keyboard when the user moved here (never on page load).
     let heading = NodeRef::<leptos::html::H3>::new();
-    let navigated = use_context::<Nav>().is_some_and(|n| n.navigated.get_untracked());
+    let navigated = nav.is_some_and(|n| n.navigated.get_untracked());
     when_mounted(heading, move |h| {
         if navigated {
             let _ = h.focus();
@@ -96,7 +103,15 @@ pub fn WizardView(encoded: String) -> impl IntoView {
                 .iter()
                 .map(|a| {
                     let to = state.answer(g, a.id).map(|s| href(&s)).unwrap_or_default();
-                    view! { <li><a class="answer" class:unsure=a.unsure href=to on:keydown=space_clicks>{rich(a.label)}</a></li> }
+                    let before = earlier == Some(a.id);
+                    view! {
+                        <li>
+                            <a class="answer" class:unsure=a.unsure class:cant-run=a.cant_run class:earlier=before
+                                aria-current=before.then_some("true") href=to on:keydown=space_clicks>
+                                {rich(a.label)}
+                            </a>
+                        </li>
+                    }
                 })
                 .collect_view();
             view! {
@@ -118,8 +133,7 @@ pub fn WizardView(encoded: String) -> impl IntoView {
 
     view! {
         <section class="wizard" aria-labelledby="wizard-title">
-            <h2 id="wizard-title">"Troubleshoot slow or failing outbound calls from pods on virtual nodes"</h2>
-            {error.map(|e| view! { <p class="notice warning" role="alert">{e}</p> })}
+            <h2 id="wizard-title">{g.title}</h2>
             {breadcrumb}
             <div class="step">{body}</div>
             <div class="actions wizard-actions">

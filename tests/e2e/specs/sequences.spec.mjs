@@ -41,7 +41,7 @@ const cards = (page) => page.getByRole('region', { name: 'Findings' }).locator('
  */
 async function freshPages(browser, size = 3) {
   const context = await browser.newContext();
-  await context.addInitScript(() => { try { localStorage.clear(); } catch { /* none */ } });
+  await context.addInitScript(() => { try { localStorage.clear(); sessionStorage.clear(); } catch { /* none */ } });
   const problems = [];
   const idle = [];
   for (let i = 0; i < size; i++) {
@@ -175,10 +175,19 @@ async function sameAsFreshDecoder(page, fresh, what, text = null, more = 0) {
   await expect.poll(() => rendered(page, DECODER_PARTS), { message: `${what}: the decoder differs from a fresh page`, timeout: 4000 }).toEqual(want);
 }
 
+/**
+ * The one thing that coming back to a wizard question adds to what a fresh load shows (issue
+ * 15): the answer chosen there before is marked (`a.answer.earlier`, `aria-current`). Like focus,
+ * it belongs to the way the user came; the tests of the wizard check where it appears.
+ */
+const withoutEarlierMark = (lines) => lines.map((l) => (/^\s*<a class="answer[^"]*"/.test(l)
+  ? l.replace(/ earlier(?=[" ])/, '').replace(' aria-current="true"', '')
+  : l));
+
 /** The page shows what a fresh load of its address shows (wizard steps, share links). */
 async function sameAsFreshLoad(page, fresh, what, parts = WIZARD_PARTS) {
-  const want = await fresh.at(page.url(), parts);
-  await expect.poll(() => rendered(page, parts), { message: `${what}: differs from a fresh load of ${page.url()}`, timeout: 4000 }).toEqual(want);
+  const want = withoutEarlierMark(await fresh.at(page.url(), parts));
+  await expect.poll(async () => withoutEarlierMark(await rendered(page, parts)), { message: `${what}: differs from a fresh load of ${page.url()}`, timeout: 4000 }).toEqual(want);
 }
 
 /** Every ordered pair (a, b) of `keys`, a ≠ b, as one walk: an Euler circuit of the complete graph. */
@@ -373,6 +382,9 @@ test('the wizard: every answer of every question by clicking, Back and Forward, 
       await page.goBack();
       await expect(page).toHaveURL(here);
       await sameAsFreshLoad(page, fresh, `Back to ${here}`);
+      // Back at the question, the answer just given is marked as the earlier one, and only it.
+      await expect(page.locator('ul.answers a.answer[aria-current="true"]')).toHaveAttribute('href', href);
+      await expect(page.locator('ul.answers a.answer.earlier')).toHaveCount(1);
       if (i === 0 && depth < 2) {
         await page.goForward();
         await sameAsFreshLoad(page, fresh, `Forward to ${href}`);

@@ -46,7 +46,7 @@ test('a share link opened in a fresh browser context shows the same findings', a
   await p2.goto(link);
   await expect(findings(p2)).toHaveCount(2);
   expect(await findings(p2).locator('h2').allTextContents()).toEqual(titles);
-  await expect(p2.getByRole('status').filter({ hasText: 'Opened a shared link' })).toContainText('only the policy decisions');
+  await expect(p2.getByRole('status').filter({ hasText: 'Opened a shared link' })).toContainText('only what the findings need');
   expect(errors).toEqual([]);
   await other.close();
 });
@@ -173,14 +173,22 @@ test('percent-encoded links and links broken by chat wrapping still open', async
     await expect(findings(page)).toHaveCount(2);
     expect(await cardTexts(page)).toEqual(cards);
     await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toBeVisible();
+    // The address bar holds the working link again, and the notice says it was repaired.
+    expect(page.url()).toBe(link);
+    await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toContainText('it was repaired');
   }
+  // The link as it was made says nothing about repairs.
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).not.toContainText('repaired');
 });
 
 test('links made by the version-1 encoder keep opening', async ({ page, problems }) => {
   await openApp(page);
   await page.goto(`./#${v1Link('example (Try an example), findings only')}`);
   await expect(findings(page)).toHaveCount(2);
-  await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toBeVisible();
+  // A version-1 findings link carries a summary: its line numbers are not the sender's.
+  await expect(page.getByRole('status').filter({ hasText: 'Opened a shared link' })).toContainText("line numbers here are the summary's");
   await page.goto('about:blank');
   await page.goto(`./#${v1Link('describe-pod.txt, full text')}`);
   await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue(fixtureText('describe-pod.txt'));
@@ -211,6 +219,7 @@ test('reload keeps the paste; Clear removes it from storage too', async ({ page,
   await expect(page.locator('body.app-ready')).toHaveCount(1);
   await expect(page.getByRole('textbox', { name: 'Event text' })).toHaveValue('');
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('aci-triage.text')))).toEqual([]);
+  expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('aci-triage.text')))).toEqual([]);
 });
 
 test('every request of a full session goes to its own origin and no CSP violation occurs', async ({ page, problems, context }) => {
@@ -226,7 +235,7 @@ test('every request of a full session goes to its own origin and no CSP violatio
   await expect(findings(page)).toHaveCount(2);
   await findings(page).first().getByRole('button', { name: 'Copy command' }).first().click();
   await shareLink(page);
-  await page.getByRole('link', { name: 'Troubleshoot network latency' }).first().click();
+  await page.getByRole('link', { name: 'Troubleshoot networking' }).first().click();
   await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
   await page.getByRole('link', { name: 'Decode policy denials' }).click();
   await page.getByRole('link', { name: 'Download for offline use' }).isVisible();
@@ -412,6 +421,21 @@ test('the single file works from file://', async ({ browser }) => {
   await pasteText(page, fixtureText('events.yaml'));
   await expect(findings(page)).toHaveCount(2);
   await expect(page.getByRole('link', { name: 'Download for offline use' })).toHaveCount(0);
+  // Sharing from the file: the link would open the recipient's own disk, and the panel says so
+  // (this build knows no published address: ACI_TRIAGE_HOSTED_URL was not set).
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await expect(page.locator('.share-panel .reach')).toContainText('a file on this computer');
+  await expect(page.locator('.share-panel .reach')).toContainText('opens for nobody else');
+  expect(await page.getByRole('textbox', { name: 'Share link' }).inputValue()).toMatch(/^file:\/\/.*aci-triage\.html#v2\./);
   expect(errors).toEqual([]);
   await context.close();
+});
+
+test('a link made on a copy served from this computer says it opens only here', async ({ page, problems }) => {
+  await openApp(page);
+  const host = new URL(page.url()).hostname;
+  test.skip(!['127.0.0.1', 'localhost', '[::1]'].includes(host), 'the test server is not local');
+  await page.getByRole('button', { name: 'Try an example' }).click();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await expect(page.locator('.share-panel .reach')).toContainText('this computer');
 });
