@@ -15,7 +15,7 @@ const BUILD_META = /<meta name="?aci-triage-build"? content="?([^"\s>]+)/;
 // A file whose name carries its content hash (trunk's filehash) is right wherever it comes from,
 // so it may come from the HTTP cache: the page has just downloaded it, and a first visit should
 // not download the wasm twice. Every other file is fetched fresh from the server.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/;
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

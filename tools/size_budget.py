@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 BUDGET = 300 * 1024
 HERE = os.path.dirname(os.path.abspath(__file__))
 # public/sw.js's rule for what may come from the HTTP cache.
-HASHED = re.compile(r"-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$")
+HASHED = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg)$")
 
 dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
 

@@ -25,7 +25,7 @@ export const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascri
   '.txt': 'text/plain; charset=utf-8' };
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '.json', '.webmanifest', '.txt']);
 // Names with a content hash (trunk's filehash; the same rule as public/sw.js): safe to cache for a year.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/;
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg)$/;
 
 /** Picks the encoding a static host with these `encodings` (in its order of preference) would
  * send for this Accept-Encoding header; null for none. */
