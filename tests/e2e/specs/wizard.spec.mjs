@@ -164,7 +164,10 @@ test("\"I can't run commands\" leads to the data to collect within 4 steps", asy
     let steps = 0;
     while ((await page.locator('.progress').textContent()) !== 'Result') {
       const cantRun = page.locator('ul.answers a.answer[href$=".cant-run"], ul.answers a.answer[href$="/cant-run"]');
+      const before = await stepHeading(page).textContent();
       if (await cantRun.count()) await cantRun.click(); else await answer(page, 'unsure');
+      // Wait for the next step to be on screen before reading it, or the loop reads the old one.
+      await expect(stepHeading(page)).not.toHaveText(before);
       steps += 1;
       expect(steps, `from "${start}"`).toBeLessThanOrEqual(4);
     }
