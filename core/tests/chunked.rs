@@ -4,7 +4,7 @@
 //! pastes included), over the whole corpus as one text, and over texts made to tempt a cut in
 //! the wrong place.
 
-use aci_triage_core::decode::stream::{Scanner, MARGIN};
+use aci_triage_core::decode::stream::{Scanner, REACH};
 use aci_triage_core::decode::{analyze, Analysis};
 use std::path::{Path, PathBuf};
 
@@ -125,7 +125,7 @@ fn the_whole_corpus_as_one_text() {
     let spaced: String = corpus
         .iter()
         .enumerate()
-        .map(|(i, (_, t))| format!("{t}\n{}", filler(3 * MARGIN / 100, i)))
+        .map(|(i, (_, t))| format!("{t}\n{}", filler(3 * REACH / 100, i)))
         .collect();
     for (what, text) in [("corpus", &plain), ("corpus with prose between", &spaced)] {
         let want = analyze(text);
@@ -151,7 +151,7 @@ fn no_cut_inside_a_long_blob_or_near_what_readers_read() {
     // An unclosed one whose base64 lines run over many windows.
     let open = format!(
         "Error: policyDecision< {}",
-        "eyJkZWNpc2lvbiI6ImRlbnkifQ\n".repeat(4 * MARGIN / 27)
+        "eyJkZWNpc2lvbiI6ImRlbnkifQ\n".repeat(4 * REACH / 27)
     );
     // A wrapper sentence and host IDs far (but not too far) before the blob, across lines.
     let far = format!(
