@@ -44,7 +44,10 @@ pub fn now_ms() -> f64 {
 pub async fn yield_now() {
     let Ok(channel) = web_sys::MessageChannel::new() else {
         // No channel (a very old browser): a timer works as well, only slower.
-        gloo_timers::future::TimeoutFuture::new(0).await;
+        let timer = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
         return;
     };
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -100,7 +103,8 @@ pub fn value_of(el: &web_sys::HtmlTextAreaElement) -> JsString {
 pub fn slice_end(s: &JsString, at: u32, units: u32) -> u32 {
     let len = s.length();
     let mut end = at.saturating_add(units).min(len);
-    if end < len && end > at + 1 && (0xd800..0xdc00).contains(&s.char_code_at(end - 1)) {
+    let high_surrogate = |i: u32| (0xd800..0xdc00).contains(&(s.char_code_at(i) as u32));
+    if end < len && end > at + 1 && high_surrogate(end - 1) {
         end -= 1;
     }
     end
