@@ -12,14 +12,13 @@ use super::state::DecoderState;
 
 /// Work done between two yields to the browser, in milliseconds: short enough that a click or a
 /// key is handled at once, long enough that yielding costs little.
-pub const SLICE_MS: f64 = 25.0;
-/// How much text is fed to the analysis at a time, at first and at most: the size adapts so that
-/// one feed takes a few milliseconds (larger pieces are analysed with less overhead).
+pub const SLICE_MS: f64 = 16.0;
+/// How much text is fed to the analysis at a time (a few milliseconds of work; the time is
+/// checked between feeds). Fixed: a feed that finds no safe cut costs next to nothing and the
+/// next one that does analyses all that waited, so timing feeds says little about the next.
 pub const CHUNK: usize = 256 * 1024;
-pub const MAX_CHUNK: usize = 4 * 1024 * 1024;
-
 /// How many UTF-16 units are copied from a JavaScript string into WASM at a time.
-pub const COPY_UNITS: u32 = 2 * 1024 * 1024;
+pub const COPY_UNITS: u32 = 1024 * 1024;
 
 /// Where a sliced read or analysis is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,26 +109,14 @@ pub fn slice_end(s: &JsString, at: u32, units: u32) -> u32 {
     end
 }
 
-/// The end of the chunk of `t` that starts at `at`: at most `size` bytes, on a character
+/// The end of the chunk of `t` that starts at `at`: at most [`CHUNK`] bytes, on a character
 /// boundary.
-pub fn chunk_end(t: &str, at: usize, size: usize) -> usize {
-    let mut end = at.saturating_add(size).min(t.len());
+pub fn chunk_end(t: &str, at: usize) -> usize {
+    let mut end = at.saturating_add(CHUNK).min(t.len());
     while !t.is_char_boundary(end) {
         end += 1;
     }
     end
-}
-
-/// The next chunk size after a feed of `size` bytes took `ms`: doubled while a feed is well
-/// within a slice, halved when one takes more than half of it.
-pub fn next_chunk(size: usize, ms: f64) -> usize {
-    if ms < SLICE_MS / 5.0 {
-        (size * 2).min(MAX_CHUNK)
-    } else if ms > SLICE_MS / 2.0 {
-        (size / 2).max(64 * 1024)
-    } else {
-        size
-    }
 }
 
 /// The progress bar and what it has found so far, while a large paste is read or analysed.

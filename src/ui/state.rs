@@ -21,8 +21,10 @@ pub const MAX_INPUT: usize = 256 * 1024 * 1024;
 /// Texts above this size are analysed in slices, yielding to the browser between them, with a
 /// progress bar; smaller ones at once (a few milliseconds).
 pub const SLICED_ABOVE: usize = 4 * 1024 * 1024;
-/// While a sliced analysis runs, the findings on screen are brought up to date at most this
-/// often (each update copies the findings so far).
+/// While a sliced analysis runs, new findings are shown at most this often. Only new findings
+/// are: an update renders every card whose occurrence count changed again (tens of
+/// milliseconds for a page of cards), so the counts so far are in the progress line, and the
+/// cards' counts come with the end result.
 const SHOW_EVERY_MS: f64 = 100.0;
 /// Texts longer than this (in bytes) are not kept in local storage.
 const STORAGE_MAX: usize = 4_000_000;
@@ -185,26 +187,23 @@ impl DecoderState {
             let mut shown_at = progress::now_ms();
             let mut shown_count = (0, 0);
             let mut lines = 1;
-            let mut chunk = progress::CHUNK;
             loop {
                 let start = progress::now_ms();
                 while at < len && progress::now_ms() - start < progress::SLICE_MS {
-                    let fed = progress::now_ms();
                     at = this.text.with_untracked(|t| {
-                        let end = progress::chunk_end(t, at, chunk);
+                        let end = progress::chunk_end(t, at);
                         scanner.feed(&t[at..end]);
                         lines += count_newlines(&t.as_bytes()[at..end]);
                         end
                     });
-                    chunk = progress::next_chunk(chunk, progress::now_ms() - fed);
                 }
                 if at >= len {
                     break;
                 }
                 let count = (scanner.findings().len(), scanner.total_occurrences());
                 // The first findings at once, then at most every SHOW_EVERY_MS.
-                let due = shown_count.0 == 0 || progress::now_ms() - shown_at >= SHOW_EVERY_MS;
-                if count != shown_count && due {
+                let since = progress::now_ms() - shown_at;
+                if count.0 != shown_count.0 && (shown_count.0 == 0 || since >= SHOW_EVERY_MS) {
                     shown_count = count;
                     shown_at = progress::now_ms();
                     this.decoded.set(Decoded {
