@@ -273,6 +273,11 @@ impl DecoderState {
             occurrences: 0,
         };
         self.progress.set(Some(reading(0)));
+        // The copy starts in a task of its own, after the paste's.
+        progress::yield_now().await;
+        if self.superseded(generation) {
+            return false;
+        }
         let mut text = String::new();
         let _ = text.try_reserve(units as usize);
         let mut at = 0;

@@ -2,8 +2,9 @@
 // on the main thread (src/ui/state.rs, src/ui/progress.rs), showing findings as it finds them.
 //
 // Method (also in README, "Benchmark"):
-// - The paste is the 10 MB benchmark paste repeated (5× and 20×), built in the page before the
-//   clock starts, and pasted as the other rows are (a `paste` ClipboardEvent on the text box).
+// - The paste is the 10 MB benchmark paste repeated (5× and 20×), built in the page (and put in
+//   a DataTransfer) before the clock starts, and pasted as the other rows are (a `paste`
+//   ClipboardEvent on the text box).
 // - Time to first findings: from just before the dispatch until the first finding card is in the
 //   DOM. Time to all findings: until every distinct finding is in the DOM and the progress bar
 //   is gone (the analysis is complete), plus the frame that paints it.
@@ -39,6 +40,10 @@ export function hookWasmMemory() {
 /** In the page: builds the paste (`times` copies of window.__benchText) before timing. */
 export function buildBig({ times }) {
   window.__bigText = window.__benchText.repeat(times);
+  // The DataTransfer is filled here, not in the timed task: copying 200 MB into it is the
+  // harness's cost, not the app's (reading it back out in the paste handler is the app's).
+  window.__bigData = new DataTransfer();
+  window.__bigData.setData('text/plain', window.__bigText);
   return window.__bigText.length;
 }
 
@@ -90,9 +95,7 @@ export function bigPaste({ want, timeoutMs }) {
     };
     const mo = new MutationObserver(check);
     mo.observe(document.body, { childList: true, subtree: true });
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    const ev = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true });
+    const ev = new ClipboardEvent('paste', { clipboardData: window.__bigData, bubbles: true, cancelable: true, composed: true });
     t0 = performance.now();
     box.dispatchEvent(ev);
     const intercepted = ev.defaultPrevented;
