@@ -1,6 +1,8 @@
 //! Every name the UI takes from the pure core, in one place: when the core renames or moves
 //! something, this file is the one to adapt.
 
+pub use crate::decode::scan::count_newlines;
+pub use crate::decode::stream::Scanner;
 pub use crate::decode::{analyze, Analysis, Finding};
 pub use crate::examples::describe_pod_example;
 pub use crate::explain::finding_doc;

@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use super::api::{describe_pod_example, ticket_report, Shared};
 use super::copy::CopyButton;
 use super::finding::{Card, FindingCard};
+use super::progress::{self, AnalysisProgress};
 use super::share::{fragment_for, SharePanel};
 use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
 use super::{focus_on_mount, megabytes, plural};
@@ -29,25 +30,31 @@ enum EditorFocus {
     Summary,
 }
 
-/// Reads a dropped or chosen file as text and hands it to the decoder.
+/// Reads a dropped or chosen file as text and hands it to the decoder. The browser decodes it
+/// (as UTF-8) off the main thread; the text is then copied in slices (see
+/// [`DecoderState::load_js`]).
 fn read_file(st: DecoderState, file: web_sys::File) {
-    let file = gloo_file::File::from(file);
     let name = file.name();
     spawn_local(async move {
-        match gloo_file::futures::read_as_text(&file).await {
-            Ok(text) => {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::JsString>().ok());
+        match text {
+            Some(text) => {
                 // Undecodable bytes and NULs at the start: an image, archive or other binary.
-                let odd = text
+                let odd = String::from(text.substring(0, 4096))
                     .chars()
-                    .take(4096)
                     .filter(|&c| c == '\u{fffd}' || c == '\0')
                     .count();
-                st.load(text, Origin::User);
-                if odd > 16 && st.input_note.with_untracked(Option::is_none) {
+                if st.load_js(text, Origin::User).await
+                    && odd > 16
+                    && st.input_note.with_untracked(Option::is_none)
+                {
                     st.input_note.set(Some(format!("{name} does not look like text (an image or an archive?). It is shown as read; export the events as text, JSON or YAML instead.")));
                 }
             }
-            Err(_) => st
+            None => st
                 .input_note
                 .set(Some(format!("The file {name} could not be read as text."))),
         }
@@ -65,31 +72,40 @@ fn TextBox(
 ) -> impl IntoView {
     focus_on_mount(area, focus, EditorFocus::Box);
     let on_paste = move |ev: leptos::ev::ClipboardEvent| {
-        let Some(pasted) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+        // The text stays a JavaScript string until it is copied in slices.
+        let Some(pasted) = ev
+            .clipboard_data()
+            .as_ref()
+            .and_then(progress::clipboard_text)
+        else {
             return;
         };
         // Large pastes are taken like a file: laying out megabytes in a text box freezes the tab.
-        if pasted.len() <= LARGE {
+        if !progress::longer_than(&pasted, LARGE) {
             return;
         }
         ev.prevent_default();
-        // Like a normal paste, it goes where the caret is, replacing any selection.
+        // Like a normal paste, it goes where the caret is (in UTF-16 units, as the string's),
+        // replacing any selection.
         let text = match area.get_untracked() {
             Some(a) => {
-                let current = a.value();
-                let at = |n: Result<Option<u32>, _>| match n {
-                    Ok(Some(n)) => utf16_to_byte(&current, n as usize),
-                    _ => current.len(),
-                };
+                let current = progress::value_of(&a);
+                let len = current.length();
+                let at = |n: Result<Option<u32>, _>| n.ok().flatten().unwrap_or(len).min(len);
                 let start = at(a.selection_start());
                 let end = at(a.selection_end()).max(start);
-                format!("{}{pasted}{}", &current[..start], &current[end..])
+                current
+                    .slice(0, start)
+                    .concat(&pasted)
+                    .concat(&current.slice(end, len))
             }
             None => pasted,
         };
         // The box goes; the keyboard goes to the summary that takes its place.
         focus.set_value(Some(EditorFocus::Summary));
-        st.load(text, Origin::User);
+        spawn_local(async move {
+            st.load_js(text, Origin::User).await;
+        });
     };
     view! {
         <textarea
@@ -116,11 +132,13 @@ fn TextBox(
 fn LargeSummary(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> impl IntoView {
     let group = NodeRef::<leptos::html::Div>::new();
     focus_on_mount(group, focus, EditorFocus::Summary);
+    // The lines are counted while the text is analysed.
     let size = Memo::new(move |_| {
-        st.text.with(|t| {
-            let lines = t.bytes().filter(|&b| b == b'\n').count() + 1;
-            format!("{}, {}", megabytes(t.len()), plural(lines, "line", "lines"))
-        })
+        let len = st.text.with(String::len);
+        match st.lines.get() {
+            Some(lines) => format!("{}, {}", megabytes(len), plural(lines, "line", "lines")),
+            None => megabytes(len),
+        }
     });
     // While the summary has the keyboard, a paste is for it. After Ctrl+A the browser sends the
     // paste to the start of the page's selection, not to the summary: listen on the document.
@@ -135,17 +153,20 @@ fn LargeSummary(st: DecoderState, focus: StoredValue<Option<EditorFocus>>) -> im
         let Some(pasted) = ev
             .dyn_ref::<web_sys::ClipboardEvent>()
             .and_then(|e| e.clipboard_data())
-            .and_then(|d| d.get_data("text").ok())
+            .as_ref()
+            .and_then(progress::clipboard_text)
         else {
             return;
         };
         ev.prevent_default();
         // The keyboard stays with the text: on the summary, or in the text box if the new text
         // fits there.
-        if pasted.len() <= LARGE {
+        if !progress::longer_than(&pasted, LARGE) {
             focus.set_value(Some(EditorFocus::Box));
         }
-        st.load(pasted, Origin::User);
+        spawn_local(async move {
+            st.load_js(pasted, Origin::User).await;
+        });
     };
     super::owned(EventListener::new_with_options(
         &document(),
@@ -354,8 +375,9 @@ pub fn Decoder() -> impl IntoView {
             </label>
         </section>
         <p class="summary" role="status">{summary}</p>
+        <AnalysisProgress st=st />
         <section class="findings" class:long=long_list aria-label="Findings">
-            {move || (!any.get()).then(|| empty_state(blank))}
+            {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(blank))}
             <For each=move || cards.get() key=|card| card.clone() let:card>
                 <FindingCard card=card focus=card_focus />
             </For>
@@ -400,30 +422,5 @@ fn empty_state(blank: Memo<bool>) -> impl IntoView {
                 "It also recognises the older plain-text policy errors, AKS Confidential Containers (Kata) denials and ARM rejections of the policy."
             </p>
         </div>
-    }
-}
-
-/// The byte index in `s` of the UTF-16 offset `n` (the browser's caret positions).
-fn utf16_to_byte(s: &str, n: usize) -> usize {
-    let mut units = 0;
-    for (i, c) in s.char_indices() {
-        if units >= n {
-            return i;
-        }
-        units += c.len_utf16();
-    }
-    s.len()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn caret_offsets_count_utf16_units() {
-        let s = "a\u{e9}\u{1f600}b";
-        assert_eq!(super::utf16_to_byte(s, 0), 0);
-        assert_eq!(super::utf16_to_byte(s, 2), 3);
-        // The emoji is two UTF-16 units and four bytes.
-        assert_eq!(super::utf16_to_byte(s, 4), 7);
-        assert_eq!(super::utf16_to_byte(s, 99), s.len());
     }
 }

@@ -4,19 +4,31 @@
 //! change), never while rendering; storage and the address follow it (see [`DecoderState::follow`]).
 
 use gloo_timers::callback::Timeout;
+use js_sys::JsString;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::api::{
-    analyze, describe_pod_example, is_share_fragment, Analysis, WizardState, NETWORK,
+    analyze, count_newlines, describe_pod_example, is_share_fragment, Analysis, Scanner,
+    WizardState, NETWORK,
 };
 use super::browser;
+use super::progress::{self, Progress};
 
 /// Delay after the last keystroke before the text is analysed again (and kept for reloads).
 const DEBOUNCE_MS: u32 = 150;
 /// Pastes above this size are kept like a file: summarised, not laid out in the text box.
 pub const LARGE: usize = 512 * 1024;
 /// Inputs above this size are refused with a message.
-pub const MAX_INPUT: usize = 64 * 1024 * 1024;
+pub const MAX_INPUT: usize = 256 * 1024 * 1024;
+/// Texts above this size are analysed in slices, yielding to the browser between them, with a
+/// progress bar; smaller ones at once (a few milliseconds).
+pub const SLICED_ABOVE: usize = 4 * 1024 * 1024;
+/// While a sliced analysis runs, new findings are shown at most this often. Only new findings
+/// are: an update renders every card whose occurrence count changed again (tens of
+/// milliseconds for a page of cards), so the counts so far are in the progress line, and the
+/// cards' counts come with the end result.
+const SHOW_EVERY_MS: f64 = 100.0;
 /// Texts longer than this (in bytes) are not kept in local storage.
 const STORAGE_MAX: usize = 4_000_000;
 /// How many findings are shown before "Show more".
@@ -80,6 +92,13 @@ pub struct DecoderState {
     pub keep: RwSignal<bool>,
     /// What "Undo" brings back.
     pub undo: RwSignal<Option<Undo>>,
+    /// Where the sliced read or analysis of a large text is; `None` when none runs.
+    pub progress: RwSignal<Option<Progress>>,
+    /// How many lines the text has, once counted (a large text's while it is analysed).
+    pub lines: RwSignal<Option<usize>>,
+    /// Counts every start of a read or an analysis: a sliced one that finds it changed was
+    /// superseded (a new paste, Clear) and stops without writing anything.
+    generation: StoredValue<u64>,
     /// The analysis waiting for a pause in typing.
     pending: StoredValue<Option<Timeout>, LocalStorage>,
     /// The save to storage waiting for a pause.
@@ -107,6 +126,9 @@ impl DecoderState {
             shown: RwSignal::new(PAGE),
             keep: RwSignal::new(true),
             undo: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            lines: RwSignal::new(Some(1)),
+            generation: StoredValue::new(0),
             pending: StoredValue::new_local(None),
             saving: StoredValue::new_local(None),
         }
@@ -117,6 +139,20 @@ impl DecoderState {
     pub fn run(&self, new_input: bool) {
         // Dropping a waiting timer cancels it.
         self.pending.set_value(None);
+        let generation = self.next_generation();
+        if self.text.with_untracked(String::len) > SLICED_ABOVE {
+            self.run_sliced(generation);
+            return;
+        }
+        if self.progress.with_untracked(Option::is_some) {
+            self.progress.set(None);
+        }
+        let lines = self
+            .text
+            .with_untracked(|t| count_newlines(t.as_bytes()) + 1);
+        if self.lines.get_untracked() != Some(lines) {
+            self.lines.set(Some(lines));
+        }
         let decoded = self.text.with_untracked(|t| Decoded {
             analysis: analyze(t),
             blank: t.trim().is_empty(),
@@ -132,16 +168,177 @@ impl DecoderState {
         }
     }
 
+    /// Starts a new read or analysis; any running one stops at its next slice.
+    fn next_generation(&self) -> u64 {
+        let g = self.generation.get_value().wrapping_add(1);
+        self.generation.set_value(g);
+        g
+    }
+
+    /// Whether the read or analysis of `generation` was superseded.
+    fn superseded(&self, generation: u64) -> bool {
+        self.generation.get_value() != generation
+    }
+
+    /// Analyses the (large) text in slices of about [`progress::SLICE_MS`], yielding to the
+    /// browser between them: the findings so far and a progress bar show meanwhile, and the end
+    /// result is what [`analyze`] gives for the whole text.
+    fn run_sliced(&self, generation: u64) {
+        let len = self.text.with_untracked(String::len);
+        // The findings shown belong to the new text from the start: none yet.
+        self.shown.set(PAGE);
+        self.lines.set(None);
+        self.decoded.set(Decoded {
+            analysis: Analysis {
+                input_len: len,
+                ..Analysis::default()
+            },
+            blank: false,
+        });
+        self.progress.set(Some(Progress {
+            reading: false,
+            done: 0,
+            total: len,
+            findings: 0,
+            occurrences: 0,
+        }));
+        let this = *self;
+        spawn_local(async move {
+            let mut scanner = Scanner::new();
+            let mut at = 0;
+            let mut shown_at = progress::now_ms();
+            let mut shown_count = (0, 0);
+            let mut lines = 1;
+            loop {
+                let start = progress::now_ms();
+                while at < len && progress::now_ms() - start < progress::SLICE_MS {
+                    at = this.text.with_untracked(|t| {
+                        let end = progress::chunk_end(t, at);
+                        scanner.feed(&t[at..end]);
+                        lines += count_newlines(&t.as_bytes()[at..end]);
+                        end
+                    });
+                }
+                if at >= len {
+                    break;
+                }
+                let count = (scanner.findings().len(), scanner.total_occurrences());
+                // The first findings at once, then at most every SHOW_EVERY_MS.
+                let since = progress::now_ms() - shown_at;
+                if count.0 != shown_count.0 && (shown_count.0 == 0 || since >= SHOW_EVERY_MS) {
+                    shown_count = count;
+                    shown_at = progress::now_ms();
+                    this.decoded.set(Decoded {
+                        analysis: scanner.snapshot(),
+                        blank: false,
+                    });
+                }
+                this.progress.set(Some(Progress {
+                    reading: false,
+                    done: at,
+                    total: len,
+                    findings: count.0,
+                    occurrences: count.1,
+                }));
+                progress::yield_now().await;
+                if this.superseded(generation) {
+                    // Dropping the scanner is all a cancel takes.
+                    return;
+                }
+            }
+            let analysis = scanner.finish();
+            let blank = this.text.with_untracked(|t| t.trim().is_empty());
+            this.progress.set(None);
+            this.lines.set(Some(lines));
+            this.decoded.set(Decoded { analysis, blank });
+        });
+    }
+
+    /// The message for an input of `size` (bytes, or at least that many) above the limit.
+    fn refuse(&self, size: usize) {
+        self.input_note.set(Some(format!(
+            "This input is {}; the app reads up to {} MB at a time. Nothing was changed. Split the file, or paste only the events of the failing pod.",
+            super::megabytes(size),
+            progress::max_input() / (1024 * 1024)
+        )));
+    }
+
+    /// Takes a paste or a file as the JavaScript string it arrived as. A large one is copied
+    /// into WASM in slices (a 50 MB copy in one piece blocks the page for a long task), then
+    /// [`DecoderState::load`]ed. Refused at once when it is surely too large; what was there
+    /// stays until the copy is complete, and stays if it turns out too large. Returns whether
+    /// the text was taken (not refused, not superseded by another input meanwhile).
+    pub async fn load_js(self, js: JsString, origin: Origin) -> bool {
+        let units = js.length();
+        // A UTF-16 unit is at least one byte of UTF-8.
+        if units as usize > progress::max_input() {
+            self.refuse(units as usize);
+            return false;
+        }
+        if units as usize <= SLICED_ABOVE / 3 {
+            return self.load(String::from(js), origin);
+        }
+        self.pending.set_value(None);
+        let generation = self.next_generation();
+        self.input_note.set(None);
+        // The old findings go: they do not belong to what is being read.
+        self.shown.set(PAGE);
+        self.decoded.set(Decoded {
+            analysis: Analysis::default(),
+            blank: false,
+        });
+        let reading = |done: u32| Progress {
+            reading: true,
+            done: done as usize,
+            total: units as usize,
+            findings: 0,
+            occurrences: 0,
+        };
+        self.progress.set(Some(reading(0)));
+        // The copy starts in a task of its own, after the paste's.
+        progress::yield_now().await;
+        if self.superseded(generation) {
+            return false;
+        }
+        let mut text = String::new();
+        let _ = text.try_reserve(units as usize);
+        let mut at = 0;
+        while at < units {
+            let start = progress::now_ms();
+            while at < units && progress::now_ms() - start < progress::SLICE_MS {
+                let end = progress::slice_end(&js, at, progress::COPY_UNITS);
+                text.push_str(&String::from(js.substring(at, end)));
+                at = end;
+            }
+            if text.len() > progress::max_input() {
+                // Too large after all (much non-ASCII text): the old text comes back.
+                drop(text);
+                self.run(true);
+                self.refuse(units as usize);
+                return false;
+            }
+            if at < units {
+                self.progress.set(Some(reading(at)));
+                progress::yield_now().await;
+                if self.superseded(generation) {
+                    return false;
+                }
+            }
+        }
+        self.load(text, origin)
+    }
+
     /// Takes text from a paste, a file or a drop: a leading byte-order mark is dropped, large
     /// text is summarised instead of laid out, and text beyond [`MAX_INPUT`] is refused.
-    pub fn load(&self, text: String, origin: Origin) {
-        if text.len() > MAX_INPUT {
-            self.input_note.set(Some(format!(
-                "This input is {}; the app reads up to {} MB at a time. Nothing was changed. Split the file, or paste only the events of the failing pod.",
-                super::megabytes(text.len()),
-                MAX_INPUT / (1024 * 1024)
-            )));
-            return;
+    /// Returns whether it was taken.
+    pub fn load(&self, text: String, origin: Origin) -> bool {
+        if text.len() > progress::max_input() {
+            // What is there stays, and so do its findings (a read in slices cleared them).
+            if self.progress.with_untracked(Option::is_some) {
+                self.run(true);
+            }
+            self.refuse(text.len());
+            return false;
         }
         let text = match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
@@ -149,6 +346,7 @@ impl DecoderState {
         };
         self.input_note.set(None);
         self.set_now(text, origin);
+        true
     }
 
     /// Replaces the text as `set_now` does, for "Try an example" and "Clear": the text replaced

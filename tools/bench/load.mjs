@@ -7,8 +7,9 @@
 // - Network: Chromium's own throttling through the DevTools protocol
 //   (`Network.emulateNetworkConditions` on a Playwright CDP session): 1.6 Mbps down, 750 kbps up,
 //   150 ms added to each request (the RTT). The page's session throttles the page's requests; the
-//   service worker gets the same conditions through its own target, so its network-first fetch of
-//   the page pays the RTT too. The CPU is not throttled: it is this machine's.
+//   service worker gets the same conditions through its own target, so its background
+//   revalidation of the page is throttled too (the page itself it answers from its cache at once:
+//   cache-first). The CPU is not throttled: it is this machine's.
 // - Cold: a fresh browser context (empty HTTP cache, no service worker, no storage). Repeat: in the
 //   same context, once the service worker has installed, activated and controls the page, a second
 //   navigation to the same address.
@@ -137,7 +138,7 @@ export async function loadBench(browser, { dist, runs, log }) {
         all.push(r);
         log(`load ${name} run ${i + 1}: cold ${r.cold.ms.toFixed(0)} ms (wasm ${r.cold.wasm?.transferred ?? '?'} bytes by `
           + `${r.cold.wasm?.responseEndMs?.toFixed(0)} ms, ${r.cold.transferred} bytes in all), repeat ${r.repeat.ms.toFixed(0)} ms `
-          + `(page from the network by ${r.repeat.pageResponseMs?.toFixed(0)} ms, ${r.repeat.transferred} bytes)`);
+          + `(page from the service worker's cache by ${r.repeat.pageResponseMs?.toFixed(0)} ms, ${r.repeat.transferred} bytes over the network)`);
       }
     } finally {
       server.close();

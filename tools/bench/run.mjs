@@ -2,8 +2,9 @@
 // in one headless Chromium run; typing at the end of a 100 KB paste; the host scanner's MB/s; the
 // time to app-ready of a cold and of a repeat visit on a throttled network (tools/bench/load.mjs).
 //
-//   node tools/bench/run.mjs [--dist DIR] [--runs N] [--cases 100kb,1mb,10mb] [--typing-runs N]
-//                            [--load-runs N] [--only-load] [--no-host] [--json FILE]
+//   node tools/bench/run.mjs [--dist DIR] [--runs N] [--cases 100kb,1mb,10mb,50mb,200mb]
+//                            [--big-runs N] [--typing-runs N] [--load-runs N] [--only-load]
+//                            [--no-host] [--json FILE]
 //
 // Method (also in README, "Benchmark"):
 // - Both pages are served by one static server on a free localhost port (dist/ plus
@@ -28,6 +29,7 @@
 //   with Playwright's keyboard (50 ms apart); the longest main-thread task is read from a
 //   Chromium trace, and the `longtask` PerformanceObserver (which only reports tasks over 50 ms)
 //   is reported beside it.
+// - 50 MB and 200 MB: tools/bench/big.mjs (time to first and to all findings, longest task, memory).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +38,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CASES, generate, expected } from './gen.mjs';
 import { loadBench } from './load.mjs';
+import { BIG_CASES, bigRun } from './big.mjs';
 import { PLAIN_PAGE, serve } from './server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -50,10 +53,11 @@ const opt = (name, dflt) => {
 const DIST = path.resolve(ROOT, opt('--dist', 'dist'));
 const RUNS = Number(opt('--runs', 5));
 const TYPING_RUNS = Number(opt('--typing-runs', 3));
+const BIG_RUNS = Number(opt('--big-runs', 3));
 const LOAD_RUNS = Number(opt('--load-runs', 5));
 const ONLY_LOAD = args.includes('--only-load');
 const JSON_OUT = opt('--json', null);
-const ONLY = ONLY_LOAD ? [] : opt('--cases', CASES.map((c) => c.name).join(',')).split(',');
+const ONLY = ONLY_LOAD ? [] : opt('--cases', [...CASES, ...BIG_CASES].map((c) => c.name).join(',')).split(',');
 const TYPED = '  Normal  Pulled  3s'; // 20 characters: one more event row
 const TIMEOUT_MS = 180_000;
 const log = (...a) => console.error(...a);
@@ -163,8 +167,9 @@ export async function settle(page, ms = 300) {
   }), ms);
 }
 
-export async function openPage(browser, base, side) {
+export async function openPage(browser, base, side, initScript = null) {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
@@ -313,12 +318,12 @@ async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--enable-precise-memory-info',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     // Playwright starts Chromium with a fresh temporary user-data-dir of its own.
   });
   const results = { date: new Date().toISOString(), cores: os.cpus().length, cpu: os.cpus()[0]?.model,
-    chromium: browser.version(), runs: RUNS, host, cases: [], typing: {}, load: null };
+    chromium: browser.version(), runs: RUNS, host, cases: [], big: [], bigRuns: BIG_RUNS, typing: {}, load: null };
   try {
     for (const c of cases) {
       const text = texts.get(c.name);
@@ -339,6 +344,22 @@ async function main() {
       results.cases.push({ ...c, app: median(runs.app.map((r) => r.ms)), plain: median(runs.plain.map((r) => r.ms)),
         appCtrlV: median(runs.appCtrlV.map((r) => r.ms)), runs });
     }
+    const ten = CASES.find((x) => x.name === '10mb');
+    for (const c of BIG_CASES.filter((b) => ONLY.includes(b.name))) {
+      const all = [];
+      for (let i = 0; i < BIG_RUNS; i++) {
+        const r = await bigRun(browser, base, openPage, c, texts.get('10mb'), ten.distinct, TIMEOUT_MS);
+        all.push(r);
+        log(`${c.label} app run ${i + 1}: first findings ${r.firstMs.toFixed(0)} ms, all ${r.allMs.toFixed(0)} ms, longest task `
+          + `${fmt(r.longestTaskMs, 1)} ms of ${r.tasks}, JS heap +${mib(r.heapAdded)}, WASM ${mib(r.wasmBytes)}`);
+      }
+      results.big.push({ ...c, bytes: all[0].bytes, blobs: ten.blobs * c.times, distinct: ten.distinct,
+        firstMs: median(all.map((r) => r.firstMs)), allMs: median(all.map((r) => r.allMs)),
+        longestTaskMs: Math.max(...all.map((r) => r.longestTaskMs ?? 0)),
+        longtasks: all.flatMap((r) => r.longtasks),
+        heapAdded: Math.max(...all.map((r) => r.heapAdded)), wasmBytes: Math.max(...all.map((r) => r.wasmBytes ?? 0)),
+        runs: all });
+    }
     for (const side of ONLY_LOAD ? [] : ['app', 'plain']) {
       const t = [];
       for (let i = 0; i < TYPING_RUNS; i++) t.push(await typingRun(browser, base, side, texts.get('100kb')));
@@ -356,6 +377,7 @@ async function main() {
 }
 
 const kib = (bytes) => `${fmt(bytes / 1024, 1)} KiB`;
+const mib = (bytes) => (bytes == null ? '–' : `${fmt(bytes / (1024 * 1024), 1)} MiB`);
 
 function table(r) {
   const lines = [];
@@ -369,6 +391,16 @@ function table(r) {
     lines.push('|---|---|---:|---:|---:|---:|');
     for (const c of r.cases) {
       lines.push(`| ${c.label} | ${c.blobs} (${c.distinct}) | ${fmt(c.app)} | ${fmt(c.plain)} | ${fmt(c.plain / c.app, 2)} | ${fmt(c.appCtrlV)} |`);
+    }
+  }
+  if (r.big.length) {
+    lines.push('');
+    lines.push(`| big paste (app; median of ${r.bigRuns}, worst task and memory) | blobs (distinct) | first findings ms | all findings ms | longest main-thread task ms | \`longtask\` > 50 ms | peak JS heap added | WASM memory | bytes of memory per input byte |`);
+    lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const b of r.big) {
+      const lt = b.longtasks.length ? `${b.longtasks.length} (max ${fmt(Math.max(...b.longtasks))} ms)` : 'none';
+      lines.push(`| ${b.label} | ${b.blobs} (${b.distinct}) | ${fmt(b.firstMs)} | ${fmt(b.allMs)} | ${fmt(b.longestTaskMs, 1)} | ${lt} | `
+        + `${mib(b.heapAdded)} | ${mib(b.wasmBytes)} | ${fmt((b.heapAdded + b.wasmBytes) / b.bytes, 2)} |`);
     }
   }
   if (r.load) {
@@ -396,6 +428,9 @@ function table(r) {
   const ten = r.cases.find((c) => c.name === '10mb');
   if (ten) targets.unshift(`10 MB on screen ≤ 500 ms: ${ok(ten.app <= 500)}`, `not slower than the plain page: ${ok(ten.app <= ten.plain)}`);
   if (ty) targets.push(`typing task ≤ 50 ms: ${ok((ty.longestTaskMs ?? 0) <= 50)}`);
+  const fifty = r.big.find((b) => b.name === '50mb');
+  if (fifty) targets.push(`50 MB all findings ≤ 400 ms: ${ok(fifty.allMs <= 400)}`);
+  for (const b of r.big) targets.push(`${b.label} longest task ≤ 50 ms: ${ok(b.longestTaskMs <= 50)}`);
   if (targets.length) lines.push('', `Targets: ${targets.join(' · ')}`);
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
-use super::context::Context;
+use super::context::{Context, Wrapper};
 use super::formats::OtherFormat;
 use super::payload::DecodedBlob;
 use super::{Analysis, DecisionFinding, Finding, FindingKind, Occurrence};
@@ -61,15 +61,7 @@ impl Decisions {
         };
         self.covered.push(range);
 
-        let has_input_rule = blob.decision.as_ref().is_some_and(|d| d.rule.is_some());
-        let mut key = blob.identity();
-        if !has_input_rule {
-            key.push('\u{0}');
-            key.push_str(wrapper.as_ref().map_or("", |w| w.rule));
-        }
-        if !blob.closed {
-            key.push_str("\u{0}open");
-        }
+        let key = decision_key(&blob, wrapper.as_ref());
         match self.by_key.get(&key) {
             Some(&i) => self.findings[i].occurrences.push(occurrence),
             None => {
@@ -95,6 +87,32 @@ impl Decisions {
     /// The byte ranges of the blobs, sorted and not overlapping.
     pub fn covered(&self) -> &[Range<usize>] {
         &self.covered
+    }
+}
+
+/// What makes two decisions one finding: the decoded text (the base64 when nothing decoded), the
+/// wrapper's enforcement point unless the decision names its own, and whether it was cut off.
+fn decision_key(blob: &DecodedBlob, wrapper: Option<&Wrapper>) -> String {
+    let has_input_rule = blob.decision.as_ref().is_some_and(|d| d.rule.is_some());
+    let mut key = blob.identity();
+    if !has_input_rule {
+        key.push('\u{0}');
+        key.push_str(wrapper.map_or("", |w| w.rule));
+    }
+    if !blob.closed {
+        key.push_str("\u{0}open");
+    }
+    key
+}
+
+/// The identity under which [`analyze`](super::analyze) collapses repeats into one [`Finding`]:
+/// two occurrences with the same key are one finding, shown as the first of them. Lets a caller
+/// that analyses a paste in pieces merge the pieces' findings exactly as the whole text would.
+pub fn finding_key(kind: &FindingKind) -> String {
+    match kind {
+        // The first character keeps the two kinds apart.
+        FindingKind::Decision(d) => format!("d{}", decision_key(&d.blob, d.wrapper.as_ref())),
+        FindingKind::Other(o) => format!("o{}", o.key()),
     }
 }
 

@@ -17,6 +17,8 @@
 //!    sentence, the host's IDs, kubectl's repeat count); [`formats`] finds the other denial
 //!    formats worth recognising, outside the blobs;
 //! 5. group: [`group`] collapses identical findings into one [`Finding`] with every occurrence.
+//!
+//! [`stream::Scanner`] gives the same analysis for a text fed in chunks, piece by piece.
 
 pub mod b64;
 pub mod context;
@@ -30,6 +32,7 @@ pub mod payload;
 pub mod prefix;
 pub mod repair;
 pub mod scan;
+pub mod stream;
 pub mod units;
 
 use std::collections::hash_map::DefaultHasher;

@@ -212,7 +212,7 @@ pub fn find_blobs(text: &str) -> Vec<RawBlob> {
 }
 
 /// How many `\n` bytes `b` holds, eight bytes at a time (this runs over the whole paste).
-pub(super) fn count_newlines(b: &[u8]) -> usize {
+pub fn count_newlines(b: &[u8]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let newlines = u64::from_le_bytes([b'\n'; 8]);
     let mut words = b.chunks_exact(8);

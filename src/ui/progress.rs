@@ -1,0 +1,157 @@
+//! Big pastes without a frozen tab: the pieces the decoder's state ([`super::state`]) uses to read
+//! and analyse a large text in slices of a few milliseconds on the main thread, yielding to the
+//! browser between them (the single-file build opened from disk cannot start workers), and the
+//! `<progress>` shown meanwhile.
+
+use js_sys::JsString;
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::megabytes;
+use super::state::DecoderState;
+
+/// Work done between two yields to the browser, in milliseconds: short enough that a click or a
+/// key is handled at once, long enough that yielding costs little.
+pub const SLICE_MS: f64 = 16.0;
+/// How much text is fed to the analysis at a time (a few milliseconds of work; the time is
+/// checked between feeds). Fixed: a feed that finds no safe cut costs next to nothing and the
+/// next one that does analyses all that waited, so timing feeds says little about the next.
+pub const CHUNK: usize = 256 * 1024;
+/// How many UTF-16 units are copied from a JavaScript string into WASM at a time.
+pub const COPY_UNITS: u32 = 1024 * 1024;
+
+/// Where a sliced read or analysis is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Copying the text in (true) or analysing it.
+    pub reading: bool,
+    /// How much is done, of `total` (bytes; UTF-16 units while reading).
+    pub done: usize,
+    pub total: usize,
+    /// Findings so far, and their occurrences.
+    pub findings: usize,
+    pub occurrences: usize,
+}
+
+/// Milliseconds since some fixed point (for measuring slices).
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Lets the browser handle input and paint, then continues: a message through a fresh
+/// `MessageChannel` (a task, not a microtask, and not clamped like nested timers are).
+pub async fn yield_now() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        // No channel (a very old browser): a timer works as well, only slower.
+        let timer = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
+        return;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(&resolve));
+        if channel.port2().post_message(&JsValue::NULL).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    // The channel lives until its message arrived.
+    channel.port1().set_onmessage(None);
+}
+
+/// The largest input read, in bytes. Tests lower it (`globalThis.__aciTriageMaxInput`) to check
+/// the refusal without making a quarter of a gigabyte in the browser.
+pub fn max_input() -> usize {
+    let hook = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("__aciTriageMaxInput"))
+        .ok()
+        .and_then(|v| v.as_f64());
+    match hook {
+        Some(n) if n >= 1.0 => n as usize,
+        _ => super::state::MAX_INPUT,
+    }
+}
+
+/// A paste's text as the JavaScript string it is, not yet copied into WASM.
+pub fn clipboard_text(data: &web_sys::DataTransfer) -> Option<JsString> {
+    let get = js_sys::Reflect::get(data, &JsValue::from_str("getData")).ok()?;
+    let get = get.dyn_into::<js_sys::Function>().ok()?;
+    get.call1(data, &JsValue::from_str("text"))
+        .ok()?
+        .dyn_into::<JsString>()
+        .ok()
+}
+
+/// Whether `s` is longer than `bytes` in UTF-8 (copied only when its length cannot tell).
+pub fn longer_than(s: &JsString, bytes: usize) -> bool {
+    let units = s.length() as usize;
+    // One UTF-16 unit is one to three bytes of UTF-8.
+    units > bytes || (units * 3 > bytes && String::from(s.clone()).len() > bytes)
+}
+
+/// A text box's value as a JavaScript string.
+pub fn value_of(el: &web_sys::HtmlTextAreaElement) -> JsString {
+    js_sys::Reflect::get(el, &JsValue::from_str("value"))
+        .ok()
+        .and_then(|v| v.dyn_into::<JsString>().ok())
+        .unwrap_or_else(|| JsString::from(""))
+}
+
+/// The end of the slice of `s` that starts at `at` and holds at most `units` UTF-16 units, never
+/// between the two halves of a surrogate pair (which would not survive the copy).
+pub fn slice_end(s: &JsString, at: u32, units: u32) -> u32 {
+    let len = s.length();
+    let mut end = at.saturating_add(units).min(len);
+    let high_surrogate = |i: u32| (0xd800..0xdc00).contains(&(s.char_code_at(i) as u32));
+    if end < len && end > at + 1 && high_surrogate(end - 1) {
+        end -= 1;
+    }
+    end
+}
+
+/// The end of the chunk of `t` that starts at `at`: at most [`CHUNK`] bytes, on a character
+/// boundary.
+pub fn chunk_end(t: &str, at: usize) -> usize {
+    let mut end = at.saturating_add(CHUNK).min(t.len());
+    while !t.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
+
+/// The progress bar and what it has found so far, while a large paste is read or analysed.
+#[component]
+pub fn AnalysisProgress(st: DecoderState) -> impl IntoView {
+    let progress = st.progress;
+    move || {
+        progress.get().map(|p| {
+            let label = if p.reading {
+                format!(
+                    "Reading the paste: {} of {}",
+                    megabytes(p.done),
+                    megabytes(p.total)
+                )
+            } else {
+                let found = match (p.findings, p.occurrences) {
+                    (0, _) => "nothing found yet".to_string(),
+                    (1, 1) => "1 finding so far".to_string(),
+                    (f, o) if o > f => format!("{f} findings so far ({o} occurrences)"),
+                    (f, _) => format!("{f} findings so far"),
+                };
+                format!(
+                    "Analysing: {} of {} read, {found}",
+                    megabytes(p.done),
+                    megabytes(p.total)
+                )
+            };
+            // A range, not a number of steps: the browser shows the fraction.
+            let max = p.total.max(1) as f64;
+            view! {
+                <div class="analysis-progress">
+                    <progress max=max value=p.done as f64 aria-label="Analysis progress"></progress>
+                    <p class="note">{label}</p>
+                </div>
+            }
+        })
+    }
+}
