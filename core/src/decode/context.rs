@@ -94,7 +94,12 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
-            .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
             .collect();
         LineIndex { text, starts }
     }
@@ -107,10 +112,7 @@ impl<'a> LineIndex<'a> {
     /// The byte range of the 0-based line `n`, without its line break.
     fn line(&self, n: usize) -> &'a str {
         let start = self.starts.get(n).copied().unwrap_or(self.text.len());
-        let end = self
-            .starts
-            .get(n + 1)
-            .map_or(self.text.len(), |&e| e - 1);
+        let end = self.starts.get(n + 1).map_or(self.text.len(), |&e| e - 1);
         let line = self.text.get(start..end).unwrap_or("");
         line.strip_suffix('\r').unwrap_or(line)
     }
@@ -345,7 +347,8 @@ impl<'a> Events<'a> {
 
     fn describe(&self, at: usize) -> Option<Place> {
         let here = self.lines.line_of(at);
-        let before: Vec<&(usize, &str)> = self.describe.iter().filter(|(n, _)| *n <= here).collect();
+        let before: Vec<&(usize, &str)> =
+            self.describe.iter().filter(|(n, _)| *n <= here).collect();
         let name = before.iter().rev().find(|(_, k)| *k == "Name:")?.0;
         let events = before.iter().rev().find(|(_, k)| *k == "Events:")?.0;
         if events < name {
@@ -391,16 +394,14 @@ impl<'a> Events<'a> {
 
 /// The start of `word` in a table header, at a word boundary.
 fn word_at(head: &str, word: &str) -> Option<usize> {
-    head.match_indices(word)
-        .map(|(i, _)| i)
-        .find(|&i| {
-            let before = i == 0 || head.as_bytes()[i - 1] == b' ';
-            let after = head[i + word.len()..]
-                .bytes()
-                .next()
-                .is_none_or(|b| b == b' ');
-            before && after
-        })
+    head.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = i == 0 || head.as_bytes()[i - 1] == b' ';
+        let after = head[i + word.len()..]
+            .bytes()
+            .next()
+            .is_none_or(|b| b == b' ');
+        before && after
+    })
 }
 
 fn first_word(head: &str) -> Option<&'static str> {
@@ -439,11 +440,12 @@ fn json_place(v: &serde_json::Value) -> Option<(u32, Place)> {
     if s(obj, "kind").is_none_or(|k| k == "Pod") {
         place.pod = s(obj, "name");
     }
-    place.namespace = s(obj, "namespace").or_else(|| v.get("metadata").and_then(|m| s(m, "namespace")));
+    place.namespace =
+        s(obj, "namespace").or_else(|| v.get("metadata").and_then(|m| s(m, "namespace")));
     place.container = s(obj, "fieldPath").and_then(|f| container_of(&f));
     place.first_seen = s(v, "firstTimestamp").or_else(|| s(v, "eventTime"));
-    place.last_seen = s(v, "lastTimestamp")
-        .or_else(|| v.get("series").and_then(|x| s(x, "lastObservedTime")));
+    place.last_seen =
+        s(v, "lastTimestamp").or_else(|| v.get("series").and_then(|x| s(x, "lastObservedTime")));
     let count = v
         .get("count")
         .or_else(|| v.get("series").and_then(|x| x.get("count")))
@@ -507,7 +509,9 @@ fn enclosing_objects(
 /// The error codes written before a message between `from` and `at`, in order: JSON's
 /// `"code": "X"` (at any level of escaping), the Azure CLI's `Code: X` and `(X) …`.
 fn error_codes(text: &str, from: usize, at: usize) -> Vec<String> {
-    let from = (from..=at).find(|&i| text.is_char_boundary(i)).unwrap_or(at);
+    let from = (from..=at)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(at);
     let window = &text[from..at];
     let b = window.as_bytes();
     let ident = |s: &[u8]| {
@@ -515,8 +519,7 @@ fn error_codes(text: &str, from: usize, at: usize) -> Vec<String> {
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
             .count();
-        (n >= 3 && s[0].is_ascii_uppercase())
-            .then(|| String::from_utf8_lossy(&s[..n]).into_owned())
+        (n >= 3 && s[0].is_ascii_uppercase()).then(|| String::from_utf8_lossy(&s[..n]).into_owned())
     };
     let skip = |mut j: usize, set: &[u8]| {
         while j < b.len() && set.contains(&b[j]) {
@@ -561,6 +564,48 @@ fn error_codes(text: &str, from: usize, at: usize) -> Vec<String> {
     let mut out: Vec<String> = found.into_iter().map(|(_, c)| c).collect();
     out.dedup();
     out.truncate(8);
+    out
+}
+
+/// Most images on `:latest` kept from one paste.
+const MAX_IMAGES: usize = 5;
+
+/// The images the text names on the `:latest` tag (`myregistry.azurecr.io/web:latest`), each
+/// once, in order.
+pub fn latest_images(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'/' | b'_' | b'-');
+    let mut out: Vec<String> = Vec::new();
+    for (at, _) in text.match_indices(":latest") {
+        let end = at + ":latest".len();
+        if b.get(end).is_some_and(|&c| {
+            c.is_ascii_alphanumeric()
+                || c == b'-'
+                || c == b'.' && b.get(end + 1).is_some_and(|n| n.is_ascii_alphanumeric())
+        }) {
+            continue;
+        }
+        let start = (0..at)
+            .rev()
+            .take_while(|&i| name(b[i]))
+            .last()
+            .unwrap_or(at);
+        let repo = &text[start..at];
+        // A repository path, not a key (`tag:latest` in prose has no letters before it).
+        if repo.is_empty()
+            || !repo.bytes().any(|c| c.is_ascii_alphabetic())
+            || repo.starts_with(['.', '-', '/'])
+        {
+            continue;
+        }
+        let image = format!("{repo}:latest");
+        if !out.contains(&image) {
+            out.push(image);
+            if out.len() == MAX_IMAGES {
+                break;
+            }
+        }
+    }
     out
 }
 

@@ -146,6 +146,7 @@ pub fn collect(
         findings,
         total_occurrences,
         input_len: text.len(),
+        mutable_images: super::context::latest_images(text),
     }
 }
 

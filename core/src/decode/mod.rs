@@ -103,6 +103,8 @@ pub struct Analysis {
     pub total_occurrences: usize,
     /// Length of the analysed text in bytes.
     pub input_len: usize,
+    /// Images the paste names on the mutable `:latest` tag (a few at most).
+    pub mutable_images: Vec<String>,
 }
 
 impl Analysis {
@@ -113,6 +115,7 @@ impl Analysis {
         let mut h = DefaultHasher::new();
         // Empty and non-empty pastes without findings show different messages.
         h.write(&[(self.input_len == 0) as u8]);
+        self.mutable_images.hash(&mut h);
         for f in &self.findings {
             match &f.kind {
                 FindingKind::Decision(d) => {

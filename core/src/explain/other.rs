@@ -55,6 +55,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
             body.extend(messages::message_blocks(
                 errors.iter().map(String::as_str),
                 knowledge::lookup_message,
+                Some(rule),
             ));
             // The input the old format printed after `Input: `, as a table like a decision's.
             let input = rest
