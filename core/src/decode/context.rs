@@ -155,7 +155,10 @@ impl<'a> Events<'a> {
     /// Prepares reading events around the byte `positions` of `text`.
     pub fn new(text: &'a str, positions: &[usize]) -> Self {
         let lines = LineIndex::new(text);
-        let json = if text.contains("\"involvedObject\"") || text.contains("\"regarding\"") {
+        let json = if text.contains("\"involvedObject\"")
+            || text.contains("\"regarding\"")
+            || text.contains("\"count\"")
+        {
             enclosing_objects(text, positions)
         } else {
             Default::default()
@@ -218,8 +221,7 @@ impl<'a> Events<'a> {
                 if range.len() > MAX_EVENT_JSON {
                     return None;
                 }
-                let v: serde_json::Value = serde_json::from_str(text.get(range)?).ok()?;
-                json_place(&v)
+                json_place(&lenient_object(text.get(range)?.as_bytes()))
             })
             .clone()
     }
@@ -427,9 +429,94 @@ fn container_of(field_path: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
+/// The string and number members of a JSON object, and those of the objects in it (one level),
+/// read leniently: a pasted event may be damaged, and a findings-only share link blanks the
+/// values it does not need (pod names), which no JSON parser would read past.
+fn lenient_object(b: &[u8]) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    let mut stack: Vec<(Option<String>, Map<String, Value>)> = Vec::new();
+    let mut i = 0;
+    // The key whose value comes next, at the current depth.
+    let mut key: Option<String> = None;
+    let mut root = Map::new();
+    while i < b.len() {
+        match b[i] {
+            b'{' => {
+                stack.push((key.take(), Map::new()));
+                i += 1;
+            }
+            b'}' => {
+                if let Some((k, m)) = stack.pop() {
+                    let depth = stack.len();
+                    match (stack.last_mut(), k) {
+                        (Some((_, parent)), Some(k)) if depth == 1 => {
+                            parent.insert(k, Value::Object(m));
+                        }
+                        (None, _) => root = m,
+                        _ => {}
+                    }
+                }
+                key = None;
+                i += 1;
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                let raw = String::from_utf8_lossy(&b[start..j.min(b.len())]).into_owned();
+                let s: String = serde_json::from_str(&format!("\"{raw}\"")).unwrap_or(raw);
+                i = j + 1;
+                let next = b[i.min(b.len())..]
+                    .iter()
+                    .position(|c| !c.is_ascii_whitespace());
+                let is_key = next.is_some_and(|n| b[i + n] == b':');
+                let depth = stack.len();
+                match (is_key, key.take(), stack.last_mut()) {
+                    (true, _, _) => key = Some(s),
+                    (false, Some(k), Some((_, m))) if depth <= 2 => {
+                        m.insert(k, Value::String(s));
+                    }
+                    _ => {}
+                }
+            }
+            c if c.is_ascii_digit() => {
+                let n = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if let (Some(k), Some((_, m))) = (key.take(), stack.last_mut()) {
+                    if let Ok(v) = std::str::from_utf8(&b[i..i + n])
+                        .unwrap_or("")
+                        .parse::<u64>()
+                    {
+                        m.insert(k, Value::from(v));
+                    }
+                }
+                i += n;
+            }
+            b',' | b'[' | b']' => {
+                key = None;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if let Some((_, m)) = stack.into_iter().next() {
+        if root.is_empty() {
+            root = m;
+        }
+    }
+    Value::Object(root)
+}
+
 /// The count and place of a Kubernetes event read as JSON (core/v1 or events.k8s.io/v1).
 fn json_place(v: &serde_json::Value) -> Option<(u32, Place)> {
-    let obj = v.get("involvedObject").or_else(|| v.get("regarding"))?;
+    // An event: its object, or at least its message (beside which `count` is kubectl's).
+    let none = serde_json::Value::Null;
+    let obj = match v.get("involvedObject").or_else(|| v.get("regarding")) {
+        Some(o) => o,
+        None if v.get("message").or_else(|| v.get("note")).is_some() => &none,
+        None => return None,
+    };
     let s = |v: &serde_json::Value, k: &str| {
         v.get(k)
             .and_then(|x| x.as_str())

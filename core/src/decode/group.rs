@@ -188,3 +188,22 @@ fn read_events(text: &str, findings: &mut [Finding]) {
         }
     }
 }
+
+impl Analysis {
+    /// The analysis without the names it read from the paste: each occurrence's pod, namespace,
+    /// container and times, and the images on `:latest`. Counts, codes and everything the
+    /// findings hold stay. What a findings-only share link carries is checked against this, so
+    /// that it never keeps a pod name only because a card would show it.
+    pub fn without_names(mut self) -> Analysis {
+        for f in &mut self.findings {
+            for o in &mut f.occurrences {
+                o.place = super::Place {
+                    codes: std::mem::take(&mut o.place.codes),
+                    ..Default::default()
+                };
+            }
+        }
+        self.mutable_images.clear();
+        self
+    }
+}

@@ -13,20 +13,17 @@ pub fn decision_rule(d: &DecisionFinding) -> Option<(String, Via)> {
         return Some((r.to_string(), Via::Source(src)));
     }
     let dec = d.blob.decision.as_ref()?;
-    if let Some(r) = dec
-        .errors()
-        .iter()
-        .find_map(|e| knowledge::lookup_message(e))
-        .and_then(|m| knowledge::only_rule_of(m.entry))
-    {
+    // Each distinct message looked up once (a hostile decision repeats one thousands of times).
+    let entries: Vec<&'static knowledge::Entry> = super::distinct(dec.errors())
+        .filter_map(|e| knowledge::lookup_message(e).map(|m| m.entry))
+        .collect();
+    if let Some(r) = entries.iter().find_map(|e| knowledge::only_rule_of(e)) {
         return Some((r.to_string(), Via::Message));
     }
     // A message a few points report: the first of them, the others named as alternatives.
-    if let Some(rules) = dec
-        .errors()
+    if let Some(rules) = entries
         .iter()
-        .filter_map(|e| knowledge::lookup_message(e))
-        .map(|m| m.entry.rules)
+        .map(|e| e.rules)
         .find(|r| (2..=MAX_INFERRED).contains(&r.len()))
     {
         let first = rules.first()?;

@@ -38,6 +38,15 @@ const MAX_LINES_LISTED: usize = 20;
 /// item costs a few hundred bytes of blocks). The decoded JSON, shown in full, holds the rest.
 const MAX_ITEMS: usize = 200;
 
+/// Each distinct message of a list once, in order.
+pub(crate) fn distinct(messages: &[String]) -> impl Iterator<Item = &str> {
+    let mut seen = std::collections::HashSet::new();
+    messages
+        .iter()
+        .map(String::as_str)
+        .filter(move |m| seen.insert(*m))
+}
+
 /// The note that ends a list of `total` items cut at [`MAX_ITEMS`].
 fn more_items(total: usize) -> Option<Block> {
     (total > MAX_ITEMS).then(|| {
@@ -242,9 +251,22 @@ fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
         }
     }
     if distinct.len() == 1 && distinct[0].1.len() == occ.len() {
+        // One place: from the first time seen to the last, over every occurrence.
+        let mut p = distinct[0].0.clone();
+        let stamps = !p.ages;
+        let times =
+            |f: fn(&Place) -> &Option<String>| occ.iter().filter_map(move |o| f(&o.place).clone());
+        p.first_seen = match stamps {
+            true => times(|p| &p.first_seen).min(),
+            false => times(|p| &p.first_seen).next(),
+        };
+        p.last_seen = match stamps {
+            true => times(|p| &p.last_seen).max(),
+            false => times(|p| &p.last_seen).last(),
+        };
         return vec![Block::Para {
             class: hint::PLACE,
-            text: place_inlines(distinct[0].0),
+            text: place_inlines(&p),
         }];
     }
     let items: Vec<Vec<Block>> = distinct

@@ -99,6 +99,8 @@ fn cause_of<'a>(
     errors: &'a [String],
     rule: Option<&str>,
 ) -> Option<(&'a str, Option<&'static Entry>, Option<&'static str>)> {
+    // Each distinct message once (a hostile decision repeats one thousands of times).
+    let errors: Vec<&'a str> = super::distinct(errors).take(super::MAX_ITEMS).collect();
     let found: Vec<Option<&'static Entry>> = errors
         .iter()
         .map(|e| knowledge::lookup_message(e).map(|m| m.entry))
@@ -109,9 +111,9 @@ fn cause_of<'a>(
         let others: Vec<&str> = ids.iter().copied().filter(|&x| x != e.id).collect();
         e.follow_on(rule, &others)
     };
-    let first = errors.first()?;
+    let first = *errors.first()?;
     match (0..errors.len()).find(|&i| note(i).is_none()) {
-        Some(i) => Some((&errors[i], found[i], None)),
+        Some(i) => Some((errors[i], found[i], None)),
         None => Some((first, found[0], note(0))),
     }
 }
@@ -139,10 +141,9 @@ pub fn gist(f: &Finding) -> Gist {
                 g.key = Some(short(msg));
                 g.owner = entry.and_then(|e| e.owner).or(g.owner);
                 g.follow_on = note;
-                if dec
-                    .errors()
-                    .iter()
-                    .filter_map(|e| knowledge::lookup_message(e))
+                if super::distinct(dec.errors())
+                    .take(super::MAX_ITEMS)
+                    .filter_map(knowledge::lookup_message)
                     .any(|m| POLICY_WIDE.contains(&m.entry.id))
                 {
                     g.stage = Stage::Policy;
