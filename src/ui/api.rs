@@ -1,7 +1,7 @@
 //! Every name the UI takes from the pure core, in one place: when the core renames or moves
 //! something, this file is the one to adapt.
 
-pub use crate::decode::{analyze, Analysis, Finding};
+pub use crate::decode::{analyze, Analysis};
 pub use crate::examples::describe_pod_example;
 pub use crate::explain::{card_doc, card_heading_id, summary_doc};
 pub use crate::report::wizard::{outcome_doc, question_doc};

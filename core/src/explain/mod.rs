@@ -262,7 +262,7 @@ fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
         };
         p.last_seen = match stamps {
             true => times(|p| &p.last_seen).max(),
-            false => times(|p| &p.last_seen).last(),
+            false => times(|p| &p.last_seen).next_back(),
         };
         return vec![Block::Para {
             class: hint::PLACE,
