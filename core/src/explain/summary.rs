@@ -334,7 +334,15 @@ pub fn summary_doc(a: &Analysis) -> Option<Vec<Block>> {
             }
             let mut facts: Vec<Inline> = Vec::new();
             if g.stage == Stage::Policy {
-                facts.push(Inline::Strong("The policy itself failed.".into()));
+                let oversized = matches!(&f.kind, FindingKind::Other(OtherFormat::Known { id: "oversized-policy", .. }));
+                facts.push(Inline::Strong(
+                    (if oversized {
+                        "Failed before any policy decision (often: the policy is too large)."
+                    } else {
+                        "The policy itself failed."
+                    })
+                    .into(),
+                ));
                 facts.push(Inline::Text(" ".into()));
             }
             let mut line = Vec::new();
@@ -636,5 +644,45 @@ mod tests {
             "{title}"
         );
         assert!(markdown(&super::super::card_doc(&a, 0)).contains(&long));
+    }
+
+    #[test]
+    fn the_oversized_policy_symptom_is_explained_and_read_first() {
+        use crate::decode::{Occurrence, OtherFormat};
+        // However the reader recognises the symptom, its card and its place in the summary.
+        let text = "hcs::CreateComputeSystem 1234@vm: The requested operation failed.: unknown";
+        let oversized = Finding {
+            kind: FindingKind::Other(OtherFormat::Known {
+                id: "oversized-policy",
+                text: text.into(),
+            }),
+            occurrences: vec![Occurrence {
+                range: 500..570,
+                line: 9,
+                ..Default::default()
+            }],
+        };
+        let md = markdown(&super::super::finding_doc(&oversized, "f"));
+        for what in [
+            "## Container group failed to start (often: policy too large)",
+            "about 120 KB",
+            "--print-existing-policy | wc -c",
+            "base64 -d | wc -c",
+            "signed policy fragment",
+            "any failure to create the VM produces the same words",
+        ] {
+            assert!(md.contains(what), "{what}: {md}");
+        }
+        let mut a = analyze(&blob(
+            r#"{"decision":"deny","input":{"rule":"create_container"},"reason":{"errors":["invalid command"]}}"#,
+        ));
+        a.findings.push(oversized);
+        let l = lines(&summary_doc(&a).unwrap());
+        assert_eq!(l[0].0, "#finding-1", "{l:#?}");
+        assert!(
+            l[0].1.contains("Failed before any policy decision (often: the policy is too large)."),
+            "{}",
+            l[0].1
+        );
     }
 }
