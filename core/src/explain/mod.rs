@@ -406,7 +406,7 @@ fn mutable_tag_first(doc: &mut [Block], images: &[String]) {
                     ": a tag that can point at a new image at any time. Pin it by digest (`image@sha256:…`) and regenerate the policy.".into(),
                 ));
                 item.push(Block::Para {
-                    class: hint::NOTE,
+                    class: hint::FROM_PASTE,
                     text: t,
                 });
                 items.insert(0, item);

@@ -334,7 +334,13 @@ pub fn summary_doc(a: &Analysis) -> Option<Vec<Block>> {
             }
             let mut facts: Vec<Inline> = Vec::new();
             if g.stage == Stage::Policy {
-                let oversized = matches!(&f.kind, FindingKind::Other(OtherFormat::Known { id: "oversized-policy", .. }));
+                let oversized = matches!(
+                    &f.kind,
+                    FindingKind::Other(OtherFormat::Known {
+                        id: "oversized-policy",
+                        ..
+                    })
+                );
                 facts.push(Inline::Strong(
                     (if oversized {
                         "Failed before any policy decision (often: the policy is too large)."
@@ -680,7 +686,8 @@ mod tests {
         let l = lines(&summary_doc(&a).unwrap());
         assert_eq!(l[0].0, "#finding-1", "{l:#?}");
         assert!(
-            l[0].1.contains("Failed before any policy decision (often: the policy is too large)."),
+            l[0].1
+                .contains("Failed before any policy decision (often: the policy is too large)."),
             "{}",
             l[0].1
         );

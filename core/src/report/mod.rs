@@ -38,6 +38,8 @@ pub mod hint {
     pub const SOURCES: &str = "sources";
     /// Which pod, namespace and container a finding came from, and when.
     pub const PLACE: &str = "place";
+    /// What the rest of the paste tells about a cause (an image on a mutable tag).
+    pub const FROM_PASTE: &str = "from-paste";
     /// The error codes ARM and the resource provider gave with a message.
     pub const CODES: &str = "codes";
     /// Why a message or finding is probably a consequence of another, not the cause.
