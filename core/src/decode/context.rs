@@ -163,7 +163,9 @@ impl<'a> Events<'a> {
         } else {
             Default::default()
         };
-        let yaml = text.contains("involvedObject:") || text.contains("regarding:");
+        let yaml = text.contains("involvedObject:")
+            || text.contains("regarding:")
+            || (text.contains("count:") && text.contains("message:"));
         let mut headers = Vec::new();
         let mut describe = Vec::new();
         for n in 0..lines.starts.len() {
@@ -281,7 +283,17 @@ impl<'a> Events<'a> {
                 .map_or(keys.len(), |e| p + 1 + e);
             Some(&keys[p + 1..end])
         };
-        let object = nested("involvedObject").or_else(|| nested("regarding"))?;
+        // An event: its object, or at least its message (beside which `count` is kubectl's).
+        let object = match nested("involvedObject").or_else(|| nested("regarding")) {
+            Some(o) => o,
+            None if keys
+                .iter()
+                .any(|&(i, t)| i == top && t.starts_with("message:")) =>
+            {
+                &[]
+            }
+            None => return None,
+        };
         let inner = object.first().map_or(top + 2, |&(i, _)| i);
         let mut place = Place::default();
         let kind = value("kind", inner, object);
