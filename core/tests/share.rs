@@ -478,7 +478,9 @@ fn pastes() -> Vec<(String, String)> {
 #[test]
 fn the_recipient_sees_the_senders_cards() {
     for (name, paste) in pastes() {
-        let sender = analyze(&paste);
+        // Without the pod names, namespaces, containers and times of the paste: the link
+        // promises to leave them out.
+        let sender = analyze(&paste).without_names();
         assert!(!sender.findings.is_empty(), "{name}");
         let text = received(&paste);
         let recipient = analyze(&text);
@@ -530,7 +532,8 @@ const SECRETS: &[&str] = &[
 #[test]
 fn nothing_else_of_the_paste_travels() {
     for (name, paste) in pastes() {
-        let sender = analyze(&paste);
+        // The findings without the names the paste gives them (which the link leaves out).
+        let sender = analyze(&paste).without_names();
         let shown = format!("{:?}", sender.findings);
         let text = received(&paste);
         for secret in SECRETS {
@@ -566,14 +569,16 @@ fn nothing_else_of_the_paste_travels() {
             without[start..i].fill(b' ');
             let without = String::from_utf8(without).unwrap();
             assert_ne!(
-                analyze(&without),
+                analyze(&without).without_names(),
                 sender,
                 "{name}: {:?} is kept but not needed",
                 &text[start..i]
             );
             kept_words += 1;
         }
-        assert!(kept_words < 40, "{name}: {kept_words} words kept");
+        // kubectl's repeat counts travel too: each event's `"count": 3,` with the braces and the
+        // `"message":` that make it the event's (about ten words per event of events.json).
+        assert!(kept_words < 60, "{name}: {kept_words} words kept");
     }
 }
 

@@ -116,11 +116,13 @@ pub fn decode_payload(data: &[u8]) {
                 blob,
                 wrapper: None,
                 host: Vec::new(),
+                invalid_at: Vec::new(),
             })),
             occurrences: vec![Occurrence {
                 range: 0..0,
                 line: 1,
                 kubectl_count: 0,
+                place: Default::default(),
             }],
         };
         explain(&f, 0);

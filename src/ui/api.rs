@@ -3,9 +3,9 @@
 
 pub use crate::decode::scan::count_newlines;
 pub use crate::decode::stream::Scanner;
-pub use crate::decode::{analyze, Analysis, Finding};
+pub use crate::decode::{analyze, Analysis};
 pub use crate::examples::describe_pod_example;
-pub use crate::explain::finding_doc;
+pub use crate::explain::{card_doc, card_heading_id, summary_doc};
 pub use crate::report::wizard::{outcome_doc, question_doc};
 pub use crate::report::{inlines, Block, Inline};
 pub use crate::share::{decode as decode_share, encode as encode_share};

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::api::{describe_pod_example, ticket_report, Shared};
+use super::api::{describe_pod_example, summary_doc, ticket_report, Block, Shared};
 use super::copy::CopyButton;
 use super::finding::{Card, FindingCard};
 use super::progress::{self, AnalysisProgress};
@@ -307,7 +307,7 @@ pub fn Decoder() -> impl IntoView {
                 .iter()
                 .take(shown)
                 .enumerate()
-                .map(|(i, f)| Card::new(i, f))
+                .map(|(i, _)| Card::new(i, &d.analysis))
                 .collect::<Vec<_>>()
         })
     });
@@ -329,6 +329,10 @@ pub fn Decoder() -> impl IntoView {
     // A long list lays out only the cards scrolled to (see app.css); a short one, all of them.
     let long_list = Memo::new(move |_| cards.with(|c| c.len() >= LONG_LIST));
     let summary = Memo::new(move |_| decoded.with(summary));
+    // The triage summary: made anew whenever what it shows changes (the memo compares the
+    // documents), like a card.
+    let triage =
+        Memo::new(move |_| decoded.with(|d| summary_doc(&d.analysis).map(std::sync::Arc::new)));
     let blank = Memo::new(move |_| decoded.with(|d| d.blank));
 
     view! {
@@ -376,6 +380,7 @@ pub fn Decoder() -> impl IntoView {
         </section>
         <p class="summary" role="status">{summary}</p>
         <AnalysisProgress st=st />
+        {move || triage.get().map(|doc| view! { <TriageSummary doc=doc /> })}
         <section class="findings" class:long=long_list aria-label="Findings">
             {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(blank))}
             <For each=move || cards.get() key=|card| card.clone() let:card>
@@ -384,6 +389,41 @@ pub fn Decoder() -> impl IntoView {
             {move || more.get().map(|label| view! {
                 <button type="button" class="more" on:click=show_more>{label}</button>
             })}
+        </section>
+    }
+}
+
+/// The triage summary above the cards. Its lines link to the cards' headings: a click moves the
+/// keyboard and the view to the card without touching the address (whose fragment holds the
+/// app's state).
+#[component]
+fn TriageSummary(doc: std::sync::Arc<Vec<Block>>) -> impl IntoView {
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(a) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href^='#finding-']").ok().flatten())
+        else {
+            return;
+        };
+        let Some(id) = a
+            .get_attribute("href")
+            .map(|h| h.trim_start_matches('#').to_string())
+        else {
+            return;
+        };
+        let card = document()
+            .get_element_by_id(&id)
+            .and_then(|h| h.closest("article").ok().flatten());
+        if let Some(card) = card.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
+            ev.prevent_default();
+            card.scroll_into_view();
+            let _ = card.focus();
+        }
+    };
+    view! {
+        <section class="triage-summary" aria-labelledby="summary" on:click=on_click>
+            {super::doc::blocks(&doc)}
         </section>
     }
 }

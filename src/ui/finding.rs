@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::api::{finding_doc, Block, Finding, Inline};
+use super::api::{card_doc, card_heading_id, Analysis, Block, Inline};
 
 /// A card as shown: its place in the list and its whole document. Two cards are the same exactly
 /// when they show the same, so a list keyed by cards keeps an unchanged card (with whatever the
@@ -18,15 +18,16 @@ pub struct Card {
 }
 
 impl Card {
-    pub fn new(index: usize, f: &Finding) -> Self {
+    /// The card of finding `index` of `a`.
+    pub fn new(index: usize, a: &Analysis) -> Self {
         Card {
             index,
-            doc: Arc::new(finding_doc(f, &Card::heading_id(index))),
+            doc: Arc::new(card_doc(a, index)),
         }
     }
 
     fn heading_id(index: usize) -> String {
-        format!("finding-{index}")
+        card_heading_id(index)
     }
 }
 

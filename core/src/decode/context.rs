@@ -59,6 +59,655 @@ pub fn kubectl_count(text: &str, at: usize) -> u32 {
         .unwrap_or(0)
 }
 
+/// Where an event came from and when, as far as the paste tells: the pod, namespace and
+/// container of `kubectl get events` (JSON, YAML or its table) or of `kubectl describe`'s header,
+/// the times kubectl printed, and the error codes ARM and the resource provider put before the
+/// message.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Hash)]
+pub struct Place {
+    pub pod: Option<String>,
+    pub namespace: Option<String>,
+    pub container: Option<String>,
+    /// When it was first and last seen, as the paste writes it (a timestamp, or an age such as
+    /// `17m` when `ages` is set).
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// `first_seen` and `last_seen` are ages, relative to when the listing was taken.
+    pub ages: bool,
+    /// The ARM and resource-provider codes before the message (`DeploymentFailed`,
+    /// `BadRequest`, `InvalidCcePolicy`), outermost first.
+    pub codes: Vec<String>,
+}
+
+impl Place {
+    pub fn is_empty(&self) -> bool {
+        *self == Place::default()
+    }
+}
+
+/// Line starts of a text, for line and column numbers of byte offsets.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// The 0-based line of byte offset `at`.
+    fn line_of(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
+    }
+
+    /// The byte range of the 0-based line `n`, without its line break.
+    fn line(&self, n: usize) -> &'a str {
+        let start = self.starts.get(n).copied().unwrap_or(self.text.len());
+        let end = self.starts.get(n + 1).map_or(self.text.len(), |&e| e - 1);
+        let line = self.text.get(start..end).unwrap_or("");
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+
+    /// 1-based line and column (in characters) of byte offset `at`.
+    pub fn line_col(&self, at: usize) -> (usize, usize) {
+        let n = self.line_of(at);
+        let start = self.starts[n];
+        let at = (start..=at.min(self.text.len()))
+            .rev()
+            .find(|&i| self.text.is_char_boundary(i))
+            .unwrap_or(start);
+        (n + 1, self.text[start..at].chars().count() + 1)
+    }
+}
+
+/// Largest event object read as JSON (a real event with a 3 KiB blob is far smaller).
+const MAX_EVENT_JSON: usize = 256 * 1024;
+/// How many lines around a blob are read for its YAML event or its row's table header.
+const MAX_EVENT_LINES: usize = 400;
+/// How far back the error codes before a message are read.
+const CODE_WINDOW: usize = 2000;
+
+/// Reads the repeat count and the [`Place`] of events in one paste.
+pub struct Events<'a> {
+    text: &'a str,
+    lines: LineIndex<'a>,
+    /// For each asked position: the innermost JSON object around it.
+    json: std::collections::HashMap<usize, std::ops::Range<usize>>,
+    /// Parsed JSON events by their range (several blobs can share one).
+    parsed: std::collections::HashMap<usize, Option<(u32, Place)>>,
+    yaml: bool,
+    /// Lines of `kubectl get events` table headers.
+    headers: Vec<usize>,
+    /// Lines of `kubectl describe`'s `Name:`, `Namespace:` and `Events:`.
+    describe: Vec<(usize, &'a str)>,
+}
+
+impl<'a> Events<'a> {
+    /// Prepares reading events around the byte `positions` of `text`.
+    pub fn new(text: &'a str, positions: &[usize]) -> Self {
+        let lines = LineIndex::new(text);
+        let json = if text.contains("\"involvedObject\"")
+            || text.contains("\"regarding\"")
+            || text.contains("\"count\"")
+        {
+            enclosing_objects(text, positions)
+        } else {
+            Default::default()
+        };
+        let yaml = text.contains("involvedObject:")
+            || text.contains("regarding:")
+            || (text.contains("count:") && text.contains("message:"));
+        let mut headers = Vec::new();
+        let mut describe = Vec::new();
+        for n in 0..lines.starts.len() {
+            let l = lines.line(n);
+            if l.contains("LAST SEEN") && l.contains("MESSAGE") {
+                headers.push(n);
+            }
+            for key in ["Name:", "Namespace:", "Events:"] {
+                if l.starts_with(key) {
+                    describe.push((n, key));
+                }
+            }
+        }
+        Events {
+            text,
+            lines,
+            json,
+            parsed: Default::default(),
+            yaml,
+            headers,
+            describe,
+        }
+    }
+
+    /// The line index of the text.
+    pub fn lines(&self) -> &LineIndex<'a> {
+        &self.lines
+    }
+
+    /// The repeat count (0 when the paste shows none) and the place of the event whose text
+    /// holds the byte `at`; `from` is where the previous finding ended (codes before it are its
+    /// own).
+    pub fn read(&mut self, at: usize, from: usize) -> (u32, Place) {
+        let mut count = kubectl_count(self.text, at);
+        let mut place = Place::default();
+        if let Some((c, p)) = self.json_event(at).or_else(|| self.yaml_event(at)) {
+            count = count.max(c);
+            place = p;
+        } else if let Some((c, p)) = self.table_row(at) {
+            count = count.max(c);
+            place = p;
+        } else if let Some(p) = self.describe(at) {
+            place = p;
+        }
+        place.codes = error_codes(self.text, from.max(at.saturating_sub(CODE_WINDOW)), at);
+        (count, place)
+    }
+
+    fn json_event(&mut self, at: usize) -> Option<(u32, Place)> {
+        let range = self.json.get(&at)?.clone();
+        let text = self.text;
+        self.parsed
+            .entry(range.start)
+            .or_insert_with(|| {
+                if range.len() > MAX_EVENT_JSON {
+                    return None;
+                }
+                json_place(&lenient_object(text.get(range)?.as_bytes()))
+            })
+            .clone()
+    }
+
+    fn yaml_event(&self, at: usize) -> Option<(u32, Place)> {
+        if !self.yaml {
+            return None;
+        }
+        let here = self.lines.line_of(at);
+        // Back to the item (`- ` at an indent below every line between).
+        let mut min_indent = usize::MAX;
+        let mut item = None;
+        for n in (here.saturating_sub(MAX_EVENT_LINES)..=here).rev() {
+            let l = self.lines.line(n);
+            let t = l.trim_start_matches(' ');
+            if t.is_empty() {
+                continue;
+            }
+            let indent = l.len() - t.len();
+            if (t.starts_with("- ") || t == "-") && indent < min_indent {
+                item = Some((n, indent));
+                break;
+            }
+            min_indent = min_indent.min(indent);
+        }
+        let (start, dash) = item?;
+        let mut keys: Vec<(usize, &str)> = Vec::new();
+        for n in start..(start + 2 * MAX_EVENT_LINES).min(self.lines.starts.len()) {
+            let l = self.lines.line(n);
+            let t = l.trim_start_matches(' ');
+            if t.is_empty() {
+                continue;
+            }
+            let indent = l.len() - t.len();
+            if n == start {
+                keys.push((dash + 2, t[1..].trim_start()));
+            } else if indent <= dash {
+                break;
+            } else {
+                keys.push((indent, t));
+            }
+        }
+        let top = dash + 2;
+        let value = |key: &str, at_indent: usize, within: &[(usize, &'a str)]| {
+            within.iter().find_map(|&(i, t)| {
+                let v = t.strip_prefix(key)?.strip_prefix(':')?;
+                (i == at_indent).then(|| unquote(v.trim()))
+            })
+        };
+        let nested = |parent: &str| {
+            let p = keys
+                .iter()
+                .position(|&(i, t)| i == top && t.trim_end() == format!("{parent}:"))?;
+            let end = keys[p + 1..]
+                .iter()
+                .position(|&(i, _)| i <= top)
+                .map_or(keys.len(), |e| p + 1 + e);
+            Some(&keys[p + 1..end])
+        };
+        // An event: its object, or at least its message (beside which `count` is kubectl's).
+        let object = match nested("involvedObject").or_else(|| nested("regarding")) {
+            Some(o) => o,
+            None if keys
+                .iter()
+                .any(|&(i, t)| i == top && t.starts_with("message:")) =>
+            {
+                &[]
+            }
+            None => return None,
+        };
+        let inner = object.first().map_or(top + 2, |&(i, _)| i);
+        let mut place = Place::default();
+        let kind = value("kind", inner, object);
+        if kind.as_deref().is_none_or(|k| k == "Pod") {
+            place.pod = value("name", inner, object);
+        }
+        place.namespace = value("namespace", inner, object);
+        place.container = value("fieldPath", inner, object).and_then(|f| container_of(&f));
+        let time = |k: &str| value(k, top, &keys).filter(|t| !t.is_empty() && t != "null");
+        place.first_seen = time("firstTimestamp").or_else(|| time("eventTime"));
+        place.last_seen = time("lastTimestamp");
+        let count = value("count", top, &keys)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        Some((count, place))
+    }
+
+    fn table_row(&self, at: usize) -> Option<(u32, Place)> {
+        let here = self.lines.line_of(at);
+        let header = *self.headers.iter().rev().find(|&&h| h < here)?;
+        if here - header > 100 * MAX_EVENT_LINES {
+            return None;
+        }
+        let head = self.lines.line(header);
+        let row = self.lines.line(here);
+        let column = |name: &str| -> Option<String> {
+            let s = word_at(head, name)?;
+            let rest = row.get(s..)?;
+            if s > 0 && !row.as_bytes()[s - 1].is_ascii_whitespace() {
+                return None;
+            }
+            rest.split_whitespace().next().map(str::to_string)
+        };
+        // The row starts on the blob's line, before its message.
+        let message = word_at(head, "MESSAGE")?;
+        let offset = at - self.lines.starts[here];
+        if offset < message && word_at(head, "COUNT").is_none_or(|c| c < message) {
+            return None;
+        }
+        column(first_word(head)?)?;
+        let mut place = Place {
+            namespace: column("NAMESPACE"),
+            container: column("SUBOBJECT").and_then(|s| container_of(&s)),
+            last_seen: column("LAST SEEN"),
+            first_seen: column("FIRST SEEN"),
+            ages: true,
+            ..Place::default()
+        };
+        place.pod = match column("OBJECT") {
+            Some(o) => o
+                .strip_prefix("pod/")
+                .or_else(|| o.strip_prefix("Pod/"))
+                .map(str::to_string),
+            None => column("KIND")
+                .filter(|k| k == "Pod")
+                .and(column("NAME"))
+                .map(|n| match n.rsplit_once('.') {
+                    Some((pod, id)) if id.bytes().all(|b| b.is_ascii_hexdigit()) => pod.into(),
+                    _ => n,
+                }),
+        };
+        let count = column("COUNT").and_then(|c| c.parse().ok()).unwrap_or(0);
+        Some((count, place))
+    }
+
+    fn describe(&self, at: usize) -> Option<Place> {
+        let here = self.lines.line_of(at);
+        let before: Vec<&(usize, &str)> =
+            self.describe.iter().filter(|(n, _)| *n <= here).collect();
+        let name = before.iter().rev().find(|(_, k)| *k == "Name:")?.0;
+        let events = before.iter().rev().find(|(_, k)| *k == "Events:")?.0;
+        if events < name {
+            return None;
+        }
+        let field = |n: usize, key: &str| {
+            self.lines
+                .line(n)
+                .strip_prefix(key)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let namespace = before
+            .iter()
+            .rev()
+            .find(|(n, k)| *k == "Namespace:" && *n > name && *n < events)
+            .and_then(|(n, _)| field(*n, "Namespace:"));
+        let mut place = Place {
+            pod: field(name, "Name:"),
+            namespace,
+            ..Place::default()
+        };
+        // The row's Age column: `90s (x3 over 2m)` or `2m`.
+        let row = self.lines.line(here);
+        let mut words = row.split_whitespace();
+        if matches!(words.next(), Some("Normal" | "Warning")) {
+            words.next();
+            if let Some(age) = words.next() {
+                place.ages = true;
+                place.last_seen = Some(age.to_string());
+                let rest: Vec<&str> = words.take(3).collect();
+                place.first_seen = match rest.as_slice() {
+                    [x, "over", first] if x.starts_with("(x") => {
+                        Some(first.trim_end_matches(')').to_string())
+                    }
+                    _ => Some(age.to_string()),
+                };
+            }
+        }
+        Some(place)
+    }
+}
+
+/// The start of `word` in a table header, at a word boundary.
+fn word_at(head: &str, word: &str) -> Option<usize> {
+    head.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = i == 0 || head.as_bytes()[i - 1] == b' ';
+        let after = head[i + word.len()..]
+            .bytes()
+            .next()
+            .is_none_or(|b| b == b' ');
+        before && after
+    })
+}
+
+fn first_word(head: &str) -> Option<&'static str> {
+    ["NAMESPACE", "LAST SEEN"]
+        .into_iter()
+        .find(|w| head.trim_start().starts_with(w))
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|x| x.strip_suffix(q)) {
+            return inner.to_string();
+        }
+    }
+    v.to_string()
+}
+
+/// `worker` of `spec.containers{worker}` (or `spec.initContainers{…}`).
+fn container_of(field_path: &str) -> Option<String> {
+    let (_, rest) = field_path.split_once("ontainers{")?;
+    let name = rest.split('}').next()?;
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The string and number members of a JSON object, and those of the objects in it (one level),
+/// read leniently: a pasted event may be damaged, and a findings-only share link blanks the
+/// values it does not need (pod names), which no JSON parser would read past.
+fn lenient_object(b: &[u8]) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    let mut stack: Vec<(Option<String>, Map<String, Value>)> = Vec::new();
+    let mut i = 0;
+    // The key whose value comes next, at the current depth.
+    let mut key: Option<String> = None;
+    let mut root = Map::new();
+    while i < b.len() {
+        match b[i] {
+            b'{' => {
+                stack.push((key.take(), Map::new()));
+                i += 1;
+            }
+            b'}' => {
+                if let Some((k, m)) = stack.pop() {
+                    let depth = stack.len();
+                    match (stack.last_mut(), k) {
+                        (Some((_, parent)), Some(k)) if depth == 1 => {
+                            parent.insert(k, Value::Object(m));
+                        }
+                        (None, _) => root = m,
+                        _ => {}
+                    }
+                }
+                key = None;
+                i += 1;
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                let raw = String::from_utf8_lossy(&b[start..j.min(b.len())]).into_owned();
+                let s: String = serde_json::from_str(&format!("\"{raw}\"")).unwrap_or(raw);
+                i = j + 1;
+                let next = b[i.min(b.len())..]
+                    .iter()
+                    .position(|c| !c.is_ascii_whitespace());
+                let is_key = next.is_some_and(|n| b[i + n] == b':');
+                let depth = stack.len();
+                match (is_key, key.take(), stack.last_mut()) {
+                    (true, _, _) => key = Some(s),
+                    (false, Some(k), Some((_, m))) if depth <= 2 => {
+                        m.insert(k, Value::String(s));
+                    }
+                    _ => {}
+                }
+            }
+            c if c.is_ascii_digit() => {
+                let n = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if let (Some(k), Some((_, m))) = (key.take(), stack.last_mut()) {
+                    if let Ok(v) = std::str::from_utf8(&b[i..i + n])
+                        .unwrap_or("")
+                        .parse::<u64>()
+                    {
+                        m.insert(k, Value::from(v));
+                    }
+                }
+                i += n;
+            }
+            b',' | b'[' | b']' => {
+                key = None;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if let Some((_, m)) = stack.into_iter().next() {
+        if root.is_empty() {
+            root = m;
+        }
+    }
+    Value::Object(root)
+}
+
+/// The count and place of a Kubernetes event read as JSON (core/v1 or events.k8s.io/v1).
+fn json_place(v: &serde_json::Value) -> Option<(u32, Place)> {
+    // An event: its object, or at least its message (beside which `count` is kubectl's).
+    let none = serde_json::Value::Null;
+    let obj = match v.get("involvedObject").or_else(|| v.get("regarding")) {
+        Some(o) => o,
+        None if v.get("message").or_else(|| v.get("note")).is_some() => &none,
+        None => return None,
+    };
+    let s = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+    };
+    let mut place = Place::default();
+    if s(obj, "kind").is_none_or(|k| k == "Pod") {
+        place.pod = s(obj, "name");
+    }
+    place.namespace =
+        s(obj, "namespace").or_else(|| v.get("metadata").and_then(|m| s(m, "namespace")));
+    place.container = s(obj, "fieldPath").and_then(|f| container_of(&f));
+    place.first_seen = s(v, "firstTimestamp").or_else(|| s(v, "eventTime"));
+    place.last_seen =
+        s(v, "lastTimestamp").or_else(|| v.get("series").and_then(|x| s(x, "lastObservedTime")));
+    let count = v
+        .get("count")
+        .or_else(|| v.get("series").and_then(|x| x.get("count")))
+        .or_else(|| v.get("deprecatedCount"))
+        .and_then(|c| c.as_u64())
+        .map_or(0, |c| c.min(u64::from(u32::MAX)) as u32);
+    Some((count, place))
+}
+
+/// For each of `positions` (any order), the innermost `{…}` of `text` around it, read as JSON
+/// would be (braces inside strings do not count).
+fn enclosing_objects(
+    text: &str,
+    positions: &[usize],
+) -> std::collections::HashMap<usize, std::ops::Range<usize>> {
+    let mut asked: Vec<usize> = positions.to_vec();
+    asked.sort_unstable();
+    asked.dedup();
+    let b = text.as_bytes();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut open_at: Vec<(usize, usize)> = Vec::new();
+    let mut ends = std::collections::HashMap::new();
+    let (mut in_str, mut esc) = (false, false);
+    let mut next = asked.iter().peekable();
+    for (i, &c) in b.iter().enumerate() {
+        while let Some(&&p) = next.peek() {
+            if p > i {
+                break;
+            }
+            if let Some(&s) = stack.last() {
+                open_at.push((p, s));
+            }
+            next.next();
+        }
+        if in_str {
+            match c {
+                _ if esc => esc = false,
+                b'\\' => esc = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'{' => stack.push(i),
+            b'}' => {
+                if let Some(s) = stack.pop() {
+                    ends.insert(s, i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    open_at
+        .into_iter()
+        .filter_map(|(p, s)| Some((p, s..*ends.get(&s)?)))
+        .collect()
+}
+
+/// The error codes written before a message between `from` and `at`, in order: JSON's
+/// `"code": "X"` (at any level of escaping), the Azure CLI's `Code: X` and `(X) …`.
+fn error_codes(text: &str, from: usize, at: usize) -> Vec<String> {
+    let from = (from..=at)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(at);
+    let window = &text[from..at];
+    let b = window.as_bytes();
+    let ident = |s: &[u8]| {
+        let n = s
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        (n >= 3 && s[0].is_ascii_uppercase()).then(|| String::from_utf8_lossy(&s[..n]).into_owned())
+    };
+    let skip = |mut j: usize, set: &[u8]| {
+        while j < b.len() && set.contains(&b[j]) {
+            j += 1;
+        }
+        j
+    };
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for (i, _) in window.match_indices("code") {
+        // A quoted key: `"code"`, `\"code\"`, `'code'`.
+        if i == 0 || !matches!(b[i - 1], b'"' | b'\'') {
+            continue;
+        }
+        let j = skip(i + 4, b"\\\"'");
+        if j >= b.len() || b[j] != b':' {
+            continue;
+        }
+        let j = skip(j + 1, b" \\\"'");
+        if let Some(code) = ident(&b[j..]) {
+            found.push((i, code));
+        }
+    }
+    for (i, _) in window.match_indices("Code:") {
+        if i > 0 && b[i - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        if let Some(code) = ident(&b[skip(i + 5, b" ")..]) {
+            found.push((i, code));
+        }
+    }
+    let mut line_at = 0;
+    for line in window.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some((c, _)) = t.strip_prefix('(').and_then(|r| r.split_once(") ")) {
+            if ident(c.as_bytes()).is_some_and(|x| x.len() == c.len()) {
+                found.push((line_at, c.to_string()));
+            }
+        }
+        line_at += line.len();
+    }
+    found.sort_by_key(|(i, _)| *i);
+    let mut out: Vec<String> = found.into_iter().map(|(_, c)| c).collect();
+    out.dedup();
+    out.truncate(8);
+    out
+}
+
+/// Most images on `:latest` kept from one paste.
+pub(super) const MAX_IMAGES: usize = 5;
+
+/// The images the text names on the `:latest` tag (`myregistry.azurecr.io/web:latest`), each
+/// once, in order.
+pub fn latest_images(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'/' | b'_' | b'-');
+    let mut out: Vec<String> = Vec::new();
+    for (at, _) in text.match_indices(":latest") {
+        let end = at + ":latest".len();
+        if b.get(end).is_some_and(|&c| {
+            c.is_ascii_alphanumeric()
+                || c == b'-'
+                || c == b'.' && b.get(end + 1).is_some_and(|n| n.is_ascii_alphanumeric())
+        }) {
+            continue;
+        }
+        let start = (0..at)
+            .rev()
+            .take_while(|&i| name(b[i]))
+            .last()
+            .unwrap_or(at);
+        let repo = &text[start..at];
+        // A repository path, not a key (`tag:latest` in prose has no letters before it).
+        if repo.is_empty()
+            || !repo.bytes().any(|c| c.is_ascii_alphabetic())
+            || repo.starts_with(['.', '-', '/'])
+        {
+            continue;
+        }
+        let image = format!("{repo}:latest");
+        if !out.contains(&image) {
+            out.push(image);
+            if out.len() == MAX_IMAGES {
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// One wrapper sentence of the guest and the enforcement point it belongs to.
 struct WrapperPattern {
     /// Lower-case text; `{name}` marks a variable part.

@@ -272,6 +272,7 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
                     range,
                     line,
                     kubectl_count,
+                    place: Default::default(),
                 },
             ));
         }

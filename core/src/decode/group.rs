@@ -58,6 +58,7 @@ impl Decisions {
             range: range.clone(),
             line,
             kubectl_count,
+            place: Default::default(),
         };
         self.covered.push(range);
 
@@ -77,6 +78,7 @@ impl Decisions {
                         blob,
                         wrapper,
                         host,
+                        invalid_at: Vec::new(),
                     })),
                     occurrences: vec![occurrence],
                 });
@@ -116,12 +118,12 @@ pub fn finding_key(kind: &FindingKind) -> String {
     }
 }
 
-/// The analysis: the decisions and the other messages, each repeat collapsed, merged in the
-/// order of their first occurrence.
+/// The analysis of `text`: the decisions and the other messages, each repeat collapsed, merged
+/// in the order of their first occurrence, each occurrence with what its event says of it.
 pub fn collect(
     decisions: Decisions,
     others: Vec<(OtherFormat, Occurrence)>,
-    input_len: usize,
+    text: &str,
 ) -> Analysis {
     let mut other_findings: Vec<Finding> = Vec::new();
     let mut other_keys: HashMap<String, usize> = HashMap::new();
@@ -152,10 +154,70 @@ pub fn collect(
     findings.extend(a);
     findings.extend(b);
 
+    read_events(text, &mut findings);
     let total_occurrences = findings.iter().map(|f| f.occurrences.len()).sum();
     Analysis {
         findings,
         total_occurrences,
-        input_len,
+        input_len: text.len(),
+        mutable_images: super::context::latest_images(text),
+    }
+}
+
+/// Fills in each occurrence's repeat count and place from its event, and the line and column
+/// of each character a blob skipped.
+fn read_events(text: &str, findings: &mut [Finding]) {
+    let mut spans: Vec<(usize, usize)> = findings
+        .iter()
+        .flat_map(|f| f.occurrences.iter().map(|o| (o.range.start, o.range.end)))
+        .collect();
+    spans.sort_unstable();
+    let positions: Vec<usize> = spans.iter().map(|s| s.0).collect();
+    let mut events = super::context::Events::new(text, &positions);
+    // Codes before a message belong to it, not to the finding before it: each occurrence reads
+    // back to where the previous one (in the text) ended.
+    let prev_end: HashMap<usize, usize> = spans
+        .iter()
+        .enumerate()
+        .map(|(k, &(start, _))| {
+            let from = k.checked_sub(1).map_or(0, |p| spans[p].1.min(start));
+            (start, from)
+        })
+        .collect();
+    for f in findings.iter_mut() {
+        for o in &mut f.occurrences {
+            let from = prev_end.get(&o.range.start).copied().unwrap_or(0);
+            let (count, place) = events.read(o.range.start, from);
+            o.kubectl_count = count;
+            o.place = place;
+        }
+        if let FindingKind::Decision(d) = &mut f.kind {
+            let lines = events.lines();
+            d.invalid_at = d
+                .blob
+                .invalid_chars
+                .iter()
+                .map(|&(off, _)| lines.line_col(off))
+                .collect();
+        }
+    }
+}
+
+impl Analysis {
+    /// The analysis without the names it read from the paste: each occurrence's pod, namespace,
+    /// container and times, and the images on `:latest`. Counts, codes and everything the
+    /// findings hold stay. What a findings-only share link carries is checked against this, so
+    /// that it never keeps a pod name only because a card would show it.
+    pub fn without_names(mut self) -> Analysis {
+        for f in &mut self.findings {
+            for o in &mut f.occurrences {
+                o.place = super::Place {
+                    codes: std::mem::take(&mut o.place.codes),
+                    ..Default::default()
+                };
+            }
+        }
+        self.mutable_images.clear();
+        self
     }
 }

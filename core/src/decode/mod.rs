@@ -36,11 +36,11 @@ pub mod stream;
 pub mod units;
 
 use std::collections::hash_map::DefaultHasher;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 pub use b64::{Alphabet, B64Note};
-pub use context::Wrapper;
+pub use context::{Place, Wrapper};
 pub use formats::OtherFormat;
 pub use model::{Decision, Reason};
 pub use parse::JsonProblem;
@@ -48,14 +48,17 @@ pub use payload::{decode_payload, DecodedBlob, Origin};
 pub use scan::RawBlob;
 
 /// Where a finding occurred in the paste.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Occurrence {
     /// Byte range in the pasted text.
     pub range: Range<usize>,
     /// 1-based line number of its start.
     pub line: usize,
-    /// The repeat count `kubectl describe` printed on that line (`12s (x12 over 10m)`), or 0.
+    /// The repeat count kubectl printed for its event (`describe`'s `12s (x12 over 10m)`, the
+    /// `COUNT` column of `get events`, an event's `"count"`), or 0.
     pub kubectl_count: u32,
+    /// The pod, namespace, container, times and error codes the paste gives for it.
+    pub place: Place,
 }
 
 /// A decoded policy decision and the event text around it.
@@ -66,6 +69,8 @@ pub struct DecisionFinding {
     pub wrapper: Option<Wrapper>,
     /// Details from the host's layers of the message (container ID, correlation IDs).
     pub host: Vec<(String, String)>,
+    /// 1-based line and column in the paste of each of `blob.invalid_chars`.
+    pub invalid_at: Vec<(usize, usize)>,
 }
 
 /// Where the enforcement point of a decision came from.
@@ -108,6 +113,8 @@ pub struct Analysis {
     pub total_occurrences: usize,
     /// Length of the analysed text in bytes.
     pub input_len: usize,
+    /// Images the paste names on the mutable `:latest` tag (a few at most).
+    pub mutable_images: Vec<String>,
 }
 
 impl Analysis {
@@ -118,6 +125,7 @@ impl Analysis {
         let mut h = DefaultHasher::new();
         // Empty and non-empty pastes without findings show different messages.
         h.write(&[(self.input_len == 0) as u8]);
+        self.mutable_images.hash(&mut h);
         for f in &self.findings {
             match &f.kind {
                 FindingKind::Decision(d) => {
@@ -144,6 +152,8 @@ impl Analysis {
                 h.write(&(o.range.start as u64).to_le_bytes());
                 h.write(&(o.range.end as u64).to_le_bytes());
                 h.write(&(o.line as u64).to_le_bytes());
+                h.write(&o.kubectl_count.to_le_bytes());
+                o.place.hash(&mut h);
             }
             h.write(&[0xff]);
         }
@@ -236,7 +246,7 @@ fn analyze_text(text: &str) -> Analysis {
         decisions.add(blob, false, context, range, line);
     }
     let others = formats::find_other_formats(text, decisions.covered());
-    let mut a = group::collect(decisions, others, text.len());
+    let mut a = group::collect(decisions, others, text);
     merge_bare_json(&mut a.findings);
     a
 }

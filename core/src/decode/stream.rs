@@ -33,6 +33,7 @@
 
 use std::collections::HashMap;
 
+use super::context::MAX_IMAGES;
 use super::group::finding_key;
 use super::scan::count_newlines;
 use super::{analyze, Analysis, Finding, FindingKind};
@@ -62,6 +63,9 @@ struct Merged {
     findings: Vec<Finding>,
     keys: HashMap<String, usize>,
     total_occurrences: usize,
+    /// The images on `:latest` the pieces named, first seen first, at most as many as one
+    /// analysis lists.
+    mutable_images: Vec<String>,
     /// Bytes and line breaks of the pieces merged.
     offset: usize,
     lines: usize,
@@ -71,11 +75,20 @@ impl Merged {
     /// Adds the analysis of the next piece, `text`. Returns whether it found anything.
     fn push(&mut self, piece: Analysis, text: &str) -> bool {
         let found = !piece.findings.is_empty();
+        for image in piece.mutable_images {
+            if self.mutable_images.len() < MAX_IMAGES && !self.mutable_images.contains(&image) {
+                self.mutable_images.push(image);
+            }
+        }
         for mut f in piece.findings {
             // Positions in the paste: occurrences, and the characters a blob's body skipped.
             if let FindingKind::Decision(d) = &mut f.kind {
                 for (at, _) in &mut d.blob.invalid_chars {
                     *at += self.offset;
+                }
+                // Pieces start at line starts: the columns stay.
+                for (line, _) in &mut d.invalid_at {
+                    *line += self.lines;
                 }
             }
             for o in &mut f.occurrences {
@@ -105,6 +118,7 @@ impl Merged {
             findings: self.findings,
             total_occurrences: self.total_occurrences,
             input_len: self.offset,
+            mutable_images: self.mutable_images,
         }
     }
 }
@@ -182,6 +196,7 @@ impl Scanner {
             findings: self.done.findings.clone(),
             total_occurrences: self.done.total_occurrences,
             input_len: self.fed(),
+            mutable_images: self.done.mutable_images.clone(),
         }
     }
 

@@ -9,6 +9,12 @@ use crate::report::{plural, Block};
 
 /// Everything worth saying about how a blob decoded: (is it a warning, text).
 pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
+    blob_problems_at(b, &[])
+}
+
+/// [`blob_problems`], naming each skipped character by its line and column in the paste
+/// (`places`, parallel to `b.invalid_chars`; byte offsets where it has none).
+pub fn blob_problems_at(b: &DecodedBlob, places: &[(usize, usize)]) -> Vec<(bool, String)> {
     let mut out = Vec::new();
     if !b.closed {
         out.push((true, "The closing >policyDecision marker is missing: the paste ends inside this blob, or the copy was cut. What could be decoded is shown.".to_string()));
@@ -27,11 +33,16 @@ pub fn blob_problems(b: &DecodedBlob) -> Vec<(bool, String)> {
             .invalid_chars
             .iter()
             .take(5)
-            .map(|(off, c)| {
+            .enumerate()
+            .map(|(i, (off, c))| {
+                let at = match places.get(i) {
+                    Some((line, col)) => format!("line {line}, column {col}"),
+                    None => format!("byte {off}"),
+                };
                 if c.is_control() || c.is_whitespace() {
-                    format!("U+{:04X} at byte {off} of the paste", *c as u32)
+                    format!("U+{:04X} at {at} of the paste", *c as u32)
                 } else {
-                    format!("\u{201c}{c}\u{201d} at byte {off} of the paste")
+                    format!("\u{201c}{c}\u{201d} at {at} of the paste")
                 }
             })
             .collect();

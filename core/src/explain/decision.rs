@@ -13,13 +13,21 @@ pub fn decision_rule(d: &DecisionFinding) -> Option<(String, Via)> {
         return Some((r.to_string(), Via::Source(src)));
     }
     let dec = d.blob.decision.as_ref()?;
-    if let Some(r) = dec
-        .errors()
-        .iter()
-        .find_map(|e| knowledge::lookup_message(e))
-        .and_then(|m| knowledge::only_rule_of(m.entry))
-    {
+    // Each distinct message looked up once (a hostile decision repeats one thousands of times).
+    let entries: Vec<&'static knowledge::Entry> = super::distinct(dec.errors())
+        .filter_map(|e| knowledge::lookup_message(e).map(|m| m.entry))
+        .collect();
+    if let Some(r) = entries.iter().find_map(|e| knowledge::only_rule_of(e)) {
         return Some((r.to_string(), Via::Message));
+    }
+    // A message a few points report: the first of them, the others named as alternatives.
+    if let Some(rules) = entries
+        .iter()
+        .map(|e| e.rules)
+        .find(|r| (2..=MAX_INFERRED).contains(&r.len()))
+    {
+        let first = rules.first()?;
+        return Some((first.to_string(), Via::MessageOneOf(rules.0)));
     }
     // "rule for exec_in_container is missing from policy" and the like name the point.
     let m = knowledge::lookup_reason(dec.policy_error.as_deref()?)?;
@@ -27,12 +35,17 @@ pub fn decision_rule(d: &DecisionFinding) -> Option<(String, Via)> {
     Some((p.values.first()?.clone(), Via::PolicyError))
 }
 
+/// Most enforcement points a message may belong to for the first to be taken as the likely one.
+const MAX_INFERRED: usize = 3;
+
 /// How the enforcement point of a decision is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Via {
     Source(RuleSource),
     /// An error message only that point reports.
     Message,
+    /// An error message only a few points report (all of them, one per line, the first taken).
+    MessageOneOf(&'static str),
     /// The policy error names it.
     PolicyError,
 }
@@ -72,18 +85,32 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
                 )
             }
             Via::Message => {
-                "inferred from the error message, which only this enforcement point reports"
+                "inferred from the error message, which only this enforcement point reports (the decision itself does not name it)"
                     .to_string()
+            }
+            Via::MessageOneOf(rules) => {
+                let others: Vec<String> = knowledge::Lines(rules)
+                    .iter()
+                    .skip(1)
+                    .map(|r| format!("`{r}`"))
+                    .collect();
+                format!(
+                    "inferred from the error message, which only this point and {} report; the decision itself does not name it (its `input` is not there), so it may be the other",
+                    others.join(" or ")
+                )
             }
             Via::PolicyError => "named in the policy error".to_string(),
         };
+        let mut line = vec![
+            Inline::Text("Enforcement point ".into()),
+            Inline::Code(id.clone()),
+            Inline::Text(", ".into()),
+        ];
+        line.extend(inlines(&how));
+        line.push(Inline::Text(".".into()));
         doc.push(Block::Para {
             class: hint::RULE_LINE,
-            text: vec![
-                Inline::Text("Enforcement point ".into()),
-                Inline::Code(id.clone()),
-                Inline::Text(format!(", {how}.")),
-            ],
+            text: line,
         });
     }
     if let Some(r) = rule {
@@ -91,7 +118,14 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
     }
     // A broken or outdated policy is not the workload's fault: the point's usual owner would
     // mislead; the policy error's own explanation says whose move it is.
-    if let Some(r) = rule.filter(|_| dec.policy_error.is_none()) {
+    let allowed = dec.decision.as_deref() == Some("allow");
+    if allowed {
+        doc.push(para_class(
+            hint::WARN,
+            "This decision allowed the request: it is not a denial. The enforcer writes decisions like this only into logs; one in a paste was usually copied by mistake, or from a log that records every decision. Look for a decision with `\"decision\":\"deny\"` beside it.",
+        ));
+    }
+    if let Some(r) = rule.filter(|_| dec.policy_error.is_none() && !allowed) {
         let mut owner = vec![
             Inline::Strong(r.owner.label().to_string()),
             Inline::Text(": ".into()),
@@ -105,9 +139,10 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
 
     // Nothing decoded as a decision: the decoding notes say why, no reason to discuss.
     if d.blob.decision.is_some() {
+        let rule_id = rule_info.as_ref().map(|(id, _)| id.as_str());
         doc.push(Block::Section {
             class: hint::REASON,
-            body: reason_blocks(dec, rule, d.blob.repaired.is_some()),
+            body: reason_blocks(dec, rule, rule_id, d.blob.repaired.is_some()),
         });
     }
     if let Some(b) = input_section(dec, rule_info.as_ref().map(|r| r.0.as_str())) {
@@ -127,7 +162,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
         doc.push(Block::Section {
             class: hint::TRUNCATED,
             body: vec![
-                heading(3, "What the platform cut"),
+                heading(3, "What the platform cut (`truncated`)"),
                 Block::List {
                     ordered: false,
                     class: hint::INLINE_LIST,
@@ -167,7 +202,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
     if let Some(b) = context_section(d) {
         doc.push(b);
     }
-    let problems = super::blob_problems(&d.blob);
+    let problems = super::blob::blob_problems_at(&d.blob, &d.invalid_at);
     if !problems.is_empty() {
         let items = problems
             .into_iter()
@@ -194,8 +229,16 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
 }
 
 /// `cut`: the JSON was cut off and completed, so fields after the cut never arrived.
-fn reason_blocks(dec: &Decision, rule: Option<&'static knowledge::Rule>, cut: bool) -> Vec<Block> {
-    let mut out = vec![heading(3, "Why it was denied")];
+fn reason_blocks(
+    dec: &Decision,
+    rule: Option<&'static knowledge::Rule>,
+    rule_id: Option<&str>,
+    cut: bool,
+) -> Vec<Block> {
+    let mut out = vec![match dec.decision.as_deref() {
+        Some("allow") => heading(3, "What it says (`reason`)"),
+        _ => heading(3, "Why it was denied (`reason`)"),
+    }];
     match &dec.reason {
         Some(Reason::Errors {
             errors,
@@ -213,6 +256,7 @@ fn reason_blocks(dec: &Decision, rule: Option<&'static knowledge::Rule>, cut: bo
             out.extend(messages::message_blocks(
                 errors.iter().map(String::as_str),
                 knowledge::lookup_message,
+                rule_id,
             ));
             if let Some(eo) = error_objects {
                 out.push(Block::Details {
@@ -282,7 +326,7 @@ pub(super) fn input_section(dec: &Decision, rule_id: Option<&str>) -> Option<Blo
     Some(Block::Section {
         class: hint::INPUT,
         body: vec![
-            heading(3, "What the platform asked for"),
+            heading(3, "What the platform asked for (`input`)"),
             Block::Table {
                 head: vec!["Field".into(), "Value".into(), "Meaning".into()],
                 rows,

@@ -11,10 +11,12 @@ use crate::report::{heading, hint, para, para_class, sources_block, text, Block,
 /// A list of messages: each distinct message once, saying how often it appears, and each
 /// catalog entry (or, for unknown messages, the general guidance) explained in full only the
 /// first time. Repeating the explanation for every repeat of a message made a hostile decision's
-/// document hundreds of times larger than the decision.
+/// document hundreds of times larger than the decision. A message that is usually a consequence
+/// of another one beside it (at `rule`) says so (the catalog's `follows`).
 pub(super) fn message_blocks<'a>(
     messages: impl Iterator<Item = &'a str>,
     lookup: impl Fn(&str) -> Option<Match>,
+    rule: Option<&str>,
 ) -> Vec<Block> {
     let mut distinct: Vec<(&str, usize)> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -30,18 +32,30 @@ pub(super) fn message_blocks<'a>(
     let mut explained: HashSet<&'static str> = HashSet::new();
     let mut unknown_explained = false;
     let more = more_items(distinct.len());
+    let found: Vec<Option<Match>> = distinct
+        .iter()
+        .take(MAX_ITEMS)
+        .map(|(m, _)| lookup(m))
+        .collect();
+    let ids: Vec<&'static str> = found.iter().flatten().map(|f| f.entry.id).collect();
     distinct
         .into_iter()
-        .take(MAX_ITEMS)
-        .map(|(m, count)| {
-            let found = lookup(m);
+        .zip(found)
+        .map(|((m, count), found)| {
+            let follow = found.as_ref().and_then(|f| {
+                let others: Vec<&str> = ids.iter().copied().filter(|&x| x != f.entry.id).collect();
+                f.entry.follow_on(rule, &others)
+            });
             let first = match &found {
                 Some(f) => explained.insert(f.entry.id),
                 None => !std::mem::replace(&mut unknown_explained, true),
             };
             let mut block = message_block_with(m, found, first);
-            if count > 1 {
-                if let Block::Section { body, .. } = &mut block {
+            if let Block::Section { body, .. } = &mut block {
+                if let Some(note) = follow {
+                    body.insert(1, para_class(hint::FOLLOW_ON, note));
+                }
+                if count > 1 {
                     body.insert(
                         1,
                         para_class(hint::NOTE, &format!("This message appears {count} times.")),
@@ -72,6 +86,7 @@ fn message_block_with(verbatim: &str, found: Option<Match>, in_full: bool) -> Bl
             if let Some(p) = params_block(&m.params) {
                 body.push(p);
             }
+            body.extend(platform_variables(&m.params));
             if m.historical {
                 body.push(para_class(
                     hint::NOTE,
@@ -124,6 +139,37 @@ fn message_block_with(verbatim: &str, found: Option<Match>, in_full: bool) -> Bl
             }
         }
     }
+}
+
+/// Environment variables the platform injects into containers itself (managed identity), which
+/// no manifest sets.
+const PLATFORM_VARIABLES: &[&str] = &["APP_IDENTITY_ENDPOINT", "IDENTITY_ENDPOINT"];
+
+/// A note naming the platform-injected variables among a message's `variables`.
+fn platform_variables(params: &[Param]) -> Option<Block> {
+    let names: Vec<&str> = params
+        .iter()
+        .filter(|p| p.name == "variables")
+        .flat_map(|p| p.values.iter())
+        .map(|v| v.split('=').next().unwrap_or(v))
+        .filter(|v| PLATFORM_VARIABLES.contains(v))
+        .collect();
+    let (first, rest) = names.split_first()?;
+    let mut text = vec![Inline::Code(first.to_string())];
+    for n in rest {
+        text.push(Inline::Text(" and ".into()));
+        text.push(Inline::Code(n.to_string()));
+    }
+    text.push(Inline::Text(format!(
+        " {} the platform's own managed-identity {}, injected into the container group by the platform, not set in your manifest. Alone in a denial, {} usually reached a platform sidecar whose rules come from Microsoft's fragment (see the causes below): adding rules for your containers or upgrading confcom does not help.",
+        if rest.is_empty() { "is" } else { "are" },
+        if rest.is_empty() { "variable" } else { "variables" },
+        if rest.is_empty() { "it" } else { "they" },
+    )));
+    Some(Block::Para {
+        class: hint::NOTE,
+        text,
+    })
 }
 
 fn params_block(params: &[Param]) -> Option<Block> {
@@ -210,7 +256,7 @@ mod tests {
             "invalid command",
             "unknown two",
         ];
-        let blocks = message_blocks(msgs.into_iter(), crate::knowledge::lookup_message);
+        let blocks = message_blocks(msgs.into_iter(), crate::knowledge::lookup_message, None);
         assert_eq!(blocks.len(), 3, "one block per distinct message");
         let md = markdown(&blocks);
         assert_eq!(
@@ -236,6 +282,7 @@ mod tests {
         let blocks = message_blocks(
             ["invalid env list: FOO=bar,BAZ=qux"].into_iter(),
             crate::knowledge::lookup_message,
+            None,
         );
         let md = markdown(&blocks);
         assert!(

@@ -58,6 +58,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
             body.extend(messages::message_blocks(
                 errors.iter().map(String::as_str),
                 knowledge::lookup_message,
+                Some(rule),
             ));
             // The input the old format printed after `Input: `, as a table like a decision's
             // (what survives of it when it was cut or escaped).
@@ -159,6 +160,7 @@ pub(super) fn doc(o: &OtherFormat, doc: &mut Vec<Block>) {
             body.extend(messages::message_blocks(
                 std::iter::once(t.as_str()),
                 knowledge::lookup_message,
+                None,
             ));
             doc.push(Block::Section {
                 class: hint::REASON,

@@ -36,6 +36,14 @@ pub mod hint {
     pub const EMPTY_ERRORS: &str = "empty-errors";
     /// The sources of what is said.
     pub const SOURCES: &str = "sources";
+    /// Which pod, namespace and container a finding came from, and when.
+    pub const PLACE: &str = "place";
+    /// What the rest of the paste tells about a cause (an image on a mutable tag).
+    pub const FROM_PASTE: &str = "from-paste";
+    /// The error codes ARM and the resource provider gave with a message.
+    pub const CODES: &str = "codes";
+    /// Why a message or finding is probably a consequence of another, not the cause.
+    pub const FOLLOW_ON: &str = "follow-on";
 
     // Lists.
     /// Numbered steps with commands.
@@ -46,6 +54,8 @@ pub mod hint {
     pub const VALUES: &str = "values";
     /// Short values shown on one line.
     pub const INLINE_LIST: &str = "inline-list";
+    /// The lines of the triage summary, in the order to read them.
+    pub const SUMMARY: &str = "triage";
 
     // Sections of a finding.
     pub const REASON: &str = "reason";

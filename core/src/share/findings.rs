@@ -39,7 +39,9 @@ fn is_layout(b: u8) -> bool {
 /// The paste with everything its findings do not need blanked, or `None` when that could not be
 /// worked out within the budget (the caller shares a [`summary`] instead).
 pub fn findings_only(source: &str) -> Option<String> {
-    let want = analyze(source);
+    // Pod names, namespaces and the like a card would show stay out (see
+    // [`Analysis::without_names`]).
+    let want = analyze(source).without_names();
     let mut keep: Vec<Range<usize>> = want
         .findings
         .iter()
@@ -145,7 +147,9 @@ fn excerpt_start(b: &[u8], at: usize) -> usize {
 }
 
 fn analysis_of(buf: &[u8]) -> Option<Analysis> {
-    std::str::from_utf8(buf).ok().map(analyze)
+    std::str::from_utf8(buf)
+        .ok()
+        .map(|t| analyze(t).without_names())
 }
 
 struct OutOfWork;

@@ -252,7 +252,7 @@ test('Copy report puts a Markdown summary of all findings on the clipboard', asy
   expect(md).toContain('```');
   expect(md).not.toContain('### Result');
   // After reaching a wizard result, the report carries it too.
-  await page.getByRole('link', { name: 'Troubleshoot networking' }).first().click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Troubleshoot networking' }).click();
   for (const id of ['outbound-slow', 'v2', 'no']) {
     await page.locator(`ul.answers a.answer[href$="/${id}"], ul.answers a.answer[href$=".${id}"]`).click();
   }

@@ -13,7 +13,7 @@ test('seed example 1: container creation denied, invalid command', async ({ page
   const cards = findings(page);
   await expect(cards).toHaveCount(1);
   const card = cards.first();
-  await expect(card.getByRole('heading', { level: 2 })).toHaveText('Starting a container');
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText('Starting a container — invalid command');
   await expect(card.getByText('create_container', { exact: true })).toBeVisible();
   await expect(card.getByText('invalid command', { exact: true })).toBeVisible();
   await expect(card.getByRole('heading', { name: 'Command not allowed', exact: true })).toBeVisible();
@@ -28,7 +28,7 @@ test('seed example 2: mount_device, deviceHash not found', async ({ page, proble
   await pasteText(page, `Warning  Failed  2m  kubelet  Error: policyDecision< ${b64} >policyDecision: unknown`);
   const cards = findings(page);
   await expect(cards).toHaveCount(1);
-  await expect(cards.first().getByRole('heading', { level: 2 })).toHaveText('Mounting a read-only image layer');
+  await expect(cards.first().getByRole('heading', { level: 2 })).toHaveText('Mounting a read-only image layer — deviceHash not found');
   await expect(cards.first().getByText('deviceHash not found', { exact: true })).toBeVisible();
   await expect(cards.first().getByRole('rowheader', { name: 'deviceHash' })).toBeVisible();
 });

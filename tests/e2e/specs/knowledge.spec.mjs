@@ -21,7 +21,7 @@ test('a legacy plain-text denial is explained like a decoded one', async ({ page
   await pasteText(page, 'Error: failed to create containerd task: failed to create shim task: mount_device not allowed by policy. Errors: [deviceHash not found]. Input: {"deviceHash":"abc","target":"/run/mounts/m3"}: unknown');
   await expect(findings(page)).toHaveCount(1);
   const card = findings(page).first();
-  await expect(card.getByRole('heading', { level: 2 })).toHaveText('Mounting a read-only image layer (older plain-text format)');
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText('Mounting a read-only image layer (older plain-text format) — deviceHash not found');
   await expect(card.getByText('deviceHash not found', { exact: true })).toBeVisible();
   await expect(card.locator('pre code').filter({ hasText: '--virtual-node-yaml' }).first()).toBeVisible();
 });
