@@ -136,6 +136,10 @@ const MAX_EVENT_LINES: usize = 400;
 /// How far back the error codes before a message are read.
 const CODE_WINDOW: usize = 2000;
 
+/// How far below a `kubectl describe`'s `Name:` line its events are read as that pod's (a
+/// Confidential pod's describe holds tens of KB of policy annotation in between).
+pub(crate) const DESCRIBE_REACH: usize = 256 * 1024;
+
 /// Reads the repeat count and the [`Place`] of events in one paste.
 pub struct Events<'a> {
     text: &'a str,
@@ -145,8 +149,9 @@ pub struct Events<'a> {
     /// Parsed JSON events by their range (several blobs can share one).
     parsed: std::collections::HashMap<usize, Option<(u32, Place)>>,
     yaml: bool,
-    /// Lines of `kubectl get events` table headers.
-    headers: Vec<usize>,
+    /// Lines of `kubectl get events` table headers, each with the blank line that ends its
+    /// table (`usize::MAX` when none does).
+    headers: Vec<(usize, usize)>,
     /// Lines of `kubectl describe`'s `Name:`, `Namespace:` and `Events:`.
     describe: Vec<(usize, &'a str)>,
 }
@@ -171,7 +176,12 @@ impl<'a> Events<'a> {
         for n in 0..lines.starts.len() {
             let l = lines.line(n);
             if l.contains("LAST SEEN") && l.contains("MESSAGE") {
-                headers.push(n);
+                headers.push((n, usize::MAX));
+            } else if l.trim().is_empty() {
+                // A blank line ends the table above it.
+                if let Some(h) = headers.last_mut().filter(|h| h.1 == usize::MAX) {
+                    h.1 = n;
+                }
             }
             for key in ["Name:", "Namespace:", "Events:"] {
                 if l.starts_with(key) {
@@ -313,8 +323,8 @@ impl<'a> Events<'a> {
 
     fn table_row(&self, at: usize) -> Option<(u32, Place)> {
         let here = self.lines.line_of(at);
-        let header = *self.headers.iter().rev().find(|&&h| h < here)?;
-        if here - header > 100 * MAX_EVENT_LINES {
+        let (header, end) = *self.headers.iter().rev().find(|h| h.0 < here)?;
+        if here >= end || here - header > 100 * MAX_EVENT_LINES {
             return None;
         }
         let head = self.lines.line(header);
@@ -364,8 +374,17 @@ impl<'a> Events<'a> {
         let before: Vec<&(usize, &str)> =
             self.describe.iter().filter(|(n, _)| *n <= here).collect();
         let name = before.iter().rev().find(|(_, k)| *k == "Name:")?.0;
-        let events = before.iter().rev().find(|(_, k)| *k == "Events:")?.0;
-        if events < name {
+        // The describe's own Events table: the first after its name.
+        let events = before.iter().find(|(n, k)| *k == "Events:" && *n > name)?.0;
+        if here - events > MAX_EVENT_LINES || at - self.lines.starts[name] > DESCRIBE_REACH {
+            return None;
+        }
+        // Inside the Events table: every line since `Events:` is one of its indented rows (a
+        // blob further down, after other text, is not this pod's event).
+        if !(events + 1..=here).all(|n| {
+            let l = self.lines.line(n);
+            l.starts_with([' ', '\t']) && !l.trim().is_empty()
+        }) {
             return None;
         }
         let field = |n: usize, key: &str| {
@@ -381,7 +400,7 @@ impl<'a> Events<'a> {
             .find(|(n, k)| *k == "Namespace:" && *n > name && *n < events)
             .and_then(|(n, _)| field(*n, "Namespace:"));
         let mut place = Place {
-            pod: field(name, "Name:"),
+            pod: field(name, "Name:").filter(|n| is_object_name(n)),
             namespace,
             ..Place::default()
         };
@@ -404,6 +423,17 @@ impl<'a> Events<'a> {
         }
         Some(place)
     }
+}
+
+/// Whether `name` can be a Kubernetes object's name (a DNS subdomain: lower-case letters,
+/// digits, `-` and `.`, at most 253 characters), so that no other text is shown as a pod.
+fn is_object_name(name: &str) -> bool {
+    name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
 
 /// The start of `word` in a table header, at a word boundary.
@@ -581,6 +611,8 @@ fn enclosing_objects(
         }
         if in_str {
             match c {
+                // JSON strings hold no line breaks: a quote left open was not one.
+                b'\n' => (in_str, esc) = (false, false),
                 _ if esc => esc = false,
                 b'\\' => esc = true,
                 b'"' => in_str = false,

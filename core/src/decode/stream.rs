@@ -33,10 +33,10 @@
 
 use std::collections::HashMap;
 
-use super::context::MAX_IMAGES;
+use super::context::{DESCRIBE_REACH, MAX_IMAGES};
 use super::group::finding_key;
 use super::scan::count_newlines;
-use super::{analyze, Analysis, Finding, FindingKind};
+use super::{analyze, analyze_piece, merge_bare_json, Analysis, Finding, FindingKind};
 
 /// How far either side of a cut rule 2 compares.
 pub const REACH: usize = 16 * 1024;
@@ -113,9 +113,17 @@ impl Merged {
         found
     }
 
+    /// The findings merged so far, as `analyze` would give them for the text they cover: a bare
+    /// decoded decision joins an identical one with a wrapper in any other piece.
+    fn findings(&self) -> Vec<Finding> {
+        let mut findings = self.findings.clone();
+        merge_bare_json(&mut findings);
+        findings
+    }
+
     fn analysis(self) -> Analysis {
         Analysis {
-            findings: self.findings,
+            findings: self.findings(),
             total_occurrences: self.total_occurrences,
             input_len: self.offset,
             mutable_images: self.mutable_images,
@@ -150,7 +158,7 @@ impl Scanner {
         let Some(cut) = self.find_cut() else {
             return false;
         };
-        let piece = analyze(&self.pending[..cut]);
+        let piece = analyze_piece(&self.pending[..cut]);
         let last_end = piece
             .findings
             .iter()
@@ -173,7 +181,7 @@ impl Scanner {
     /// Analyses the rest and returns the analysis of the whole text.
     pub fn finish(mut self) -> Analysis {
         if !self.pending.is_empty() {
-            let piece = analyze(&self.pending);
+            let piece = analyze_piece(&self.pending);
             self.done.push(piece, &self.pending);
         }
         self.done.analysis()
@@ -193,7 +201,7 @@ impl Scanner {
     /// except that `input_len` is the length fed.
     pub fn snapshot(&self) -> Analysis {
         Analysis {
-            findings: self.done.findings.clone(),
+            findings: self.done.findings(),
             total_occurrences: self.done.total_occurrences,
             input_len: self.fed(),
             mutable_images: self.done.mutable_images.clone(),
@@ -242,6 +250,9 @@ impl Scanner {
             if prose < MIN_PROSE {
                 continue;
             }
+            if inside_describe(text, cand) {
+                continue;
+            }
             checks += 1;
             if reads_apart(text, cand) {
                 return Some(cand);
@@ -249,6 +260,33 @@ impl Scanner {
         }
         None
     }
+}
+
+/// Whether `cut` falls between a `kubectl describe`'s `Name:` line and the end of its Events
+/// table: an event there is read as that pod's, however far below its name it is (a describe
+/// of a Confidential pod shows tens of KB of policy annotation in between), so no cut there.
+fn inside_describe(text: &str, cut: usize) -> bool {
+    let from = cut.saturating_sub(DESCRIBE_REACH);
+    let from = (from..cut)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(cut);
+    let before = &text[from..cut];
+    let Some(name) = before
+        .rmatch_indices("Name:")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || before.as_bytes()[i - 1] == b'\n')
+    else {
+        return false;
+    };
+    let after_name = &before[name..];
+    let Some(events) = after_name.find("\nEvents:") else {
+        return true;
+    };
+    // Still inside the table while every line since `Events:` is one of its indented rows.
+    after_name[events + 1..]
+        .lines()
+        .skip(1)
+        .all(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty())
 }
 
 /// Rule 2: `analyze` of the window around `cut` equals that of its two halves, merged.
@@ -263,8 +301,8 @@ fn reads_apart(text: &str, cut: usize) -> bool {
     }
     let (left, right) = (&text[from..cut], &text[cut..to]);
     let mut halves = Merged::default();
-    halves.push(analyze(left), left);
-    halves.push(analyze(right), right);
+    halves.push(analyze_piece(left), left);
+    halves.push(analyze_piece(right), right);
     halves.analysis() == analyze(&text[from..to])
 }
 
