@@ -97,6 +97,16 @@ fn the_report_crosses_a_module_boundary_as_json() {
     let json = serde_json::to_string(&r).unwrap();
     let back: PolicyReport = serde_json::from_str(&json).unwrap();
     assert_eq!(back, r);
+    // The module's export is that same JSON.
+    let exported = aci_triage_core::explain::policy::analyze_json(&text);
+    assert_eq!(
+        aci_triage_core::explain::policy::from_json(&exported),
+        Some(r)
+    );
+    assert_eq!(
+        aci_triage_core::explain::policy::from_json("not json"),
+        None
+    );
     assert!(serde_json::from_str::<PolicyReport>("{\"documents\":1}").is_err());
 }
 

@@ -9,6 +9,7 @@ mod copy;
 mod decoder;
 mod doc;
 mod finding;
+mod policy;
 pub mod route;
 mod share;
 pub mod state;

@@ -87,6 +87,17 @@ pub fn report(text: &str, analysis: &Analysis) -> PolicyReport {
     report_for(&paste, analysis)
 }
 
+/// The policy module's one export: `text` decoded and read, its [`PolicyReport`] as JSON.
+pub fn analyze_json(text: &str) -> String {
+    let analysis = crate::decode::analyze(text);
+    serde_json::to_string(&report(text, &analysis)).unwrap_or_else(|_| "{}".into())
+}
+
+/// Reads what [`analyze_json`] wrote; `None` when it is not a report.
+pub fn from_json(json: &str) -> Option<PolicyReport> {
+    serde_json::from_str(json).ok()
+}
+
 /// [`report`] for a paste already read.
 pub fn report_for(paste: &PolicyPaste, analysis: &Analysis) -> PolicyReport {
     let mut out = PolicyReport::default();
