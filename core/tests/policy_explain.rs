@@ -107,6 +107,34 @@ fn the_report_crosses_a_module_boundary_as_json() {
         aci_triage_core::explain::policy::from_json("not json"),
         None
     );
+    assert_eq!(
+        aci_triage_core::explain::policy::from_json(
+            r#"{"documents":[[{"Para":{"text":[]}}]],"comparisons":[]}"#
+        ),
+        None,
+        "a block without its class is not read"
+    );
+    // Every kind of block and inline the reports use reads back equal (the DNS risk has links,
+    // sources and a Pre with a copy button; the policy has Defs, Details, Badges and a Table).
+    let dns = aci_triage_core::explain::policy::analyze_json(&fixture("01-vn2-nginx-pod.yaml"));
+    let r2: PolicyReport = serde_json::from_str(&dns).unwrap();
+    assert_eq!(aci_triage_core::explain::policy::from_json(&dns), Some(r2));
+    for kind in [
+        "\"Heading\"",
+        "\"Defs\"",
+        "\"Details\"",
+        "\"Badges\"",
+        "\"Table\"",
+        "\"Pre\"",
+        "\"Link\"",
+        "\"Section\"",
+        "\"List\"",
+    ] {
+        assert!(
+            json.contains(kind) || dns.contains(kind),
+            "{kind} not exercised"
+        );
+    }
     assert!(serde_json::from_str::<PolicyReport>("{\"documents\":1}").is_err());
 }
 

@@ -94,8 +94,137 @@ pub fn analyze_json(text: &str) -> String {
 }
 
 /// Reads what [`analyze_json`] wrote; `None` when it is not a report.
+///
+/// The app's first module reads it with this hand-written reader of serde's JSON shape (over the
+/// `serde_json::Value` it already has for decisions) rather than the derived `Deserialize`:
+/// the derived visitors cost that module about 40 KiB gzip. Tests hold the two to each other.
 pub fn from_json(json: &str) -> Option<PolicyReport> {
-    serde_json::from_str(json).ok()
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let o = v.as_object()?;
+    let documents = o
+        .get("documents")?
+        .as_array()?
+        .iter()
+        .map(wire::blocks)
+        .collect::<Option<Vec<_>>>()?;
+    let comparisons = o
+        .get("comparisons")?
+        .as_array()?
+        .iter()
+        .map(|c| {
+            Some(Comparison {
+                key: c.get("key")?.as_str()?.to_string(),
+                blocks: wire::blocks(c.get("blocks")?)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(PolicyReport {
+        documents,
+        comparisons,
+    })
+}
+
+/// serde's externally tagged JSON of [`Block`] and [`Inline`], read by hand.
+mod wire {
+    use serde_json::Value;
+
+    use crate::report::{hint::intern, Block, Inline};
+
+    fn s(v: &Value) -> Option<String> {
+        v.as_str().map(str::to_string)
+    }
+
+    fn list<T>(v: &Value, f: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+        v.as_array()?.iter().map(f).collect()
+    }
+
+    fn pair(v: &Value) -> Option<(String, String)> {
+        match v.as_array()?.as_slice() {
+            [a, b] => Some((s(a)?, s(b)?)),
+            _ => None,
+        }
+    }
+
+    fn tagged(v: &Value) -> Option<(&str, &Value)> {
+        let o = v.as_object()?;
+        if o.len() != 1 {
+            return None;
+        }
+        o.iter().next().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub(super) fn inlines(v: &Value) -> Option<Vec<Inline>> {
+        list(v, |i| {
+            let (tag, x) = tagged(i)?;
+            Some(match tag {
+                "Text" => Inline::Text(s(x)?),
+                "Code" => Inline::Code(s(x)?),
+                "Strong" => Inline::Strong(s(x)?),
+                "Link" => Inline::Link {
+                    href: s(x.get("href")?)?,
+                    text: s(x.get("text")?)?,
+                },
+                _ => return None,
+            })
+        })
+    }
+
+    pub(super) fn blocks(v: &Value) -> Option<Vec<Block>> {
+        list(v, block)
+    }
+
+    fn class(x: &Value) -> Option<&'static str> {
+        Some(intern(s(x.get("class")?)?))
+    }
+
+    fn block(v: &Value) -> Option<Block> {
+        let (tag, x) = tagged(v)?;
+        Some(match tag {
+            "Heading" => Block::Heading {
+                level: u8::try_from(x.get("level")?.as_u64()?).ok()?,
+                text: inlines(x.get("text")?)?,
+                id: match x.get("id")? {
+                    Value::Null => None,
+                    id => Some(s(id)?),
+                },
+            },
+            "Para" => Block::Para {
+                class: class(x)?,
+                text: inlines(x.get("text")?)?,
+            },
+            "List" => Block::List {
+                ordered: x.get("ordered")?.as_bool()?,
+                class: class(x)?,
+                items: list(x.get("items")?, blocks)?,
+            },
+            "Command" => Block::Command {
+                code: s(x.get("code")?)?,
+            },
+            "Pre" => Block::Pre {
+                code: s(x.get("code")?)?,
+                copy: list(x.get("copy")?, |p| pair(p).map(|(l, t)| (intern(l), t)))?,
+            },
+            "Table" => Block::Table {
+                head: list(x.get("head")?, s)?,
+                rows: list(x.get("rows")?, |r| list(r, blocks))?,
+            },
+            "Defs" => Block::Defs(list(x, |d| match d.as_array()?.as_slice() {
+                [term, desc] => Some((inlines(term)?, blocks(desc)?)),
+                _ => None,
+            })?),
+            "Badges" => Block::Badges(list(x, |p| pair(p).map(|(t, c)| (t, intern(c))))?),
+            "Details" => Block::Details {
+                summary: s(x.get("summary")?)?,
+                open: x.get("open")?.as_bool()?,
+                body: blocks(x.get("body")?)?,
+            },
+            "Section" => Block::Section {
+                class: class(x)?,
+                body: blocks(x.get("body")?)?,
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// [`report`] for a paste already read.
