@@ -177,6 +177,14 @@ fn a_describe_with_a_cut_annotation_says_so() {
         docs[0]
     );
     assert!(docs[0].contains("API `0.10.0`"), "{}", docs[0]);
+    // A denial beside it has nothing to be held against: the cut kept no container.
+    let with_denial = format!(
+        "{text}Events:\n  Warning  Failed  kubelet  Error: {}\n",
+        blob(NGINX_DENIAL)
+    );
+    let r = report(&with_denial, &analyze(&with_denial));
+    assert_eq!(r.documents.len(), 1);
+    assert!(r.comparisons.is_empty(), "{:?}", r.comparisons);
 }
 
 #[test]

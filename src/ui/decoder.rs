@@ -316,8 +316,8 @@ pub fn Decoder() -> impl IntoView {
             {move || more.get().map(|label| view! {
                 <button type="button" class="more" on:click=show_more>{label}</button>
             })}
-            <super::policy::PolicyDocs view=policy />
         </section>
+        <super::policy::PolicyDocs view=policy />
     }
 }
 

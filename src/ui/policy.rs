@@ -205,11 +205,16 @@ pub fn PolicyDocs(view: RwSignal<PolicyView>) -> impl IntoView {
             _ => None,
         })
     };
+    let any = Memo::new(move |_| !matches!(view.get(), PolicyView::Nothing));
+    // A region of its own after the findings: its documents arrive from the reader a moment
+    // after the findings, and never change the findings' count.
     view! {
-        {status}
-        <For each=move || docs.get() key=|card| card.clone() let:card>
-            <PolicyCard card=card />
-        </For>
+        <section class="policy-docs" aria-label="The pod's policy" hidden=move || !any.get()>
+            {status}
+            <For each=move || docs.get() key=|card| card.clone() let:card>
+                <PolicyCard card=card />
+            </For>
+        </section>
     }
 }
 

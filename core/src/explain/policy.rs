@@ -244,7 +244,8 @@ pub fn report_for(paste: &PolicyPaste, analysis: &Analysis) -> PolicyReport {
         out.documents.push(doc);
     }
     // The policies a denial can be held against: those of the hcsshim framework with containers
-    // or fragments to compare (not Kata, not a fragment text).
+    // or fragments to compare (not Kata, not a fragment text, not a policy cut before its
+    // containers: nothing to compare with).
     let comparable: Vec<&FoundPolicy> = paste
         .policies
         .iter()
@@ -252,7 +253,9 @@ pub fn report_for(paste: &PolicyPaste, analysis: &Analysis) -> PolicyReport {
             matches!(
                 p.policy.flavor,
                 Flavor::Standard | Flavor::FragmentOnly | Flavor::AllowAll
-            )
+            ) && (!p.policy.container_list().is_empty()
+                || !p.policy.fragment_list().is_empty()
+                || p.policy.flavor == Flavor::AllowAll)
         })
         .take(MAX_POLICIES_PER_DENIAL)
         .collect();
