@@ -289,3 +289,27 @@ fn allow_all_kata_and_bad_input_are_named() {
         "Events:\n  Warning  Failed  policyDecision< eyJ9 >policyDecision"
     ));
 }
+
+#[test]
+fn hostile_inputs_get_documents_and_read_back() {
+    // The policy fuzz target's corpus (damaged base64, YAML, Rego), each with a denial beside
+    // it: no panic, and the JSON the reader module sends reads back equal in the first module.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/policy");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let data = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        for text in [data.clone(), format!("{data}\n{}\n", blob(NGINX_DENIAL))] {
+            let json = aci_triage_core::explain::policy::analyze_json(&text);
+            let derived: PolicyReport = serde_json::from_str(&json).unwrap();
+            assert_eq!(
+                aci_triage_core::explain::policy::from_json(&json),
+                Some(derived),
+                "{}",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 20, "{n} inputs");
+}
