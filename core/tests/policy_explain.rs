@@ -313,3 +313,39 @@ fn hostile_inputs_get_documents_and_read_back() {
     }
     assert!(n >= 20, "{n} inputs");
 }
+
+#[test]
+fn a_policy_repeated_many_times_is_one_document() {
+    // A describe of every replica (the large-paste case: hundreds of copies).
+    let one = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/describe-pod.txt"),
+    )
+    .unwrap();
+    let many = one.repeat(300);
+    let r = report(&many, &analyze(&many));
+    let docs = docs_md(&r);
+    assert_eq!(docs.len(), 1, "{}", docs.len());
+    // Rego text pasted twice: one document that says so.
+    let policy = fixture("09-confcom-vn2-basic_command_args-policy.rego");
+    let twice = format!("Policy for Pod: a\n{policy}\nPolicy for Pod: a\n{policy}");
+    let docs = docs_md(&report(&twice, &analyze(&twice)));
+    assert!(docs.len() <= 2, "{docs:#?}");
+    if docs.len() == 1 {
+        assert!(
+            docs[0].contains("The same policy is in the paste 2 times"),
+            "{}",
+            docs[0]
+        );
+    }
+    // Different policies beyond the limit are counted, not shown.
+    let distinct: String = (0..14)
+        .map(|i| format!("Name: p{i}\nAnnotations:      microsoft.containerinstance.virtualnode.ccepolicy: {}\n\n", b64(&format!("package policy\n\napi_version := \"0.{i}.0\"\n"))))
+        .collect();
+    let docs = docs_md(&report(&distinct, &analyze(&distinct)));
+    assert_eq!(docs.len(), 11, "{docs:#?}");
+    assert!(
+        docs[10].contains("The paste holds 14 different policies; the first 10 are shown."),
+        "{}",
+        docs[10]
+    );
+}

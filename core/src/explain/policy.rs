@@ -29,6 +29,8 @@ const MAX_CONTAINERS: usize = 50;
 const MAX_ROWS: usize = 100;
 /// Policies a denial is held against.
 const MAX_POLICIES_PER_DENIAL: usize = 3;
+/// Policy (and DNS-risk) documents shown; a paste with more says so.
+const MAX_DOCUMENTS: usize = 10;
 
 /// Everything the pod's policy adds to a paste's explanation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,9 +90,16 @@ pub fn report(text: &str, analysis: &Analysis) -> PolicyReport {
 }
 
 /// The policy module's one export: `text` decoded and read, its [`PolicyReport`] as JSON.
+/// The denials are decoded only when the paste has a policy to hold them against (decoding a
+/// large paste twice, here and in the app, would slow the page down for nothing).
 pub fn analyze_json(text: &str) -> String {
-    let analysis = crate::decode::analyze(text);
-    serde_json::to_string(&report(text, &analysis)).unwrap_or_else(|_| "{}".into())
+    let paste = read_paste(text);
+    let analysis = if paste.policies.iter().any(comparable) {
+        crate::decode::analyze(text)
+    } else {
+        Analysis::default()
+    };
+    serde_json::to_string(&report_for(&paste, &analysis)).unwrap_or_else(|_| "{}".into())
 }
 
 /// Reads what [`analyze_json`] wrote; `None` when it is not a report.
@@ -230,33 +239,56 @@ mod wire {
 /// [`report`] for a paste already read.
 pub fn report_for(paste: &PolicyPaste, analysis: &Analysis) -> PolicyReport {
     let mut out = PolicyReport::default();
-    for (i, p) in paste.policies.iter().enumerate() {
-        out.documents
-            .push(policy_doc(p, paste.workload_of(p), &format!("policy-{i}")));
-    }
-    for (i, w) in paste.workloads.iter().enumerate() {
-        if w.dns_risk() {
-            out.documents
-                .push(dns_risk_doc(w, &format!("dns-risk-{i}")));
+    // The same policy pasted many times (a describe of every replica, a log repeated) is one
+    // document that says where else it was seen.
+    let distinct = distinct_policies(paste);
+    for (i, (p, lines)) in distinct.iter().take(MAX_DOCUMENTS).enumerate() {
+        let mut doc = policy_doc(p, paste.workload_of(p), &format!("policy-{i}"));
+        if lines.len() > 1 {
+            let shown: Vec<String> = lines.iter().take(20).map(|l| l.to_string()).collect();
+            doc.insert(
+                3.min(doc.len()),
+                para_class(
+                    hint::OCCURRENCES,
+                    &format!(
+                        "The same policy is in the paste {} (lines {}{}).",
+                        plural(lines.len(), "time", "times"),
+                        shown.join(", "),
+                        if lines.len() > 20 { ", …" } else { "" }
+                    ),
+                ),
+            );
         }
+        out.documents.push(doc);
+    }
+    let mut risky: Vec<String> = Vec::new();
+    for w in paste.workloads.iter().filter(|w| w.dns_risk()) {
+        let name = workload_name(w);
+        if !risky.contains(&name) && risky.len() < MAX_DOCUMENTS {
+            out.documents
+                .push(dns_risk_doc(w, &format!("dns-risk-{}", risky.len())));
+            risky.push(name);
+        }
+    }
+    if distinct.len() > MAX_DOCUMENTS {
+        out.documents.push(vec![
+            heading_text(2, "More policies than shown"),
+            para_class(
+                hint::NOTE,
+                &format!(
+                    "The paste holds {} different policies; the first {MAX_DOCUMENTS} are shown. Paste one workload at a time to see the others.",
+                    distinct.len()
+                ),
+            ),
+        ]);
     }
     if let Some(doc) = paste_notes_doc(paste) {
         out.documents.push(doc);
     }
-    // The policies a denial can be held against: those of the hcsshim framework with containers
-    // or fragments to compare (not Kata, not a fragment text, not a policy cut before its
-    // containers: nothing to compare with).
-    let comparable: Vec<&FoundPolicy> = paste
-        .policies
+    let comparable: Vec<&FoundPolicy> = distinct
         .iter()
-        .filter(|p| {
-            matches!(
-                p.policy.flavor,
-                Flavor::Standard | Flavor::FragmentOnly | Flavor::AllowAll
-            ) && (!p.policy.container_list().is_empty()
-                || !p.policy.fragment_list().is_empty()
-                || p.policy.flavor == Flavor::AllowAll)
-        })
+        .map(|(p, _)| *p)
+        .filter(|p| comparable(p))
         .take(MAX_POLICIES_PER_DENIAL)
         .collect();
     if comparable.is_empty() {
@@ -294,6 +326,32 @@ pub fn report_for(paste: &PolicyPaste, analysis: &Analysis) -> PolicyReport {
             key: d.blob.base64.clone(),
             blocks,
         });
+    }
+    out
+}
+
+/// A policy a denial can be held against: one of the hcsshim framework with containers or
+/// fragments to compare (not Kata, not a fragment text, not a policy cut before its containers).
+fn comparable(p: &FoundPolicy) -> bool {
+    matches!(
+        p.policy.flavor,
+        Flavor::Standard | Flavor::FragmentOnly | Flavor::AllowAll
+    ) && (!p.policy.container_list().is_empty()
+        || !p.policy.fragment_list().is_empty()
+        || p.policy.flavor == Flavor::AllowAll)
+}
+
+/// Each distinct policy text once, with the lines it was found on.
+fn distinct_policies(paste: &PolicyPaste) -> Vec<(&FoundPolicy, Vec<usize>)> {
+    let mut out: Vec<(&FoundPolicy, Vec<usize>)> = Vec::new();
+    for p in &paste.policies {
+        match out
+            .iter_mut()
+            .find(|(q, _)| q.text == p.text && q.cut == p.cut)
+        {
+            Some((_, lines)) => lines.push(p.line),
+            None => out.push((p, vec![p.line])),
+        }
     }
     out
 }
