@@ -3,6 +3,10 @@
 // ones in core/tests/fixtures/policy/ (provenance in its SOURCES.md); the denials are made here
 // for them.
 import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist');
 
 const b64 = (s) => Buffer.from(s).toString('base64');
 const blob = (obj) => `policyDecision< ${b64(JSON.stringify(obj))} >policyDecision`;
@@ -83,4 +87,21 @@ test('a Confidential pod without injectdns gets the DNS-risk finding', async ({ 
   await pasteText(page, pod().replace(/\r\n/g, '\n').replace('  annotations:\n', '  annotations:\n    microsoft.containerinstance.virtualnode.injectdns: "false"\n'));
   await expect(region.getByRole('heading', { level: 2, name: 'CCE policy of Pod confidential-alpine' })).toBeVisible();
   await expect(region.getByRole('heading', { name: /Cluster DNS unreachable/ })).toHaveCount(0);
+});
+
+test('the single offline file says that reading the policy needs the hosted app', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(pathToFileURL(path.join(dist, 'aci-triage.html')).href);
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await pasteText(page, `${pod()}\n${denial}\n`);
+  // The denial is still explained; the policy region says why there is no comparison.
+  await expect(findings(page)).toHaveCount(1);
+  await expect(policyRegion(page)).toContainText('Reading the pod\'s policy (and comparing the denials with it) needs the hosted app');
+  await expect(findings(page).first().getByRole('heading', { name: "Against the pod's policy" })).toHaveCount(0);
+  expect(errors).toEqual([]);
+  await context.close();
 });
