@@ -691,7 +691,7 @@ fn error_codes(text: &str, from: usize, at: usize) -> Vec<String> {
         }
         line_at += line.len();
     }
-    found.sort_by_key(|(i, _)| *i);
+    crate::order::sort_by_rank(&mut found, |(i, _)| *i as u64);
     let mut out: Vec<String> = found.into_iter().map(|(_, c)| c).collect();
     out.dedup();
     out.truncate(8);

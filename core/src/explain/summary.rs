@@ -305,12 +305,14 @@ pub fn summary_doc(a: &Analysis) -> Option<Vec<Block>> {
             )
         })
     };
-    order.sort_by_key(|&i| {
+    // Causes before their consequences, then by stage, then in the paste's order (a paste is
+    // at most 256 MB: its positions fit in 48 bits).
+    crate::order::sort_by_rank(&mut order, |&i| {
         let start = a.findings[i]
             .occurrences
             .first()
-            .map_or(0, |o| o.range.start);
-        (follows(i).is_some(), gists[i].stage, start)
+            .map_or(0, |o| o.range.start as u64);
+        (u64::from(follows(i).is_some()) << 63) | ((gists[i].stage as u64) << 48) | start
     });
 
     let mut doc = vec![
