@@ -93,14 +93,20 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        // Eight bytes at a time: this runs over the whole paste.
+        let newlines = ONES * u64::from(b'\n');
+        let mut i = 0;
+        while i + 8 <= b.len() {
+            let mut z = zero_bytes(word(b, i) ^ newlines);
+            while z != 0 {
+                starts.push(i + (z.trailing_zeros() / 8) as usize + 1);
+                z &= z - 1;
+            }
+            i += 8;
+        }
+        starts.extend((i..b.len()).filter(|&j| b[j] == b'\n').map(|j| j + 1));
         LineIndex { text, starts }
     }
 
@@ -152,52 +158,48 @@ pub struct Events<'a> {
     /// Lines of `kubectl get events` table headers, each with the blank line that ends its
     /// table (`usize::MAX` when none does).
     headers: Vec<(usize, usize)>,
-    /// Lines of `kubectl describe`'s `Name:`, `Namespace:` and `Events:`.
-    describe: Vec<(usize, &'a str)>,
+    /// Lines of `kubectl describe`'s `Name:`, `Namespace:` and `Events:`, each list in order.
+    names: Vec<usize>,
+    namespaces: Vec<usize>,
+    event_lists: Vec<usize>,
 }
 
 impl<'a> Events<'a> {
     /// Prepares reading events around the byte `positions` of `text`.
     pub fn new(text: &'a str, positions: &[usize]) -> Self {
         let lines = LineIndex::new(text);
-        let json = if text.contains("\"involvedObject\"")
-            || text.contains("\"regarding\"")
-            || text.contains("\"count\"")
-        {
-            enclosing_objects(text, positions)
-        } else {
-            Default::default()
-        };
-        let yaml = text.contains("involvedObject:")
-            || text.contains("regarding:")
-            || (text.contains("count:") && text.contains("message:"));
-        let mut headers = Vec::new();
-        let mut describe = Vec::new();
-        for n in 0..lines.starts.len() {
-            let l = lines.line(n);
-            if l.contains("LAST SEEN") && l.contains("MESSAGE") {
-                headers.push((n, usize::MAX));
-            } else if l.trim().is_empty() {
-                // A blank line ends the table above it.
-                if let Some(h) = headers.last_mut().filter(|h| h.1 == usize::MAX) {
-                    h.1 = n;
-                }
-            }
-            for key in ["Name:", "Namespace:", "Events:"] {
-                if l.starts_with(key) {
-                    describe.push((n, key));
-                }
-            }
-        }
-        Events {
+        let mut events = Events {
             text,
             lines,
-            json,
+            json: Default::default(),
             parsed: Default::default(),
-            yaml,
-            headers,
-            describe,
+            yaml: false,
+            headers: Vec::new(),
+            names: Vec::new(),
+            namespaces: Vec::new(),
+            event_lists: Vec::new(),
+        };
+        if positions.is_empty() {
+            return events;
         }
+        let (json, yaml) = event_keys(text.as_bytes());
+        if json {
+            events.json = enclosing_objects(text, positions);
+        }
+        events.yaml = yaml;
+        events.headers = table_headers(text.as_bytes(), &events.lines);
+        let b = text.as_bytes();
+        for (n, &s) in events.lines.starts.iter().enumerate() {
+            // Only a line that starts with `N` or `E` can be one; most do not.
+            let list = match b.get(s) {
+                Some(b'N') if b[s..].starts_with(b"Name:") => &mut events.names,
+                Some(b'N') if b[s..].starts_with(b"Namespace:") => &mut events.namespaces,
+                Some(b'E') if b[s..].starts_with(b"Events:") => &mut events.event_lists,
+                _ => continue,
+            };
+            list.push(n);
+        }
+        events
     }
 
     /// The line index of the text.
@@ -286,7 +288,7 @@ impl<'a> Events<'a> {
         let nested = |parent: &str| {
             let p = keys
                 .iter()
-                .position(|&(i, t)| i == top && t.trim_end() == format!("{parent}:"))?;
+                .position(|&(i, t)| i == top && t.trim_end().strip_suffix(':') == Some(parent))?;
             let end = keys[p + 1..]
                 .iter()
                 .position(|&(i, _)| i <= top)
@@ -323,7 +325,8 @@ impl<'a> Events<'a> {
 
     fn table_row(&self, at: usize) -> Option<(u32, Place)> {
         let here = self.lines.line_of(at);
-        let (header, end) = *self.headers.iter().rev().find(|h| h.0 < here)?;
+        let k = self.headers.partition_point(|h| h.0 < here);
+        let (header, end) = *self.headers.get(k.checked_sub(1)?)?;
         if here >= end || here - header > 100 * MAX_EVENT_LINES {
             return None;
         }
@@ -371,11 +374,14 @@ impl<'a> Events<'a> {
 
     fn describe(&self, at: usize) -> Option<Place> {
         let here = self.lines.line_of(at);
-        let before: Vec<&(usize, &str)> =
-            self.describe.iter().filter(|(n, _)| *n <= here).collect();
-        let name = before.iter().rev().find(|(_, k)| *k == "Name:")?.0;
+        // The last `Name:` at or before the blob's line.
+        let k = self.names.partition_point(|&n| n <= here);
+        let name = *self.names.get(k.checked_sub(1)?)?;
         // The describe's own Events table: the first after its name.
-        let events = before.iter().find(|(n, k)| *k == "Events:" && *n > name)?.0;
+        let events = self.event_lists[self.event_lists.partition_point(|&n| n <= name)..]
+            .first()
+            .copied()
+            .filter(|&n| n <= here)?;
         if here - events > MAX_EVENT_LINES || at - self.lines.starts[name] > DESCRIBE_REACH {
             return None;
         }
@@ -394,11 +400,13 @@ impl<'a> Events<'a> {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let namespace = before
-            .iter()
-            .rev()
-            .find(|(n, k)| *k == "Namespace:" && *n > name && *n < events)
-            .and_then(|(n, _)| field(*n, "Namespace:"));
+        // The last `Namespace:` between the two.
+        let k = self.namespaces.partition_point(|&n| n < events);
+        let namespace = k
+            .checked_sub(1)
+            .map(|k| self.namespaces[k])
+            .filter(|&n| n > name)
+            .and_then(|n| field(n, "Namespace:"));
         let mut place = Place {
             pod: field(name, "Name:").filter(|n| is_object_name(n)),
             namespace,
@@ -423,6 +431,113 @@ impl<'a> Events<'a> {
         }
         Some(place)
     }
+}
+
+/// The lines of `kubectl get events` table headers (`LAST SEEN` and `MESSAGE` on one line), in
+/// order, each with the first blank line after it that comes before the next header: the line
+/// that ends its table (`usize::MAX` when none does).
+fn table_headers(b: &[u8], lines: &LineIndex) -> Vec<(usize, usize)> {
+    let mut heads: Vec<usize> = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(b, from, b"LAST SEEN") {
+        let n = lines.line_of(at);
+        if heads.last() != Some(&n) && lines.line(n).contains("MESSAGE") {
+            heads.push(n);
+        }
+        // On to the next line: one header per line.
+        from = lines.starts.get(n + 1).copied().unwrap_or(b.len());
+    }
+    let ends = heads.iter().enumerate().map(|(k, &h)| {
+        let next = heads.get(k + 1).copied().unwrap_or(lines.starts.len());
+        (h + 1..next)
+            .find(|&n| lines.line(n).trim().is_empty())
+            .unwrap_or(usize::MAX)
+    });
+    let ends: Vec<usize> = ends.collect();
+    heads.into_iter().zip(ends).collect()
+}
+
+/// Whether `b` holds a key of a JSON event (`"involvedObject"`, `"regarding"` or `"count"`) and
+/// one of a YAML event (`involvedObject:`, `regarding:`, or `count:` and `message:`), in one pass
+/// that stops only at quotes and colons.
+fn event_keys(b: &[u8]) -> (bool, bool) {
+    let (mut json, mut yaml, mut count, mut message) = (false, false, false, false);
+    let mut at_key = |q: usize| {
+        let before = &b[..q];
+        if b[q] == b'"' {
+            json |= [&b"\"involvedObject"[..], b"\"regarding", b"\"count"]
+                .iter()
+                .any(|k| before.ends_with(k));
+        } else if before.ends_with(b"involvedObject") || before.ends_with(b"regarding") {
+            yaml = true;
+        } else {
+            count |= before.ends_with(b"count");
+            message |= before.ends_with(b"message");
+            yaml |= count && message;
+        }
+        json && yaml
+    };
+    let (quotes, colons) = (ONES * u64::from(b'"'), ONES * u64::from(b':'));
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = word(b, i);
+        let mut z = zero_bytes(w ^ quotes) | zero_bytes(w ^ colons);
+        while z != 0 {
+            if at_key(i + (z.trailing_zeros() / 8) as usize) {
+                return (true, true);
+            }
+            z &= z - 1;
+        }
+        i += 8;
+    }
+    let tail = (i..b.len()).filter(|&q| matches!(b[q], b'"' | b':'));
+    for q in tail {
+        if at_key(q) {
+            break;
+        }
+    }
+    (json, yaml)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The eight bytes of `b` at `i` (`i + 8 <= b.len()`) as one word.
+#[inline(always)]
+fn word(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The high bit of exactly each byte of `x` that is zero.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// The first position at or after `from` where `needle` (not empty) occurs in `b`: eight
+/// positions at a time are tested for the needle's first and last byte, and the needle is
+/// compared only where both are.
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let n = needle.len();
+    let last = b.len().checked_sub(n)?;
+    let (&first, &end) = (needle.first()?, needle.last()?);
+    let (first, end) = (ONES * u64::from(first), ONES * u64::from(end));
+    let mut i = from;
+    while i + n + 7 <= b.len() {
+        let both = zero_bytes(word(b, i) ^ first) & zero_bytes(word(b, i + n - 1) ^ end);
+        if both == 0 {
+            i += 8;
+            continue;
+        }
+        let at = i + (both.trailing_zeros() / 8) as usize;
+        if &b[at..at + n] == needle {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    (i..=last).find(|&at| &b[at..at + n] == needle)
 }
 
 /// Whether `name` can be a Kubernetes object's name (a DNS subdomain: lower-case letters,
@@ -932,6 +1047,75 @@ mod tests {
         assert!(
             infer_wrapper("container creation denied due to policy: and then something else")
                 .is_none()
+        );
+    }
+
+    /// Texts whose keys sit at every offset from a word boundary, at the very end, split and
+    /// repeated.
+    fn shapes() -> Vec<String> {
+        let pieces = [
+            "\"involvedObject\"",
+            "involvedObject:",
+            "\"regarding\"",
+            "regarding:",
+            "\"count\"",
+            "count:",
+            "message:",
+            "LAST SEEN",
+            "MESSAGE",
+            "\n",
+            "\r\n",
+            " ",
+            "x",
+            "\"",
+            ":",
+            "é",
+        ];
+        let mut out = vec![String::new()];
+        for (k, a) in pieces.iter().enumerate() {
+            for b in &pieces {
+                for pad in 0..9 {
+                    out.push(format!("{}{a}{}{b}", "a".repeat(pad), "\n".repeat(k % 3)));
+                    out.push(format!("{b}{}{a}", " ".repeat(pad)));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_word_searches_find_what_the_plain_ones_do() {
+        for t in shapes() {
+            let has = |k: &str| t.contains(k);
+            let json = has("\"involvedObject\"") || has("\"regarding\"") || has("\"count\"");
+            let yaml =
+                has("involvedObject:") || has("regarding:") || (has("count:") && has("message:"));
+            assert_eq!(event_keys(t.as_bytes()), (json, yaml), "{t:?}");
+            for from in 0..=t.len() + 1 {
+                let b = t.as_bytes();
+                let plain =
+                    (from..b.len().saturating_sub(8)).find(|&i| &b[i..i + 9] == b"LAST SEEN");
+                assert_eq!(
+                    find(t.as_bytes(), from, b"LAST SEEN"),
+                    plain,
+                    "{t:?} {from}"
+                );
+            }
+            let lines = LineIndex::new(&t);
+            let plain: Vec<usize> = std::iter::once(0)
+                .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            assert_eq!(lines.starts, plain);
+        }
+    }
+
+    #[test]
+    fn a_table_ends_at_its_first_blank_line_before_the_next_header() {
+        let t = "LAST SEEN MESSAGE\na\n\nLAST SEEN x MESSAGE LAST SEEN\nb\nLAST SEEN  MESSAGE\n \n\nLAST SEEN only\n";
+        let lines = LineIndex::new(t);
+        assert_eq!(
+            table_headers(t.as_bytes(), &lines),
+            vec![(0, 2), (3, usize::MAX), (5, 6)]
         );
     }
 

@@ -18,6 +18,9 @@ pub struct Decisions {
     by_key: HashMap<String, usize>,
     /// A hash of a clean, closed payload → the finding whose blob was decoded from it.
     by_payload: HashMap<u64, usize>,
+    /// For each finding of `by_payload`: the findings its repeats went to, by the wrapper's
+    /// enforcement point when that is part of their key (`""` otherwise).
+    repeats: HashMap<usize, Vec<(&'static str, usize)>>,
     /// The byte ranges of every blob, in order.
     covered: Vec<Range<usize>>,
 }
@@ -29,14 +32,59 @@ fn payload_hash(base64: &str) -> u64 {
 }
 
 impl Decisions {
-    /// The blob decoded earlier from the same clean, closed payload: identical payloads decode
-    /// identically, so each is decoded once.
-    pub fn decoded(&self, base64: &str) -> Option<&DecodedBlob> {
+    /// The finding whose blob was decoded earlier from the same clean, closed payload:
+    /// identical payloads decode identically, so each is decoded once.
+    pub fn decoded(&self, base64: &str) -> Option<usize> {
         let &i = self.by_payload.get(&payload_hash(base64))?;
         match &self.findings[i].kind {
-            FindingKind::Decision(d) if d.blob.base64 == base64 => Some(&d.blob),
+            FindingKind::Decision(d) if d.blob.base64 == base64 => Some(i),
             _ => None,
         }
+    }
+
+    /// Adds a blob decoded from the same payload as finding `earlier`'s ([`Self::decoded`])
+    /// where it occurred, as [`Self::add`] would add a copy of that blob, without copying it
+    /// when it joins a finding it has joined before.
+    pub fn add_repeat(
+        &mut self,
+        earlier: usize,
+        escaped_delimiters: bool,
+        context: Context,
+        range: Range<usize>,
+        line: usize,
+    ) {
+        let FindingKind::Decision(d) = &self.findings[earlier].kind else {
+            return;
+        };
+        // The part of the key that differs between repeats (see `decision_key`).
+        let variant = match &context.wrapper {
+            Some(w) if d.blob.decision.as_ref().is_none_or(|x| x.rule.is_none()) => w.rule,
+            _ => "",
+        };
+        let known = self
+            .repeats
+            .get(&earlier)
+            .and_then(|r| r.iter().find(|(v, _)| *v == variant));
+        let i = match known {
+            Some(&(_, i)) => {
+                self.covered.push(range.clone());
+                self.findings[i].occurrences.push(Occurrence {
+                    range,
+                    line,
+                    kubectl_count: context.kubectl_count,
+                    place: Default::default(),
+                });
+                return;
+            }
+            None => {
+                let blob = DecodedBlob {
+                    escaped_delimiters,
+                    ..d.blob.clone()
+                };
+                self.add(blob, true, context, range, line)
+            }
+        };
+        self.repeats.entry(earlier).or_default().push((variant, i));
     }
 
     /// Adds one blob where it occurred. `reusable`: its payload was clean and closed, so a later
@@ -48,7 +96,7 @@ impl Decisions {
         context: Context,
         range: Range<usize>,
         line: usize,
-    ) {
+    ) -> usize {
         let Context {
             wrapper,
             host,
@@ -64,7 +112,10 @@ impl Decisions {
 
         let key = decision_key(&blob, wrapper.as_ref());
         match self.by_key.get(&key) {
-            Some(&i) => self.findings[i].occurrences.push(occurrence),
+            Some(&i) => {
+                self.findings[i].occurrences.push(occurrence);
+                i
+            }
             None => {
                 let i = self.findings.len();
                 self.by_key.insert(key, i);
@@ -82,6 +133,7 @@ impl Decisions {
                     })),
                     occurrences: vec![occurrence],
                 });
+                i
             }
         }
     }

@@ -235,13 +235,13 @@ fn analyze_text(text: &str) -> Analysis {
         }
         // Identical clean payloads decode identically: each is decoded (and parsed) once.
         let reusable = invalid.is_empty() && raw.closed;
-        let blob = match decisions.decoded(&base64).filter(|_| reusable) {
-            Some(earlier) => DecodedBlob {
-                escaped_delimiters: raw.escaped_delimiters,
-                ..earlier.clone()
-            },
-            None => payload::decode_blob(text, raw, base64, invalid),
-        };
+        if let Some(earlier) = decisions.decoded(&base64).filter(|_| reusable) {
+            prev_end = raw.range.end;
+            let range = raw.range.clone();
+            decisions.add_repeat(earlier, raw.escaped_delimiters, context, range, raw.line);
+            continue;
+        }
+        let blob = payload::decode_blob(text, raw, base64, invalid);
         if is_placeholder(&blob) {
             continue;
         }
