@@ -99,8 +99,51 @@ fn check(name: &str, input_len: usize, f: impl FnOnce()) {
     assert!(took <= MAX_TIME, "{name}: took {took:?}");
 }
 
+/// What a paste says of each occurrence was read by collecting every `Name:`, `Namespace:`
+/// and `Events:` line before it, once per occurrence: pods × occurrences. Thousands of
+/// `kubectl describe` blocks, each with a denial in its events.
+fn many_describe_blocks() {
+    let pods = 4000;
+    let denial = blob(r#"{"decision":"deny","reason":{"errors":["invalid command"]}}"#);
+    let text: String = (0..pods)
+        .map(|i| {
+            format!(
+                "Name:         web-{i}\nNamespace:    shop-{i}\nStatus:       Pending\nEvents:\n  Type     Reason  Age              From     Message\n  ----     ------  ----             ----     -------\n  Warning  Failed  2m (x3 over 9m)  kubelet  Error: {denial}\n\n"
+            )
+        })
+        .collect();
+    let before = TOTAL.load(Relaxed);
+    check("many describe blocks", text.len(), || full_pipeline(&text));
+    let allocated = TOTAL.load(Relaxed) - before;
+    eprintln!(
+        "many describe blocks: {allocated} bytes allocated in all ({}/byte)",
+        allocated / text.len()
+    );
+    assert!(
+        allocated / text.len() <= MAX_BYTES_PER_INPUT_BYTE,
+        "many describe blocks: {allocated} bytes allocated for {} bytes of input",
+        text.len()
+    );
+    // Each occurrence is its own pod's, with kubectl's count.
+    let a = decode::analyze(&text);
+    assert_eq!(a.findings.len(), 1);
+    let occurrences = &a.findings[0].occurrences;
+    assert_eq!(occurrences.len(), pods);
+    let own = occurrences
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| {
+            o.kubectl_count == 3
+                && o.place.pod.as_deref() == Some(format!("web-{i}").as_str())
+                && o.place.namespace.as_deref() == Some(format!("shop-{i}").as_str())
+        })
+        .count();
+    assert_eq!(own, pods);
+}
+
 #[test]
 fn hostile_inputs_take_linear_time_and_memory() {
+    many_describe_blocks();
     // JSON repair used to copy the stack of open containers at every ',': length × depth.
     let cut_deep = format!("{}{}", "[".repeat(250), "1,".repeat(500_000));
     check("repair of deep cut-off JSON", cut_deep.len(), || {
@@ -184,44 +227,4 @@ fn hostile_inputs_take_linear_time_and_memory() {
         let text = blob(&json);
         check(name, text.len(), || full_pipeline(&text));
     }
-
-    // What a paste says of each occurrence was read by collecting every `Name:`, `Namespace:`
-    // and `Events:` line before it, once per occurrence: pods × occurrences. Thousands of
-    // `kubectl describe` blocks, each with a denial in its events.
-    let pods = 4000;
-    let denial = blob(r#"{"decision":"deny","reason":{"errors":["invalid command"]}}"#);
-    let text: String = (0..pods)
-        .map(|i| {
-            format!(
-                "Name:         web-{i}\nNamespace:    shop-{i}\nStatus:       Pending\nEvents:\n  Type     Reason  Age              From     Message\n  ----     ------  ----             ----     -------\n  Warning  Failed  2m (x3 over 9m)  kubelet  Error: {denial}\n\n"
-            )
-        })
-        .collect();
-    let before = TOTAL.load(Relaxed);
-    check("many describe blocks", text.len(), || full_pipeline(&text));
-    let allocated = TOTAL.load(Relaxed) - before;
-    eprintln!(
-        "many describe blocks: {allocated} bytes allocated in all ({}/byte)",
-        allocated / text.len()
-    );
-    assert!(
-        allocated / text.len() <= MAX_BYTES_PER_INPUT_BYTE,
-        "many describe blocks: {allocated} bytes allocated for {} bytes of input",
-        text.len()
-    );
-    // Each occurrence is its own pod's, with kubectl's count.
-    let a = decode::analyze(&text);
-    assert_eq!(a.findings.len(), 1);
-    let occurrences = &a.findings[0].occurrences;
-    assert_eq!(occurrences.len(), pods);
-    let own = occurrences
-        .iter()
-        .enumerate()
-        .filter(|(i, o)| {
-            o.kubectl_count == 3
-                && o.place.pod.as_deref() == Some(format!("web-{i}").as_str())
-                && o.place.namespace.as_deref() == Some(format!("shop-{i}").as_str())
-        })
-        .count();
-    assert_eq!(own, pods);
 }
