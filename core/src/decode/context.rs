@@ -150,10 +150,10 @@ pub(crate) const DESCRIBE_REACH: usize = 256 * 1024;
 pub struct Events<'a> {
     text: &'a str,
     lines: LineIndex<'a>,
-    /// For each asked position: the innermost JSON object around it.
-    json: std::collections::HashMap<usize, std::ops::Range<usize>>,
-    /// Parsed JSON events by their range (several blobs can share one).
-    parsed: std::collections::HashMap<usize, Option<(u32, Place)>>,
+    /// The innermost JSON objects around the asked positions (several blobs can share one).
+    json: JsonObjects,
+    /// Each of `json.objects` parsed as an event, once read.
+    parsed: Vec<Option<Option<(u32, Place)>>>,
     yaml: bool,
     /// Lines of `kubectl get events` table headers, each with the blank line that ends its
     /// table (`usize::MAX` when none does).
@@ -185,6 +185,7 @@ impl<'a> Events<'a> {
         let (json, yaml) = event_keys(text.as_bytes());
         if json {
             events.json = enclosing_objects(text, positions);
+            events.parsed = vec![None; events.json.objects.len()];
         }
         events.yaml = yaml;
         events.headers = table_headers(text.as_bytes(), &events.lines);
@@ -227,11 +228,12 @@ impl<'a> Events<'a> {
     }
 
     fn json_event(&mut self, at: usize) -> Option<(u32, Place)> {
-        let range = self.json.get(&at)?.clone();
+        let k = self.json.at.binary_search_by_key(&at, |a| a.0).ok()?;
+        let object = self.json.at[k].1;
+        let range = self.json.objects[object].clone();
         let text = self.text;
-        self.parsed
-            .entry(range.start)
-            .or_insert_with(|| {
+        self.parsed[object]
+            .get_or_insert_with(|| {
                 if range.len() > MAX_EVENT_JSON {
                     return None;
                 }
@@ -699,19 +701,25 @@ fn json_place(v: &serde_json::Value) -> Option<(u32, Place)> {
     Some((count, place))
 }
 
+/// JSON objects of a text and the positions inside them.
+#[derive(Default)]
+struct JsonObjects {
+    /// Each asked position inside an object and that object (an index of `objects`), in order.
+    at: Vec<(usize, usize)>,
+    objects: Vec<std::ops::Range<usize>>,
+}
+
 /// For each of `positions` (any order), the innermost `{…}` of `text` around it, read as JSON
 /// would be (braces inside strings do not count).
-fn enclosing_objects(
-    text: &str,
-    positions: &[usize],
-) -> std::collections::HashMap<usize, std::ops::Range<usize>> {
+fn enclosing_objects(text: &str, positions: &[usize]) -> JsonObjects {
     let mut asked: Vec<usize> = positions.to_vec();
-    asked.sort_unstable();
+    crate::order::sort_by_rank(&mut asked, |&p| p as u64);
     asked.dedup();
     let b = text.as_bytes();
+    // Every `{` (where it starts, where its `}` ends, or `usize::MAX`) and the open ones.
+    let mut opened: Vec<(usize, usize)> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut open_at: Vec<(usize, usize)> = Vec::new();
-    let mut ends = std::collections::HashMap::new();
     let (mut in_str, mut esc) = (false, false);
     let mut next = asked.iter().peekable();
     for (i, &c) in b.iter().enumerate() {
@@ -737,19 +745,33 @@ fn enclosing_objects(
         }
         match c {
             b'"' => in_str = true,
-            b'{' => stack.push(i),
+            b'{' => {
+                stack.push(opened.len());
+                opened.push((i, usize::MAX));
+            }
             b'}' => {
                 if let Some(s) = stack.pop() {
-                    ends.insert(s, i + 1);
+                    opened[s].1 = i + 1;
                 }
             }
             _ => {}
         }
     }
-    open_at
-        .into_iter()
-        .filter_map(|(p, s)| Some((p, s..*ends.get(&s)?)))
-        .collect()
+    // Each closed object once, however many positions it holds.
+    let mut index = vec![usize::MAX; opened.len()];
+    let mut out = JsonObjects::default();
+    for (p, s) in open_at {
+        let (start, end) = opened[s];
+        if end == usize::MAX {
+            continue;
+        }
+        if index[s] == usize::MAX {
+            index[s] = out.objects.len();
+            out.objects.push(start..end);
+        }
+        out.at.push((p, index[s]));
+    }
+    out
 }
 
 /// The error codes written before a message between `from` and `at`, in order: JSON's

@@ -20,7 +20,8 @@ pub struct Decisions {
     by_payload: HashMap<u64, usize>,
     /// For each finding of `by_payload`: the findings its repeats went to, by the wrapper's
     /// enforcement point when that is part of their key (`""` otherwise).
-    repeats: HashMap<usize, Vec<(&'static str, usize)>>,
+    /// (Indexed by finding; a `Vec`, not a map: each map type is its own code in the WASM.)
+    repeats: Vec<Vec<(&'static str, usize)>>,
     /// The byte ranges of every blob, in order.
     covered: Vec<Range<usize>>,
 }
@@ -63,7 +64,7 @@ impl Decisions {
         };
         let known = self
             .repeats
-            .get(&earlier)
+            .get(earlier)
             .and_then(|r| r.iter().find(|(v, _)| *v == variant));
         let i = match known {
             Some(&(_, i)) => {
@@ -84,7 +85,10 @@ impl Decisions {
                 self.add(blob, true, context, range, line)
             }
         };
-        self.repeats.entry(earlier).or_default().push((variant, i));
+        if self.repeats.len() <= earlier {
+            self.repeats.resize_with(earlier + 1, Vec::new);
+        }
+        self.repeats[earlier].push((variant, i));
     }
 
     /// Adds one blob where it occurred. `reusable`: its payload was clean and closed, so a later
@@ -223,22 +227,20 @@ fn read_events(text: &str, findings: &mut [Finding]) {
         .iter()
         .flat_map(|f| f.occurrences.iter().map(|o| (o.range.start, o.range.end)))
         .collect();
-    spans.sort_unstable();
+    // (Blobs do not overlap: no two start at one place.)
+    crate::order::sort_by_rank(&mut spans, |s| s.0 as u64);
     let positions: Vec<usize> = spans.iter().map(|s| s.0).collect();
     let mut events = super::context::Events::new(text, &positions);
     // Codes before a message belong to it, not to the finding before it: each occurrence reads
     // back to where the previous one (in the text) ended.
-    let prev_end: HashMap<usize, usize> = spans
-        .iter()
-        .enumerate()
-        .map(|(k, &(start, _))| {
-            let from = k.checked_sub(1).map_or(0, |p| spans[p].1.min(start));
-            (start, from)
-        })
-        .collect();
+    let prev_end = |start: usize| {
+        // The last span that starts there, and the one before it.
+        let k = spans.partition_point(|s| s.0 <= start).checked_sub(1)?;
+        Some(k.checked_sub(1).map_or(0, |p| spans[p].1.min(start)))
+    };
     for f in findings.iter_mut() {
         for o in &mut f.occurrences {
-            let from = prev_end.get(&o.range.start).copied().unwrap_or(0);
+            let from = prev_end(o.range.start).unwrap_or(0);
             let (count, place) = events.read(o.range.start, from);
             o.kubectl_count = count;
             o.place = place;

@@ -186,12 +186,14 @@ fn place_inlines(p: &Place) -> Vec<Inline> {
         out.push(Inline::Text(if out.is_empty() {
             t.to_string()
         } else {
+            // The parts are our own ASCII words ("Pod", "Seen"): no Unicode case tables.
             let mut c = t.chars();
-            let first = c
-                .next()
-                .map(|f| f.to_lowercase().to_string())
-                .unwrap_or_default();
-            format!(", {first}{}", c.as_str())
+            let first = c.next().map(|f| f.to_ascii_lowercase());
+            format!(
+                ", {}{}",
+                first.map(String::from).unwrap_or_default(),
+                c.as_str()
+            )
         }))
     };
     match (&p.pod, &p.namespace) {
@@ -394,7 +396,7 @@ fn mutable_tag_first(doc: &mut [Block], images: &[String]) {
             Block::List { class, items, .. } if *class == hint::CAUSES => {
                 let Some(i) = items.iter().position(|item| {
                     crate::report::markdown(item)
-                        .to_lowercase()
+                        .to_ascii_lowercase()
                         .contains("mutable tag")
                 }) else {
                     continue;
