@@ -12,7 +12,9 @@
    precaches exactly this build, and the same id into index.html (<meta name=aci-triage-build>),
    so the worker can tell when the server's page belongs to another build.
 3. Builds dist/aci-triage.html: one self-contained file (wasm, JS and CSS inlined) that works
-   when opened from disk on an air-gapped machine.
+   when opened from disk on an air-gapped machine. The policy reader (a second module that a
+   worker loads lazily, given hashed names here) is not inlined: from disk the app says that
+   reading the pod's policy needs the hosted app.
 4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
    its subresource-integrity hash.
 
@@ -135,6 +137,30 @@ if n != 1:
     fail("could not update the JS glue's integrity hash")
 write("index.html", html)
 
+# --- The policy reader: a second module, loaded lazily by a worker ---------------------------------
+# Trunk builds it as a worker (src/bin/policy.rs, no-modules target) under fixed names. Here its
+# glue is minified and both files get content-hashed names (hosts may cache hashed files for a
+# year), which are written into the worker script that loads them (public/policy-worker.js).
+POLICY_JS, POLICY_WASM, POLICY_SHIM = "policy.js", "policy_bg.wasm", "policy-worker.js"
+policy_files = None
+present = [os.path.exists(os.path.join(dist, f)) for f in (POLICY_JS, POLICY_WASM, POLICY_SHIM)]
+if any(present):
+    if not all(present):
+        fail("the policy reader is incomplete: need policy.js, policy_bg.wasm and policy-worker.js")
+    subprocess.run([terser, os.path.join(dist, POLICY_JS), "--compress", "--mangle", "-o",
+                    os.path.join(dist, POLICY_JS)], check=True)
+    h = hashlib.sha256(read(POLICY_JS, "rb") + read(POLICY_WASM, "rb")).hexdigest()[:16]
+    policy_files = (f"policy-{h}.js", f"policy-{h}_bg.wasm")
+    os.replace(os.path.join(dist, POLICY_JS), os.path.join(dist, policy_files[0]))
+    os.replace(os.path.join(dist, POLICY_WASM), os.path.join(dist, policy_files[1]))
+    shim = read(POLICY_SHIM)
+    if f'"./{POLICY_JS}"' not in shim or f'"./{POLICY_WASM}"' not in shim:
+        fail("policy-worker.js does not name ./policy.js and ./policy_bg.wasm")
+    shim = shim.replace(f'"./{POLICY_JS}"', f'"./{policy_files[0]}"').replace(f'"./{POLICY_WASM}"', f'"./{policy_files[1]}"')
+    write(POLICY_SHIM, shim)
+    subprocess.run([terser, os.path.join(dist, POLICY_SHIM), "--compress", "--mangle", "-o",
+                    os.path.join(dist, POLICY_SHIM)], check=True)
+
 # --- 2. Service worker ---------------------------------------------------------------------------
 assets = sorted(
     f for f in os.listdir(dist)
@@ -205,4 +231,6 @@ single = (
 )
 write(SINGLE, single)
 
+if policy_files:
+    print(f"postbuild: policy reader {policy_files[0]} + {policy_files[1]} (lazy, via {POLICY_SHIM}; not in {SINGLE})")
 print(f"postbuild: CSP {sha256(inline[0])} · service worker {version} ({len(assets) + 1} assets) · {SINGLE} {len(single):,} bytes")

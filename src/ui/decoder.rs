@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use super::api::{describe_pod_example, ticket_report, Shared};
 use super::copy::CopyButton;
-use super::finding::{Card, FindingCard};
+use super::finding::FindingCard;
 use super::progress::{self, AnalysisProgress};
 use super::share::{fragment_for, SharePanel};
 use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
@@ -195,6 +195,8 @@ pub fn Decoder() -> impl IntoView {
     let nav = use_context::<Nav>();
     let text = st.text;
     let decoded = st.decoded;
+    // The pod's own policy, read by the lazily loaded policy reader.
+    let policy = super::policy::watch(text);
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
     // must remove it from the link too).
@@ -204,8 +206,13 @@ pub fn Decoder() -> impl IntoView {
         let n = decoded.with(|d| d.analysis.findings.len());
         if full {
             format!(
-                "The link carries the whole pasted text ({} characters), including pod names, namespaces and anything else in it. Share it only with people who may see all of that.",
-                text.with(|t| t.chars().count())
+                "The link carries the whole pasted text ({} characters), including pod names, namespaces and anything else in it{}. Share it only with people who may see all of that.",
+                text.with(|t| t.chars().count()),
+                if text.with(|t| super::api::policy_worth_reading(t)) {
+                    ", and the pod's CCE policy or manifest, which names its images and registries"
+                } else {
+                    ""
+                }
             )
         } else {
             format!(
@@ -217,7 +224,7 @@ pub fn Decoder() -> impl IntoView {
     // Computed when "Copy report" is clicked.
     let report = Signal::derive(move || {
         let wizard = nav.map(|n| n.last_wizard.get()).unwrap_or_default();
-        decoded.with(|d| ticket_report(&d.analysis, &wizard))
+        policy.with(|p| decoded.with(|d| ticket_report(&d.analysis, p.report(), &wizard)))
     });
 
     // A file dropped anywhere on the decoder's page is taken (the browser would otherwise open
@@ -301,14 +308,16 @@ pub fn Decoder() -> impl IntoView {
     let large = Memo::new(move |_| st.large.get());
     let cards = Memo::new(move |_| {
         let shown = st.shown.get();
-        decoded.with(|d| {
-            d.analysis
-                .findings
-                .iter()
-                .take(shown)
-                .enumerate()
-                .map(|(i, f)| Card::new(i, f))
-                .collect::<Vec<_>>()
+        policy.with(|p| {
+            decoded.with(|d| {
+                d.analysis
+                    .findings
+                    .iter()
+                    .take(shown)
+                    .enumerate()
+                    .map(|(i, f)| super::policy::card(i, f, p))
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let more = Memo::new(move |_| {
@@ -385,6 +394,7 @@ pub fn Decoder() -> impl IntoView {
                 <button type="button" class="more" on:click=show_more>{label}</button>
             })}
         </section>
+        <super::policy::PolicyDocs view=policy />
     }
 }
 

@@ -9,6 +9,7 @@ mod copy;
 mod decoder;
 mod doc;
 mod finding;
+mod policy;
 pub mod progress;
 pub mod route;
 mod share;

@@ -144,11 +144,13 @@ pub fn AnalysisProgress(st: DecoderState) -> impl IntoView {
                     megabytes(p.total)
                 )
             };
-            // A range, not a number of steps: the browser shows the fraction.
-            let max = p.total.max(1) as f64;
+            // A range, not a number of steps: the browser shows the fraction. Written as integer
+            // text: an f64 attribute would link float formatting (about 5 KB of WASM) for this.
+            let max = p.total.max(1).to_string();
+            let value = p.done.min(p.total.max(1)).to_string();
             view! {
                 <div class="analysis-progress">
-                    <progress max=max value=p.done as f64 aria-label="Analysis progress"></progress>
+                    <progress max=max value=value aria-label="Analysis progress"></progress>
                     <p class="note">{label}</p>
                 </div>
             }

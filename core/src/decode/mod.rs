@@ -153,6 +153,15 @@ impl Analysis {
 
 /// Finds, decodes and groups everything in `text`.
 pub fn analyze(text: &str) -> Analysis {
+    let mut a = analyze_piece(text);
+    merge_bare_json(&mut a.findings);
+    a
+}
+
+/// [`analyze`] without its last step (bare decoded decisions joining an identical one with a
+/// wrapper), which looks at the whole text: a text analysed in pieces takes that step once, over
+/// the pieces' findings merged ([`stream::Scanner`]).
+pub(crate) fn analyze_piece(text: &str) -> Analysis {
     let view = prefix::strip(text);
     let mut a = analyze_text(&view.text);
     a.input_len = text.len();
@@ -236,15 +245,13 @@ fn analyze_text(text: &str) -> Analysis {
         decisions.add(blob, false, context, range, line);
     }
     let others = formats::find_other_formats(text, decisions.covered());
-    let mut a = group::collect(decisions, others, text.len());
-    merge_bare_json(&mut a.findings);
-    a
+    group::collect(decisions, others, text.len())
 }
 
 /// A decision pasted as JSON with nothing around it to say its enforcement point is the same
 /// decision as an identical one whose blob or JSON had a wrapper sentence: its occurrences join
 /// that finding (grouping keeps decisions apart by their wrapper when they have no `input.rule`).
-fn merge_bare_json(findings: &mut Vec<Finding>) {
+pub(super) fn merge_bare_json(findings: &mut Vec<Finding>) {
     let bare = |f: &Finding| match &f.kind {
         FindingKind::Decision(d) => {
             d.wrapper.is_none() && d.rule().is_none() && d.blob.origin != Origin::Blob

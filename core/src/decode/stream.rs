@@ -35,7 +35,7 @@ use std::collections::HashMap;
 
 use super::group::finding_key;
 use super::scan::count_newlines;
-use super::{analyze, Analysis, Finding, FindingKind};
+use super::{analyze, analyze_piece, merge_bare_json, Analysis, Finding, FindingKind};
 
 /// How far either side of a cut rule 2 compares.
 pub const REACH: usize = 16 * 1024;
@@ -100,9 +100,17 @@ impl Merged {
         found
     }
 
+    /// The findings merged so far, as `analyze` would give them for the text they cover: a bare
+    /// decoded decision joins an identical one with a wrapper in any other piece.
+    fn findings(&self) -> Vec<Finding> {
+        let mut findings = self.findings.clone();
+        merge_bare_json(&mut findings);
+        findings
+    }
+
     fn analysis(self) -> Analysis {
         Analysis {
-            findings: self.findings,
+            findings: self.findings(),
             total_occurrences: self.total_occurrences,
             input_len: self.offset,
         }
@@ -136,7 +144,7 @@ impl Scanner {
         let Some(cut) = self.find_cut() else {
             return false;
         };
-        let piece = analyze(&self.pending[..cut]);
+        let piece = analyze_piece(&self.pending[..cut]);
         let last_end = piece
             .findings
             .iter()
@@ -159,7 +167,7 @@ impl Scanner {
     /// Analyses the rest and returns the analysis of the whole text.
     pub fn finish(mut self) -> Analysis {
         if !self.pending.is_empty() {
-            let piece = analyze(&self.pending);
+            let piece = analyze_piece(&self.pending);
             self.done.push(piece, &self.pending);
         }
         self.done.analysis()
@@ -179,7 +187,7 @@ impl Scanner {
     /// except that `input_len` is the length fed.
     pub fn snapshot(&self) -> Analysis {
         Analysis {
-            findings: self.done.findings.clone(),
+            findings: self.done.findings(),
             total_occurrences: self.done.total_occurrences,
             input_len: self.fed(),
         }
@@ -248,8 +256,8 @@ fn reads_apart(text: &str, cut: usize) -> bool {
     }
     let (left, right) = (&text[from..cut], &text[cut..to]);
     let mut halves = Merged::default();
-    halves.push(analyze(left), left);
-    halves.push(analyze(right), right);
+    halves.push(analyze_piece(left), left);
+    halves.push(analyze_piece(right), right);
     halves.analysis() == analyze(&text[from..to])
 }
 

@@ -18,6 +18,7 @@ pub mod decision;
 pub mod expert;
 pub mod messages;
 pub mod other;
+pub mod policy;
 pub mod values;
 
 pub use blob::blob_problems;

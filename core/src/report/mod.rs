@@ -4,6 +4,8 @@
 
 pub mod wizard;
 
+use serde::{Deserialize, Serialize};
+
 /// The style hints a block can carry (`class` of paragraphs, lists and sections, the style of a
 /// badge): the whole vocabulary of the document model. They say what a block is; the app's
 /// stylesheet styles them and the Markdown writer ignores them. Explanations use only these.
@@ -62,10 +64,75 @@ pub mod hint {
     // Badges.
     /// The decision itself (`deny`).
     pub const VERDICT: &str = "verdict";
+
+    /// The policy's own finding and the denial-against-policy comparison.
+    pub const POLICY: &str = "policy";
+    /// The part of a comparison that differs.
+    pub const DIFFERS: &str = "differs";
+    /// The part of a comparison that matches.
+    pub const SAME: &str = "same";
+
+    /// The static text of a style hint or label read back from JSON. Any text is accepted (a
+    /// document from another module of the same build may use a label this one has not seen);
+    /// each distinct text is stored once for the life of the program, so repeated documents
+    /// do not grow memory.
+    pub fn intern(s: String) -> &'static str {
+        use std::sync::Mutex;
+        static SEEN: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+        if s.is_empty() {
+            return PLAIN;
+        }
+        let Ok(mut seen) = SEEN.lock() else {
+            return PLAIN;
+        };
+        if let Some(known) = seen.iter().find(|k| **k == s) {
+            return known;
+        }
+        // Bounded: a document's hints come from this vocabulary and its copy labels.
+        if seen.len() >= 256 {
+            return PLAIN;
+        }
+        let leaked: &'static str = Box::leak(s.into_boxed_str());
+        seen.push(leaked);
+        leaked
+    }
+
+    pub(super) fn de<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+        use serde::Deserialize;
+        String::deserialize(d).map(intern)
+    }
+
+    pub(super) fn de_labels<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(&'static str, String)>, D::Error> {
+        use serde::Deserialize;
+        let v = Vec::<(String, String)>::deserialize(d)?;
+        Ok(v.into_iter().map(|(l, t)| (intern(l), t)).collect())
+    }
+
+    /// Deserialises blocks for any input lifetime. The derived `Deserialize` of [`Block`] holds
+    /// only for `'de: 'static` (serde counts its `&'static str` fields as borrowed), so blocks
+    /// inside another type are read through an owned JSON value.
+    pub fn de_blocks<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'static>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        use serde::de::Error;
+        use serde::Deserialize;
+        let v = serde_json::Value::deserialize(d)?;
+        T::deserialize(v).map_err(D::Error::custom)
+    }
+
+    pub(super) fn de_badges<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, &'static str)>, D::Error> {
+        use serde::Deserialize;
+        let v = Vec::<(String, String)>::deserialize(d)?;
+        Ok(v.into_iter().map(|(t, c)| (t, intern(c))).collect())
+    }
 }
 
 /// Inline text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
     Text(String),
     Code(String),
@@ -73,8 +140,10 @@ pub enum Inline {
     Link { href: String, text: String },
 }
 
-/// A block of a document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A block of a document. Serde (de)serialisable, so documents made in another WebAssembly
+/// module (the policy reader, loaded lazily) cross to the UI as JSON; the `&'static str` style
+/// hints and copy labels are read back through [`hint::intern`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
     /// A heading; `level` 2–5. `id` lets a landmark point at it.
     Heading {
@@ -84,12 +153,14 @@ pub enum Block {
     },
     /// A paragraph with a style hint (see [`hint`]).
     Para {
+        #[serde(deserialize_with = "hint::de")]
         class: &'static str,
         text: Vec<Inline>,
     },
     /// A list whose items are blocks.
     List {
         ordered: bool,
+        #[serde(deserialize_with = "hint::de")]
         class: &'static str,
         items: Vec<Vec<Block>>,
     },
@@ -98,6 +169,7 @@ pub enum Block {
     /// Preformatted text with copy buttons (label, text to copy).
     Pre {
         code: String,
+        #[serde(deserialize_with = "hint::de_labels")]
         copy: Vec<(&'static str, String)>,
     },
     /// A table; `head` names the columns; the first cell of each row is its header.
@@ -108,7 +180,7 @@ pub enum Block {
     /// Term/description pairs.
     Defs(Vec<(Vec<Inline>, Vec<Block>)>),
     /// Small labels next to a heading: (text, style).
-    Badges(Vec<(String, &'static str)>),
+    Badges(#[serde(deserialize_with = "hint::de_badges")] Vec<(String, &'static str)>),
     /// A collapsible part.
     Details {
         summary: String,
@@ -117,6 +189,7 @@ pub enum Block {
     },
     /// A titled group with a style hint.
     Section {
+        #[serde(deserialize_with = "hint::de")]
         class: &'static str,
         body: Vec<Block>,
     },
