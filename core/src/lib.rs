@@ -10,6 +10,7 @@ pub mod decode;
 pub mod examples;
 pub mod explain;
 pub mod knowledge;
+pub mod order;
 pub mod policy;
 pub mod report;
 pub mod share;

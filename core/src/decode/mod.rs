@@ -282,12 +282,14 @@ pub(super) fn merge_bare_json(findings: &mut Vec<Finding>) {
         let moved = std::mem::take(&mut findings[i].occurrences);
         let into = &mut findings[j].occurrences;
         into.extend(moved);
-        into.sort_by_key(|o| o.range.start);
+        crate::order::sort_by_rank(into, |o| o.range.start as u64);
         merged = true;
     }
     if merged {
         findings.retain(|f| !f.occurrences.is_empty());
-        findings.sort_by_key(|f| f.occurrences[0].range.start);
+        crate::order::sort_by_rank(findings, |f| {
+            f.occurrences.first().map_or(0, |o| o.range.start as u64)
+        });
     }
 }
 

@@ -45,7 +45,7 @@ pub fn findings_only(source: &str) -> Option<String> {
         .iter()
         .flat_map(|f| f.occurrences.iter().map(|o| o.range.clone()))
         .collect();
-    keep.sort_unstable_by_key(|r| r.start);
+    crate::order::sort_by_rank(&mut keep, |r| r.start as u64);
     let tokens = tokens(source.as_bytes(), &keep);
 
     // Each token goes with the finding it comes right before, when it is near; the rest are far.
