@@ -15,10 +15,15 @@
    when opened from disk on an air-gapped machine.
 4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
    its subresource-integrity hash.
+5. Puts the wizard's graph beside index.html: the JSON data file `network-<hash>.json` that
+   core/build.rs wrote (checked there) and the wasm names, taken from the wasm build's OUT_DIR.
+   The app fetches it when the wizard is first needed (not part of the first download); the
+   service worker precaches it (step 2) and the single file (step 3) carries it inline, as
+   `<script type="application/json" id="wizard-graph">`, which the app reads instead.
 
 Usage: python3 tools/postbuild.py dist
 """
-import base64, hashlib, json, os, re, shutil, subprocess, sys
+import base64, glob, hashlib, json, os, re, shutil, subprocess, sys
 
 dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
 SINGLE = "aci-triage.html"
@@ -135,6 +140,29 @@ if n != 1:
     fail("could not update the JS glue's integrity hash")
 write("index.html", html)
 
+# --- 5. The wizard's graph (before the service worker's list, which must name it) -----------------
+names = set(re.findall(rb"network-[0-9a-f]{16}\.json", read(wasm_file, "rb")))
+if len(names) != 1:
+    fail(f"expected the wasm to name one wizard data file (network-<hash>.json), found {len(names)}")
+graph_name = names.pop().decode()
+meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
+                      check=True, capture_output=True, text=True).stdout
+target_dir = json.loads(meta)["target_directory"]
+found = glob.glob(os.path.join(target_dir, "wasm32-unknown-unknown", "release", "build",
+                               "aci-triage-core-*", "out", "wizard", graph_name))
+if not found:
+    fail(f"the wasm names {graph_name}, but core/build.rs's OUT_DIR has no such file (stale build?)")
+with open(found[0], encoding="utf-8") as f:
+    graph_json = f.read()
+# The name is the content's 64-bit FNV-1a hash (core/build/wizard.rs, hashed_name).
+fnv = 0xcbf29ce484222325
+for b in graph_json.encode():
+    fnv = ((fnv ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+if graph_name != f"network-{fnv:016x}.json":
+    fail(f"{found[0]} does not match the hash in its name")
+json.loads(graph_json)
+write(graph_name, graph_json)
+
 # --- 2. Service worker ---------------------------------------------------------------------------
 assets = sorted(
     f for f in os.listdir(dist)
@@ -186,6 +214,8 @@ single_policy = {
     "base-uri": ["'none'"],
     "form-action": ["'none'"],
 }
+# Data, not code (never run, so no CSP hash): `<` escaped so the text can't end the element.
+graph_inline = graph_json.replace("<", "\\u003c")
 single_csp = "; ".join(f"{k} {' '.join(v)}" for k, v in single_policy.items())
 
 body = html.split("<body>", 1)[1].split("</body>", 1)[0]
@@ -200,9 +230,11 @@ single = (
     f'<link rel=icon href="data:image/svg+xml;base64,{icon}">'
     f"<style>{css}</style>"
     f"<script>{boot}</script>"
+    f'<script type="application/json" id="wizard-graph">{graph_inline}</script>'
     f"<script type=module>{loader}</script>"
     f"</head><body>{body}</body></html>"
 )
 write(SINGLE, single)
 
-print(f"postbuild: CSP {sha256(inline[0])} · service worker {version} ({len(assets) + 1} assets) · {SINGLE} {len(single):,} bytes")
+print(f"postbuild: CSP {sha256(inline[0])} · service worker {version} ({len(assets) + 1} assets) · "
+      f"{SINGLE} {len(single):,} bytes · wizard graph {graph_name} {len(graph_json.encode()):,} bytes")

@@ -12,7 +12,7 @@ mod finding;
 pub mod route;
 mod share;
 pub mod state;
-mod wizard;
+pub mod wizard;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -6,9 +6,7 @@
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
-use super::api::{
-    analyze, describe_pod_example, is_share_fragment, Analysis, WizardState, NETWORK,
-};
+use super::api::{analyze, describe_pod_example, is_share_fragment, Analysis, WizardState};
 use super::browser;
 
 /// Delay after the last keystroke before the text is analysed again (and kept for reloads).
@@ -373,14 +371,16 @@ impl Nav {
     pub fn go(&self, route: Route) {
         if let Route::Wizard(answers) = &route {
             self.last_wizard.set(answers.clone());
-            let g = &NETWORK;
-            let here = WizardState::open(g, answers).state;
-            let memory = self
-                .wizard_memory
-                .with_untracked(|m| WizardState::open(g, m).state);
-            // Another branch (or a step further on) starts a new walk.
-            if here.earlier_choice(g, &memory).is_none() {
-                self.wizard_memory.set(answers.clone());
+            // (Before the graph has arrived the route opens again once it is there.)
+            if let Some(g) = super::wizard::graph() {
+                let here = WizardState::open(g, answers).state;
+                let memory = self
+                    .wizard_memory
+                    .with_untracked(|m| WizardState::open(g, m).state);
+                // Another branch (or a step further on) starts a new walk.
+                if here.earlier_choice(g, &memory).is_none() {
+                    self.wizard_memory.set(answers.clone());
+                }
             }
         }
         self.route.set(route);
