@@ -15,15 +15,16 @@
    when opened from disk on an air-gapped machine.
 4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
    its subresource-integrity hash.
-5. Puts the wizard's graph beside index.html: the JSON data file `network-<hash>.json` that
-   core/build.rs wrote (checked there) and the wasm names, taken from the wasm build's OUT_DIR.
-   The app fetches it when the wizard is first needed (not part of the first download); the
-   service worker precaches it (step 2) and the single file (step 3) carries it inline, as
-   `<script type="application/json" id="wizard-graph">`, which the app reads instead.
+5. Checks the wizard's graph beside index.html: the JSON data file `network-<hash>.json` that
+   core/build.rs wrote (checked there) and the wasm names, copied in by trunk's post_build hook
+   (Trunk.toml, tools/wizard_data.py). The app fetches it when the wizard is first needed (not
+   part of the first download); the service worker precaches it (step 2) and the single file
+   (step 3) carries it inline, as `<script type="application/json" id="wizard-graph">`, which the
+   app reads instead.
 
 Usage: python3 tools/postbuild.py dist
 """
-import base64, glob, hashlib, json, os, re, shutil, subprocess, sys
+import base64, hashlib, json, os, re, shutil, subprocess, sys
 
 dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
 SINGLE = "aci-triage.html"
@@ -141,27 +142,14 @@ if n != 1:
 write("index.html", html)
 
 # --- 5. The wizard's graph (before the service worker's list, which must name it) -----------------
-names = set(re.findall(rb"network-[0-9a-f]{16}\.json", read(wasm_file, "rb")))
-if len(names) != 1:
-    fail(f"expected the wasm to name one wizard data file (network-<hash>.json), found {len(names)}")
-graph_name = names.pop().decode()
-meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
-                      check=True, capture_output=True, text=True).stdout
-target_dir = json.loads(meta)["target_directory"]
-found = glob.glob(os.path.join(target_dir, "wasm32-unknown-unknown", "release", "build",
-                               "aci-triage-core-*", "out", "wizard", graph_name))
-if not found:
-    fail(f"the wasm names {graph_name}, but core/build.rs's OUT_DIR has no such file (stale build?)")
-with open(found[0], encoding="utf-8") as f:
-    graph_json = f.read()
-# The name is the content's 64-bit FNV-1a hash (core/build/wizard.rs, hashed_name).
-fnv = 0xcbf29ce484222325
-for b in graph_json.encode():
-    fnv = ((fnv ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-if graph_name != f"network-{fnv:016x}.json":
-    fail(f"{found[0]} does not match the hash in its name")
-json.loads(graph_json)
-write(graph_name, graph_json)
+# The trunk hook (Trunk.toml, tools/wizard_data.py) copied it in; checked again here.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wizard_data  # noqa: E402
+
+graph_name = wizard_data.named_by_wasm(dist)
+if not os.path.isfile(os.path.join(dist, graph_name)):
+    fail(f"the wasm names {graph_name}, which is not in {dist}/ (Trunk.toml's post_build hook copies it)")
+graph_json = wizard_data.check(os.path.join(dist, graph_name), graph_name)
 
 # --- 2. Service worker ---------------------------------------------------------------------------
 assets = sorted(
