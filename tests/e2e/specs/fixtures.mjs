@@ -23,10 +23,12 @@ export const test = base.extend({
 });
 export { expect };
 
-/** Opens the app and waits until the wasm has mounted. */
+/** Opens the app and waits until the wasm has mounted (and a wizard step until the wizard's
+ * graph has arrived: "Loading the wizard…" is `aria-busy`). */
 export async function openApp(page, url = './') {
   await page.goto(url);
   await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
 }
 
 /** Pastes text into the event box the way a user does (clipboard paste fires an input event). */

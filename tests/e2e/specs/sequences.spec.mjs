@@ -60,6 +60,8 @@ async function freshPages(browser, size = 3) {
     const hash = url.includes('#') ? url.slice(url.indexOf('#')) : '';
     await page.goto(`./?fresh=${++loads}${hash}`);
     await expect(page.locator('body.app-ready')).toHaveCount(1);
+    // A wizard step waits for the wizard's graph ("Loading the wizard…").
+    await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
   };
   const once = (key, make) => {
     if (!memo.has(key)) {

@@ -298,6 +298,10 @@ test('after one visit the app loads and decodes with the server gone', async ({ 
     server.kill();
     server = null;
     await reloadAndDecode(page);
+    // The wizard's graph comes from the worker's precache too.
+    await page.goto(`http://127.0.0.1:${port}/#wizard/outbound-slow.v2.no`);
+    await expect(page.locator('.progress')).toHaveText('Result');
+    await expect(page.locator('#wizard-step')).toBeVisible();
   } finally {
     if (server) server.kill();
     await context.close();
@@ -427,6 +431,14 @@ test('the single file works from file://', async ({ browser }) => {
   await expect(page.locator('.share-panel .reach')).toContainText('a file on this computer');
   await expect(page.locator('.share-panel .reach')).toContainText('opens for nobody else');
   expect(await page.getByRole('textbox', { name: 'Share link' }).inputValue()).toMatch(/^file:\/\/.*aci-triage\.html#v2\./);
+  // The wizard's graph is inline (file:// can't fetch it, and its CSP allows no fetch).
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Troubleshoot networking' }).click();
+  await expect(page.locator('#wizard-step')).toBeVisible();
+  await page.locator('ul.answers a.answer[href$="/outbound-slow"]').click();
+  await expect(page.locator('.progress')).toHaveText('Question 2');
+  expect(requests.filter((u) => u.includes('network-'))).toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
 });
