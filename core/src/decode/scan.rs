@@ -5,7 +5,7 @@
 //! wraps, YAML folding, indentation) is skipped. A blob without its closing marker (a partial
 //! copy) is still returned, with `closed == false`.
 
-use super::units::{find_ci, unit_at, Unit, Units};
+use super::units::{find_byte, find_ci, unit_at, Unit, Units};
 use std::ops::Range;
 
 const MARKER: &[u8] = b"policydecision";
@@ -34,9 +34,29 @@ pub struct RawBlob {
     pub line: usize,
 }
 
+/// Bytes of a base64 body ([`B64`]) and plain whitespace ([`SPACE`]), one table lookup each: the
+/// scanner reads every byte of every body this way.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_') {
+            t[c] |= B64;
+        }
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c) {
+            t[c] |= SPACE;
+        }
+        c += 1;
+    }
+    t
+};
+const B64: u8 = 1;
+const SPACE: u8 = 2;
+
 #[inline(always)]
 fn is_b64(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_')
+    CLASS[c as usize] & B64 != 0
 }
 
 /// Byte offsets of every case-insensitive occurrence of the marker word.
@@ -86,19 +106,29 @@ fn opening_delim(b: &[u8], after_word: usize) -> Option<(usize, bool)> {
 fn wrapped_markers(b: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = b[from..].iter().position(|&c| c == b'\n') {
-        let nl = from + p;
+    while let Some(nl) = find_byte(b, from, b'\n') {
         from = nl + 1;
         let line_end = if nl > 0 && b[nl - 1] == b'\r' {
             nl - 1
         } else {
             nl
         };
+        // Most lines end in nothing the word can start with: one byte tells.
+        let Some(&tail) = line_end.checked_sub(1).map(|i| &b[i]) else {
+            continue;
+        };
+        if !MARKER[..MARKER.len() - 1].contains(&tail.to_ascii_lowercase()) {
+            continue;
+        }
         let mut next = nl + 1;
         while b.get(next).is_some_and(|&c| c == b' ' || c == b'\t') {
             next += 1;
         }
+        let head = b.get(next).map_or(0, u8::to_ascii_lowercase);
         for k in (1..MARKER.len()).rev() {
+            if MARKER[k - 1] != tail.to_ascii_lowercase() || MARKER[k] != head {
+                continue;
+            }
             let Some(start) = line_end.checked_sub(k) else {
                 continue;
             };
@@ -231,7 +261,7 @@ pub(super) fn count_newlines(b: &[u8]) -> usize {
 /// Plain whitespace bytes, which [`unit_at`] reads as one [`Unit::Space`] each.
 #[inline(always)]
 fn is_plain_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+    CLASS[c as usize] & SPACE != 0
 }
 
 /// Looks for the closing delimiter between `from` and `limit`. Returns (body end, end of the
@@ -247,8 +277,7 @@ fn find_closed_body(
     let limit = limit.min(b.len());
     while pos < limit {
         // Fast path: a base64 character or plain whitespace, while the body is still clean.
-        let c = b[pos];
-        if invalid == 0 && (is_b64(c) || is_plain_space(c)) {
+        if invalid == 0 && CLASS[b[pos] as usize] != 0 {
             pos += 1;
             continue;
         }
