@@ -330,4 +330,213 @@ mod tests {
         assert_eq!(v.range_in_paste(&(0..0)), 0..0);
         assert_eq!(v.end_in_paste(v.text.len()), text.len());
     }
+
+    /// The text without `cuts`, and the `removed` list a view keeps for it.
+    fn apply(text: &str, cuts: &[Range<usize>]) -> (String, Vec<(usize, usize)>) {
+        let mut out = String::new();
+        let mut removed = Vec::new();
+        let (mut copied, mut total) = (0, 0);
+        for cut in cuts {
+            out.push_str(&text[copied..cut.start]);
+            total += cut.len();
+            removed.push((out.len(), total));
+            copied = cut.end;
+        }
+        out.push_str(&text[copied..]);
+        (out, removed)
+    }
+
+    fn line_piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "> ",
+            ">",
+            "// ",
+            "# ",
+            "| ",
+            ">>> ",
+            "- ",
+            "* ",
+            "--- ",
+            ":",
+            "\n",
+            "\n",
+            "\n",
+            "\r\n",
+            " ",
+            "  ",
+            "\t",
+            "2026-05-04T10:22:31.1Z ",
+            "2026-05-04T10:22:31.11839Z ",
+            "10:22:31.118 ",
+            "2026/05/04 ",
+            "[pod/x/y] ",
+            "[pod/x/z] ",
+            "[INFO] ",
+            "stderr ",
+            "stdout ",
+            "F ",
+            "P ",
+            "A",
+            "abc ",
+            "12 ",
+            "eyJk",
+            "policyDecision< ",
+            "\"q\" ",
+            "é",
+            "{",
+            "[",
+            "]",
+            "agent_policy:126: ",
+        ])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        #[test]
+        fn the_fast_reader_cuts_what_the_reference_cuts(
+            pieces in proptest::collection::vec(line_piece(), 0..60)
+        ) {
+            let text: String = pieces.concat();
+            let (want, removed) = apply(&text, &reference::cuts(&text));
+            let view = strip(&text);
+            proptest::prop_assert_eq!(&*view.text, want.as_str());
+            proptest::prop_assert_eq!(view.removed, removed);
+        }
+    }
+
+    /// The reader as it was before it was made fast (allocating per line), to compare with.
+    mod reference {
+        use super::super::{is_blank, is_decoration, is_stamp, MAX_TOKEN, MAX_TOKENS};
+        use std::ops::Range;
+
+        /// The shape of one leading token, and where the prefix would end after it (blanks included).
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        struct Token {
+            shape: String,
+            end: usize,
+            /// A stamp rather than decoration.
+            stamp: bool,
+        }
+
+        /// A token as compared between lines: each run of digits as one `0`.
+        fn shape(t: &[u8]) -> String {
+            let mut out = String::with_capacity(t.len());
+            let mut in_digits = false;
+            for &c in t {
+                if c.is_ascii_digit() {
+                    if !in_digits {
+                        out.push('0');
+                    }
+                    in_digits = true;
+                } else {
+                    out.push(c as char);
+                    in_digits = false;
+                }
+            }
+            out
+        }
+
+        /// The leading tokens of `line` that could be a prefix, each with where it would end.
+        fn tokens(line: &[u8]) -> Vec<Token> {
+            let mut out = Vec::new();
+            let mut i = line.iter().take_while(|&&c| is_blank(c)).count();
+            while out.len() < MAX_TOKENS && i < line.len() {
+                let len = line[i..]
+                    .iter()
+                    .take(MAX_TOKEN + 1)
+                    .take_while(|&&c| !is_blank(c))
+                    .count();
+                if len > MAX_TOKEN {
+                    break;
+                }
+                let t = &line[i..i + len];
+                let end_of_line = line[i + len..].iter().all(|&c| is_blank(c));
+                let followed = line.get(i + len).is_some_and(|&c| c == b' ' || c == b'\t');
+                // After a stamp, the stream and partial-line flag of the CRI log format
+                // (`2026-05-04T10:22:31.1Z stderr F `) belong to it.
+                let after_stamp = out.last().is_some_and(|t: &Token| t.stamp);
+                let stream = after_stamp
+                    && (matches!(t, b"stdout" | b"stderr")
+                        || (t.len() == 1 && t[0].is_ascii_uppercase()));
+                let stamp = is_stamp(t) || stream;
+                let ok = (is_decoration(t) && (followed || end_of_line)) || (stamp && followed);
+                if !ok {
+                    break;
+                }
+                let mut end = i + len;
+                while line.get(end).is_some_and(|&c| is_blank(c)) {
+                    end += 1;
+                }
+                out.push(Token {
+                    // The partial-line flag differs from line to line (`P`, then `F`).
+                    shape: if stream && t.len() == 1 {
+                        "A".to_string()
+                    } else {
+                        shape(t)
+                    },
+                    end,
+                    stamp,
+                });
+                i = end;
+            }
+            out
+        }
+
+        /// How many leading tokens two lines share.
+        fn shared(a: &[Token], b: &[Token]) -> usize {
+            a.iter()
+                .zip(b)
+                .take_while(|(x, y)| x.shape == y.shape)
+                .count()
+        }
+
+        /// `text` without the prefixes its blocks of lines share (borrowed when there are none).
+        pub fn cuts(text: &str) -> Vec<Range<usize>> {
+            let b = text.as_bytes();
+            // Cheap test first: a paste where no line starts with a possible prefix is left alone.
+            let mut cuts: Vec<Range<usize>> = Vec::new();
+            // The block being read: its lines' (start, tokens) and the tokens all of them share.
+            let mut block: Vec<(usize, Vec<Token>)> = Vec::new();
+            let mut common: Vec<Token> = Vec::new();
+            let flush =
+                |block: &mut Vec<(usize, Vec<Token>)>, n: usize, cuts: &mut Vec<Range<usize>>| {
+                    if block.len() >= 2 && n > 0 {
+                        for (start, toks) in block.iter() {
+                            cuts.push(*start..start + toks[n - 1].end);
+                        }
+                    }
+                    block.clear();
+                };
+            let mut start = 0;
+            while start <= b.len() {
+                let end = b[start..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| start + p);
+                let toks = tokens(&b[start..end]);
+                let n = if block.is_empty() {
+                    0
+                } else {
+                    shared(&common, &toks)
+                };
+                if n == 0 {
+                    let keep = common.len();
+                    flush(&mut block, keep, &mut cuts);
+                    common = toks.clone();
+                } else {
+                    common.truncate(n);
+                }
+                if !toks.is_empty() {
+                    block.push((start, toks));
+                } else {
+                    common.clear();
+                }
+                start = end + 1;
+            }
+            let keep = common.len();
+            flush(&mut block, keep, &mut cuts);
+            cuts
+        }
+    }
 }

@@ -204,23 +204,46 @@ fn folded(c: u8) -> (u64, u64) {
 
 /// The first position at or after `from` where `needle` (lower-case ASCII) occurs in `b`, ignoring
 /// ASCII case. The scanner runs this over every byte of a paste, so it must not cost a call per
-/// byte: it tests eight positions at a time for the needle's first *and* last byte (a pair that
-/// rarely occurs by chance, even in base64), and compares the whole needle only there.
+/// byte: see [`find_pair`].
 pub fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    find_pair(b, from, needle, true)
+}
+
+/// The first position at or after `from` where `needle` occurs in `b`, exactly.
+pub fn find_exact(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    find_pair(b, from, needle, false)
+}
+
+/// The search of [`find_ci`] and [`find_exact`]: tests eight positions at a time for the needle's
+/// first *and* last byte (a pair that rarely occurs by chance, even in base64), and compares the
+/// whole needle only there.
+#[inline(always)]
+fn find_pair(b: &[u8], from: usize, needle: &[u8], ignore_case: bool) -> Option<usize> {
     let n = needle.len();
     let last = b.len().checked_sub(n)?;
     if n == 0 || from > last {
         return None;
     }
     let matches_at = |i: usize| {
-        needle
-            .iter()
-            .zip(&b[i..i + n])
-            .all(|(&w, &c)| c.to_ascii_lowercase() == w)
+        if ignore_case {
+            needle
+                .iter()
+                .zip(&b[i..i + n])
+                .all(|(&w, &c)| c.to_ascii_lowercase() == w)
+        } else {
+            &b[i..i + n] == needle
+        }
+    };
+    let pattern = |c: u8| {
+        if ignore_case {
+            folded(c)
+        } else {
+            (0, ONES * c as u64)
+        }
     };
     let off = n - 1;
-    let (fold_a, want_a) = folded(needle[0]);
-    let (fold_b, want_b) = folded(needle[off]);
+    let (fold_a, want_a) = pattern(needle[0]);
+    let (fold_b, want_b) = pattern(needle[off]);
     let mut i = from;
     // Eight candidates while both words fit: `i + 7 + off < b.len()`, so each is `<= last`.
     while i + off + 8 <= b.len() {
@@ -398,6 +421,12 @@ mod tests {
         assert_eq!(find_ci(b"po", 0, b"polic"), None);
         assert_eq!(find_ci(b"", 0, b"p"), None);
         assert_eq!(find_ci(b"abc", 0, b""), None);
+        // Exactly: case counts.
+        for from in 0..=hay.len() + 1 {
+            let naive = (from..=hay.len().saturating_sub(6)).find(|&i| &hay[i..i + 6] == b"policy");
+            assert_eq!(find_exact(hay, from, b"policy"), naive, "{from}");
+        }
+        assert_eq!(find_exact(b"", 0, b"x"), None);
     }
 
     #[test]
@@ -419,5 +448,37 @@ mod tests {
             normalized_lower(s.as_bytes(), 0, s.len()),
             "container creation denied due to policy: "
         );
+    }
+
+    fn hay_byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        proptest::sample::select(b"pPoOlLiIcCnN_:\"' \n\x02\x10mM".to_vec())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        #[test]
+        fn searches_match_a_plain_search(
+            hay in proptest::collection::vec(hay_byte(), 0..80),
+            needle in proptest::sample::select(vec![
+                &b"polic"[..], b"p", b"pn", b"policn", b"\"p:", b"_n", b"\n",
+            ]),
+            from in 0usize..90,
+        ) {
+            let at = |eq: &dyn Fn(&[u8]) -> bool| {
+                (from..hay.len().saturating_sub(needle.len()) + 1)
+                    .find(|&i| hay.len() >= needle.len() && eq(&hay[i..i + needle.len()]))
+            };
+            proptest::prop_assert_eq!(
+                find_ci(&hay, from, needle),
+                at(&|w| w.eq_ignore_ascii_case(needle))
+            );
+            proptest::prop_assert_eq!(find_exact(&hay, from, needle), at(&|w| w == needle));
+            let byte = needle[0];
+            proptest::prop_assert_eq!(
+                find_byte(&hay, from, byte),
+                hay.get(from..).and_then(|t| t.iter().position(|&c| c == byte)).map(|p| from + p)
+            );
+        }
     }
 }
