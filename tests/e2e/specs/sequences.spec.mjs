@@ -418,7 +418,12 @@ function makeShareLinks(fresh) {
     }
     await page.goto('./?links=wizard#wizard');
     await expect(page.locator('body.app-ready')).toHaveCount(1);
-    for (let i = 0; i < 2; i++) await page.locator('ul.answers a.answer').first().click();
+    for (let i = 0; i < 2; i++) {
+      // Each answer once its own step is on screen (the clicked step goes when the next comes).
+      const clicked = await page.locator('ul.answers a.answer').first().elementHandle();
+      await clicked.click();
+      await page.waitForFunction((a) => !a.isConnected, clicked);
+    }
     await page.getByRole('button', { name: 'Share this step' }).click();
     const field = page.getByRole('textbox', { name: 'Share link' });
     await expect(field).toHaveValue(/#v\d+\./);
