@@ -3,7 +3,7 @@
 import { test as base, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const fixtureText = (name) => fs.readFileSync(path.join(here, '..', '..', '..', 'core', 'tests', 'fixtures', name), 'utf8');
@@ -35,6 +35,24 @@ export async function openApp(page, url = './') {
 export async function pasteText(page, text) {
   const box = page.getByRole('textbox', { name: 'Event text' });
   await box.fill(text);
+}
+
+/** The release build's directory. */
+export const dist = path.join(here, '..', '..', '..', 'dist');
+
+/**
+ * Opens the single offline file from disk (file://) in a context of its own, as a user who
+ * downloaded it does, with the page's errors and console errors collected.
+ */
+export async function openSingleFile(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(pathToFileURL(path.join(dist, 'aci-triage.html')).href);
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  return { context, page, errors };
 }
 
 export const findings = (page) => page.getByRole('region', { name: 'Findings' }).locator('article');

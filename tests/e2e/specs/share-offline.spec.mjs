@@ -1,14 +1,10 @@
 // Share links, privacy, offline use and keeping the paste across reloads (issues 5, 11, 15).
-import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
+import { test, expect, openApp, pasteText, findings, fixtureText, openSingleFile, dist } from './fixtures.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, '..', '..', '..', 'dist');
 
 async function shareLink(page, { full = false } = {}) {
   await page.getByRole('button', { name: 'Share' }).click();
@@ -415,13 +411,7 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
 });
 
 test('the single file works from file://', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(pathToFileURL(path.join(dist, 'aci-triage.html')).href);
-  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  const { context, page, errors } = await openSingleFile(browser);
   await pasteText(page, fixtureText('events.yaml'));
   await expect(findings(page)).toHaveCount(2);
   await expect(page.getByRole('link', { name: 'Download for offline use' })).toHaveCount(0);
