@@ -26,7 +26,9 @@ tools:
 browser:
 	@tools/ensure-tools.sh browser
 
-## make dist: the release build into dist/, ready for any static host
+## make dist: the release build into dist/, ready for any static host. Trunk's post_build hook
+## (Trunk.toml → tools/wizard_data.py) puts the wizard's graph, network-<hash>.json, beside the
+## app; tools/postbuild.py checks it, precaches it and inlines it into the single file.
 dist: tools
 	cargo fetch --quiet
 	trunk build --release

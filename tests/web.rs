@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use aci_triage::ui::{Decoder, DecoderState, Nav, Origin, Route, Views};
-use aci_triage::wizard::{Node, WizardState, NETWORK};
+use aci_triage::wizard::{Node, WizardState, NETWORK, NETWORK_JSON};
 use aci_triage::App;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -40,12 +40,29 @@ fn container() -> HtmlElement {
     root
 }
 
+/// Gives the page the wizard's graph as the single-file build does (an inline JSON data block),
+/// and has the app read it: the app itself fetches it beside index.html, which the test server
+/// does not have.
+fn inline_wizard_graph() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    if doc.get_element_by_id("wizard-graph").is_none() {
+        let data = doc.create_element("script").unwrap();
+        data.set_attribute("type", "application/json").unwrap();
+        data.set_id("wizard-graph");
+        data.set_text_content(Some(NETWORK_JSON));
+        doc.body().unwrap().append_child(&data).unwrap();
+    }
+    aci_triage::ui::wizard::request();
+    assert!(aci_triage::ui::wizard::graph().is_some());
+}
+
 /// Mounts a view into a fresh container.
 fn mount_view<F, N>(f: F) -> Mounted
 where
     F: FnOnce() -> N + 'static,
     N: IntoView + 'static,
 {
+    inline_wizard_graph();
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), f);
     Mounted {

@@ -17,6 +17,12 @@
    reading the pod's policy needs the hosted app.
 4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
    its subresource-integrity hash.
+5. Checks the wizard's graph beside index.html: the JSON data file `network-<hash>.json` that
+   core/build.rs wrote (checked there) and the wasm names, copied in by trunk's post_build hook
+   (Trunk.toml, tools/wizard_data.py). The app fetches it when the wizard is first needed (not
+   part of the first download); the service worker precaches it (step 2) and the single file
+   (step 3) carries it inline, as `<script type="application/json" id="wizard-graph">`, which the
+   app reads instead.
 
 Usage: python3 tools/postbuild.py dist
 """
@@ -137,6 +143,16 @@ if n != 1:
     fail("could not update the JS glue's integrity hash")
 write("index.html", html)
 
+# --- 5. The wizard's graph (before the service worker's list, which must name it) -----------------
+# The trunk hook (Trunk.toml, tools/wizard_data.py) copied it in; checked again here.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wizard_data  # noqa: E402
+
+graph_name = wizard_data.named_by_wasm(dist)
+if not os.path.isfile(os.path.join(dist, graph_name)):
+    fail(f"the wasm names {graph_name}, which is not in {dist}/ (Trunk.toml's post_build hook copies it)")
+graph_json = wizard_data.check(os.path.join(dist, graph_name), graph_name)
+
 # --- The policy reader: a second module, loaded lazily by a worker ---------------------------------
 # Trunk builds it as a worker (src/bin/policy.rs, no-modules target) under fixed names. Here its
 # glue is minified and both files get content-hashed names (hosts may cache hashed files for a
@@ -212,6 +228,8 @@ single_policy = {
     "base-uri": ["'none'"],
     "form-action": ["'none'"],
 }
+# Data, not code (never run, so no CSP hash): `<` escaped so the text can't end the element.
+graph_inline = graph_json.replace("<", "\\u003c")
 single_csp = "; ".join(f"{k} {' '.join(v)}" for k, v in single_policy.items())
 
 body = html.split("<body>", 1)[1].split("</body>", 1)[0]
@@ -226,6 +244,7 @@ single = (
     f'<link rel=icon href="data:image/svg+xml;base64,{icon}">'
     f"<style>{css}</style>"
     f"<script>{boot}</script>"
+    f'<script type="application/json" id="wizard-graph">{graph_inline}</script>'
     f"<script type=module>{loader}</script>"
     f"</head><body>{body}</body></html>"
 )
@@ -233,4 +252,5 @@ write(SINGLE, single)
 
 if policy_files:
     print(f"postbuild: policy reader {policy_files[0]} + {policy_files[1]} (lazy, via {POLICY_SHIM}; not in {SINGLE})")
-print(f"postbuild: CSP {sha256(inline[0])} · service worker {version} ({len(assets) + 1} assets) · {SINGLE} {len(single):,} bytes")
+print(f"postbuild: CSP {sha256(inline[0])} · service worker {version} ({len(assets) + 1} assets) · "
+      f"{SINGLE} {len(single):,} bytes · wizard graph {graph_name} {len(graph_json.encode()):,} bytes")

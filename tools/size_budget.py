@@ -10,8 +10,9 @@ figure is printed beside it, since static hosts serve brotli where the browser a
 After the app has started (printed, not budgeted): the service worker, registered on `load`, and
 the files its install step downloads to precache this build (dist/sw.js's list): every file whose
 name has no content hash (fetched fresh, even if the page already had it) and each hashed file
-the page did not load (the single-file offline download). Hashed files the page loaded come from
-the HTTP cache.
+the page did not load (the single-file offline download, the wizard's graph). Hashed files the
+page loaded come from the HTTP cache. The wizard's graph (network-<hash>.json) is listed there
+in any case: the app fetches it when the browser is idle after start, or when the wizard opens.
 
 Compression: gzip level 9 with Python's zlib (the reference implementation; GNU `gzip -9` is
 within 0.5 %), brotli quality 11 from tools/compress.mjs (Node's zlib, as the bench's server).
@@ -25,7 +26,9 @@ from html.parser import HTMLParser
 BUDGET = 300 * 1024
 HERE = os.path.dirname(os.path.abspath(__file__))
 # public/sw.js's rule for what may come from the HTTP cache.
-HASHED = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg)$")
+HASHED = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg|json)$")
+# The wizard's graph, fetched by the app after it started (tools/postbuild.py step 5).
+GRAPH = re.compile(r"^network-[0-9a-f]{16}\.json$")
 
 dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
 
@@ -110,6 +113,13 @@ if os.path.isfile(os.path.join(dist, "sw.js")):
     # Each entry is one request, even when two name the same file ("./" and "index.html").
     background = ["sw.js"] + [a for a in precache if not (HASHED.search(a) and a in page)]
 
+graph = sorted(f for f in os.listdir(dist) if GRAPH.match(f))
+if not graph:
+    fail("dist/ has no wizard graph (network-<hash>.json): did tools/postbuild.py run?")
+if any(g in page for g in graph):
+    fail("the page loads the wizard's graph at once: it belongs after the app started")
+background += [g for g in graph if g not in background]
+
 missing = [n for n in set(page + background) if not os.path.isfile(os.path.join(dist, n))]
 if missing:
     fail("the page names files that are not in dist/: " + ", ".join(sorted(missing)))
@@ -144,7 +154,7 @@ width = max(len(n) for n in files + ["total", "policy-0123456789abcdef_bg.wasm"]
 print(f"  {'file (bytes)':<{width}}  {'raw':>10}  {'gzip -9':>10}  {'brotli 11':>10}")
 first = section("Page load (first visit, until the app starts):", page)
 if background:
-    later = section("After the app started (service worker and its precache, not budgeted):", background)
+    later = section("After the app started (service worker, its precache, the wizard's graph; not budgeted):", background)
     print(f"First visit in all: {kib(first['gzip'] + later['gzip'])} gzip, {kib(first['br'] + later['br'])} brotli.")
 # The policy reader: loaded only for pastes with a policy or manifest (printed, not budgeted).
 lazy = sorted(f for f in os.listdir(dist) if re.fullmatch(r"policy-[0-9a-f]{16}(_bg)?\.(js|wasm)|policy-worker\.js", f))

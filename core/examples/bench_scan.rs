@@ -7,7 +7,12 @@
 //! cargo run --release --example bench_scan               # generates the paste with node
 //! cargo run --release --example bench_scan -- FILE        # or reads it
 //! cargo run --release --example bench_scan -- --json FILE # one JSON line (for tools/bench/run.mjs)
+//! cargo run --release --example bench_scan -- --hostile   # hostile shapes at 2 and 8 MB
 //! ```
+//!
+//! `--hostile` prints, for each shape that once made a stage slow (every byte a `{`, one long
+//! line, a marker on every line, a prefix on every line …), the time at 2 MB and at 8 MB: linear
+//! code takes about four times as long for the larger one (the `x` column).
 
 use std::path::Path;
 use std::process::Command;
@@ -21,6 +26,9 @@ fn main() {
     let mut json = false;
     let mut file = None;
     for a in std::env::args().skip(1) {
+        if a == "--hostile" {
+            return hostile();
+        }
         if a == "--json" {
             json = true;
         } else {
@@ -118,4 +126,46 @@ fn generate() -> String {
         .expect("running node (needed to generate the paste; or pass a file)");
     assert!(out.status.success(), "{} failed", gen.display());
     String::from_utf8(out.stdout).expect("the paste is UTF-8")
+}
+
+/// Shapes of paste that stress one stage each, made to about `len` bytes.
+const HOSTILE: &[(&str, &str)] = &[
+    ("every byte a {", "{"),
+    ("one long line of base64", "eyJkZWNpc2lvbiI6ImRlbnkifQ"),
+    ("a marker on every line", "policyDecision< eyJk\n"),
+    ("markers split by a wrap", "policyDe\ncision<\n"),
+    ("opening markers only", "policyDecision<"),
+    ("decision keys, unclosed", "{\"decision\":\"deny\",["),
+    ("escaped decision keys", "{\\\"decision\\\":\\\"deny\\\",["),
+    ("a prefix on every line", "> // 2026-05-04T10:22:31Z x\n"),
+    ("decoration on every line", "# ----\n"),
+    (
+        "the format anchors",
+        "policy permission framework_ mount constraints ",
+    ),
+];
+
+fn hostile() {
+    println!(
+        "{:28} {:>9} {:>9} {:>5}",
+        "shape", "2 MB ms", "8 MB ms", "x"
+    );
+    for &(name, unit) in HOSTILE {
+        let [small, large] = [2_000_000, 8_000_000].map(|len| {
+            let text = unit.repeat(len / unit.len());
+            (0..3)
+                .map(|_| {
+                    let t = Instant::now();
+                    std::hint::black_box(aci_triage_core::decode::analyze(&text));
+                    t.elapsed().as_secs_f64()
+                })
+                .fold(f64::MAX, f64::min)
+        });
+        println!(
+            "{name:28} {:9.1} {:9.1} {:5.1}",
+            small * 1e3,
+            large * 1e3,
+            large / small
+        );
+    }
 }

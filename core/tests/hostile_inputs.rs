@@ -227,4 +227,27 @@ fn hostile_inputs_take_linear_time_and_memory() {
         let text = blob(&json);
         check(name, text.len(), || full_pipeline(&text));
     }
+
+    // The scanner's own stages on shapes that make each one work hardest: the line-prefix
+    // reader (a possible prefix on every line), the split-marker search (a line break inside the
+    // word on every line), the decoded-JSON reader (a key on every few bytes, never closed), the
+    // search for the other formats (their anchor words back to back).
+    // `bench_scan --hostile` prints the time of each at two sizes.
+    for (name, unit) in [
+        ("every byte a {", "{"),
+        ("a prefix on every line", "> // 2026-05-04T10:22:31Z x\n"),
+        ("decoration on every line", "# ----\n"),
+        ("markers split by a wrap", "policyDe\ncision<\n"),
+        ("decision keys, unclosed", "{\"decision\":\"deny\",["),
+        ("escaped decision keys", "{\\\"decision\\\":\\\"deny\\\",["),
+        (
+            "the format anchors",
+            "policy permission framework_ mount constraints ",
+        ),
+    ] {
+        let text = unit.repeat(1_000_000 / unit.len());
+        check(name, text.len(), || {
+            std::hint::black_box(decode::analyze(&text));
+        });
+    }
 }

@@ -4,13 +4,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::LazyLock;
+
 use aci_triage_core::report;
 use aci_triage_core::wizard::{
-    fragment, Graph, Node, Outcome, WizardError, WizardState, CONFIDENTIAL_ANSWERS,
-    CONFIDENTIAL_LINK, NETWORK,
+    fragment, load, Graph, Node, Outcome, WizardError, WizardState, CONFIDENTIAL_ANSWERS,
+    CONFIDENTIAL_LINK, NETWORK, NETWORK_FILE, NETWORK_JSON,
 };
 
-static G: &Graph = &NETWORK;
+/// The graph as the app reads it: the built data file, through `wizard::load`.
+static G: &LazyLock<Graph> = &NETWORK;
 
 /// Whether a command is a YAML manifest: its first meaningful line is a key (`apiVersion:` …).
 fn is_yaml(code: &str) -> bool {
@@ -1382,15 +1385,134 @@ fn problems(text: &str) -> String {
 }
 
 #[test]
-fn a_valid_graph_file_generates_a_static() {
+fn a_valid_graph_file_becomes_json_the_loader_reads_back() {
     let g = authoring::parse(TINY, "tiny.toml").unwrap_or_else(|e| panic!("{e:#?}"));
     assert_eq!(g.question[0].checks[0].run.as_deref(), Some("echo hello"));
     assert_eq!(g.question[0].sources, ["https://example.com/doc"]);
-    let code = authoring::generate(&g, "TINY");
-    assert!(code.starts_with("// @generated"), "{code}");
-    assert!(code.contains("pub static TINY: Graph = Graph {"), "{code}");
-    assert!(code.contains("command: Some(\"echo hello\")"), "{code}");
-    assert!(code.contains("unsure: true, cant_run: false"), "{code}");
+    let json = authoring::to_json(&g);
+    assert!(
+        json.starts_with('{') && !json.contains("\n  "),
+        "compact: {json}"
+    );
+    let tiny = load(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    assert_eq!(
+        (tiny.name, tiny.title, tiny.start),
+        ("Tiny", "Tiny", "first")
+    );
+    let ids: Vec<&str> = tiny.nodes.iter().map(Node::id).collect();
+    assert_eq!(ids, ["first", "first-check", "done"]);
+    let first = tiny.question("first").unwrap();
+    assert_eq!(first.checks[0].command, Some("echo hello"));
+    assert_eq!(first.checks[0].meaning, "It prints hello.");
+    assert_eq!(first.sources, ["https://example.com/doc"]);
+    let unsure = first.answer("unsure").unwrap();
+    assert!(unsure.unsure && !unsure.cant_run && unsure.next == "first-check");
+    assert!(!first.answer("yes").unwrap().unsure);
+    let done = tiny.outcome("done").unwrap();
+    assert_eq!((done.fix[0].text, done.fix[0].run), ("Nothing.", None));
+    assert_eq!(done.verify[0].run, Some("echo hello"));
+    assert!(done.caveats.is_empty());
+    // The state machine walks the loaded graph like the built-in one.
+    let s = WizardState::decode(&tiny, "unsure.pass").unwrap();
+    assert_eq!(s.current(&tiny).id(), "done");
+    // The name carries the content's hash.
+    let name = authoring::hashed_name("tiny", &json);
+    assert!(
+        name.starts_with("tiny-") && name.ends_with(".json") && name.len() == 26,
+        "{name}"
+    );
+    assert_ne!(
+        name,
+        authoring::hashed_name("tiny", &json.replace("Nothing.", "Nothing!"))
+    );
+}
+
+#[test]
+fn the_app_data_file_is_the_checked_graph_under_its_hashed_name() {
+    let g = authoring::parse(NETWORK_TOML, "network.toml").unwrap_or_else(|e| panic!("{e:#?}"));
+    // (The same JSON; its keys may come in another order: the build's serde_json sorts them.)
+    let value = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+    assert_eq!(value(NETWORK_JSON), value(&authoring::to_json(&g)));
+    assert_eq!(
+        NETWORK_FILE,
+        authoring::hashed_name("network", NETWORK_JSON)
+    );
+    // Every text of the file reaches the graph: the Markdown of every outcome has its commands.
+    for o in G.nodes.iter().filter_map(Node::as_outcome) {
+        let def = g.outcome.iter().find(|d| d.id == o.id).unwrap();
+        assert_eq!(
+            (o.observation, o.cause),
+            (def.observation.as_str(), def.cause.as_str())
+        );
+        assert_eq!(o.fix.len(), def.fix.len(), "{}", o.id);
+        assert_eq!(o.sources, def.sources, "{}", o.id);
+    }
+}
+
+/// What `load` says about a data file.
+fn load_error(json: &str) -> String {
+    match load(json) {
+        Ok(_) => panic!("accepted: {json}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_bad_data_file_is_refused_with_what_is_wrong() {
+    let good = authoring::to_json(&authoring::parse(TINY, "tiny.toml").unwrap());
+    assert!(load(&good).is_ok());
+    for (json, says) in [
+        (String::new(), "not JSON"),
+        ("<!doctype html><p>Not found".to_string(), "not JSON"),
+        (good[..good.len() / 2].to_string(), "not JSON"),
+        ("[]".to_string(), "the graph is not an object"),
+        ("{}".to_string(), "the graph: `name` is missing"),
+        (
+            good.replace(r#""title":"Tiny""#, r#""title":7"#),
+            "`title` is not a string",
+        ),
+        (
+            good.replace(r#""start":"first""#, r#""start":"done""#),
+            r#"the start "done" names no question"#,
+        ),
+        (
+            good.replace(r#""next":"done""#, r#""next":"gone""#),
+            r#"question "first": answer "yes" leads to "gone", which is no node"#,
+        ),
+        (
+            good.replace(r#""unsure":true"#, r#""unsure":"yes""#),
+            r#"question "first" answers[1]: `unsure` is not true or false"#,
+        ),
+        (
+            good.replace(r#""meaning":"It prints hello.""#, r#""meaning":null"#),
+            r#"question "first" checks[0]: `meaning` is not a string"#,
+        ),
+        (
+            good.replace(r#""caveats":[]"#, r#""caveats":[1]"#),
+            r#"outcome "done" caveats[0] is not a string"#,
+        ),
+        (
+            good.replace(r#""id":"first-check""#, r#""id":"done""#),
+            "two nodes have the same id",
+        ),
+        (
+            good.replace(r#""questions":["#, r#""questions":[7,"#),
+            "questions[0] is not an object",
+        ),
+    ] {
+        let msg = load_error(&json);
+        assert!(
+            msg.contains(says),
+            "{json}\n  said: {msg}\n  wanted: {says}"
+        );
+        assert!(
+            msg.starts_with("the wizard's data file is damaged"),
+            "{msg}"
+        );
+    }
+    // A graph without nodes has no start question (the state machine needs one).
+    let empty = r#"{"name":"E","title":"E","start":"a","questions":[],"outcomes":[]}"#;
+    assert!(load_error(empty).contains("names no question"));
 }
 
 #[test]

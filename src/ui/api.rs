@@ -14,16 +14,15 @@ pub use crate::report::{inlines, Block, Inline};
 pub use crate::share::{decode as decode_share, encode as encode_share};
 pub use crate::share::{is_share_fragment, repair_fragment, Content, Shared, WARN_LEN};
 pub use crate::share::{link_base, HOSTED_URL};
-pub use crate::wizard::{Node, WizardState, NETWORK};
+pub use crate::wizard::{load as load_graph, Graph, Node, WizardState, NETWORK_FILE};
 
 /// The Markdown report of every finding (with its comparison with the pod's policy, and the
 /// policy's own documents, when the policy reader has them), and of the wizard's result if one
-/// was reached (the wizard's encoded answers).
+/// was reached (the wizard's encoded answers; none before the wizard's graph was loaded).
 pub fn ticket_report(a: &Analysis, policy: Option<&PolicyReport>, wizard: &str) -> String {
-    let g = &NETWORK;
-    let wizard_md = WizardState::decode(g, wizard)
-        .ok()
-        .filter(|w| w.outcome(g).is_some())
-        .map(|w| w.markdown(g));
+    let wizard_md = super::wizard::graph()
+        .and_then(|g| WizardState::decode(g, wizard).ok().map(|w| (g, w)))
+        .filter(|(g, w)| w.outcome(g).is_some())
+        .map(|(g, w)| w.markdown(g));
     crate::explain::policy::ticket_markdown(a, policy, wizard_md.as_deref())
 }

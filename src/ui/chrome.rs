@@ -2,7 +2,6 @@
 //! static HTML in index.html (the theme is handled by public/boot.js): no WASM needed beyond
 //! marking the current view.
 
-use super::api::NETWORK;
 use super::decoder::Decoder;
 use super::state::{Nav, Notice, Route};
 use super::wizard::WizardView;
@@ -49,6 +48,7 @@ pub fn Views() -> impl IntoView {
 fn mark_view(wizard: Memo<bool>) {
     Effect::new(move |_| {
         let wizard = wizard.get();
+        let graph = super::wizard::graph_tracked();
         let Ok(links) = document().query_selector_all("nav.views a[href]") else {
             return;
         };
@@ -62,9 +62,12 @@ fn mark_view(wizard: Memo<bool>) {
             let to_wizard = link
                 .get_attribute("href")
                 .is_some_and(|h| h.starts_with("#wizard"));
-            // The wizard's tab is named by its graph, like its heading.
-            if to_wizard && link.text_content().as_deref() != Some(NETWORK.name) {
-                link.set_text_content(Some(NETWORK.name));
+            // The wizard's tab is named by its graph, like its heading (index.html has the same
+            // name until the graph has arrived).
+            if let Some(name) = graph.map(|g| g.name) {
+                if to_wizard && link.text_content().as_deref() != Some(name) {
+                    link.set_text_content(Some(name));
+                }
             }
             let current = to_wizard == wizard;
             let _ = if current {

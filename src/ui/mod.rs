@@ -14,7 +14,7 @@ pub mod progress;
 pub mod route;
 mod share;
 pub mod state;
-mod wizard;
+pub mod wizard;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 
-use super::api::{
-    decode_share, is_share_fragment, repair_fragment, Content, Shared, WizardState, NETWORK,
-};
+use std::cell::Cell;
+
+use super::api::{decode_share, is_share_fragment, repair_fragment, Content, Shared, WizardState};
 use super::browser;
 use super::state::{DecoderState, Nav, Origin, Route};
+use super::wizard as graph;
 
 pub const WIZARD: &str = "wizard";
 
@@ -38,6 +39,8 @@ pub fn start(decoder: DecoderState, nav: Nav) {
     // Without shared state, this tab's last paste comes back.
     let shared = apply_fragment(&fragment, decoder, nav);
     decoder.restore(!shared);
+    // The wizard's graph is not part of the first download: it comes when the browser is idle.
+    graph::prefetch_when_idle();
 }
 
 /// Applies a fragment; returns whether it restored shared decoder state.
@@ -95,8 +98,22 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
 /// Shows the wizard at `answers`. A damaged link opens at its longest valid beginning, with a
 /// notice, and the address is corrected to the step shown; `rewrite` puts the step's own
 /// address in place of another form of it (a repaired or a share link).
+///
+/// Before the graph has arrived, the wizard shows "Loading the wizard…" at the address as it is
+/// (a share link's answers in their own form already), and opens it like this once the graph is
+/// there ([`listen`]).
 fn open_wizard(answers: &str, rewrite: bool, nav: Nav) {
-    let opened = WizardState::open(&NETWORK, answers);
+    graph::request();
+    let Some(g) = graph::graph() else {
+        if rewrite {
+            browser::replace_hash(&wizard_fragment(answers));
+        }
+        WAITING.set(true);
+        nav.go(Route::Wizard(answers.to_string()));
+        return;
+    };
+    WAITING.set(false);
+    let opened = WizardState::open(g, answers);
     if let Some(notice) = opened.notice() {
         nav.notify(true, notice);
     }
@@ -123,9 +140,22 @@ fn link_notice(content: Content, n: usize, repaired: bool) -> String {
     s
 }
 
+thread_local! {
+    /// The wizard's address was opened before its graph arrived.
+    static WAITING: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Listens for fragment changes (links, Back and Forward, an address edited by hand) for as long
-/// as the calling component lives.
+/// as the calling component lives, and opens the wizard's address waiting for the graph when the
+/// graph arrives.
 pub fn listen(decoder: DecoderState, nav: Nav) {
+    Effect::new(move |_| {
+        if graph::graph_tracked().is_some() && WAITING.replace(false) {
+            if let Route::Wizard(answers) = nav.route.get_untracked() {
+                open_wizard(&answers, false, nav);
+            }
+        }
+    });
     super::owned(gloo_events::EventListener::new(
         &window(),
         "hashchange",

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use super::api::{
     analyze, count_newlines, describe_pod_example, is_share_fragment, Analysis, Scanner,
-    WizardState, NETWORK,
+    WizardState,
 };
 use super::browser;
 use super::progress::{self, Progress};
@@ -571,14 +571,16 @@ impl Nav {
     pub fn go(&self, route: Route) {
         if let Route::Wizard(answers) = &route {
             self.last_wizard.set(answers.clone());
-            let g = &NETWORK;
-            let here = WizardState::open(g, answers).state;
-            let memory = self
-                .wizard_memory
-                .with_untracked(|m| WizardState::open(g, m).state);
-            // Another branch (or a step further on) starts a new walk.
-            if here.earlier_choice(g, &memory).is_none() {
-                self.wizard_memory.set(answers.clone());
+            // (Before the graph has arrived the route opens again once it is there.)
+            if let Some(g) = super::wizard::graph() {
+                let here = WizardState::open(g, answers).state;
+                let memory = self
+                    .wizard_memory
+                    .with_untracked(|m| WizardState::open(g, m).state);
+                // Another branch (or a step further on) starts a new walk.
+                if here.earlier_choice(g, &memory).is_none() {
+                    self.wizard_memory.set(answers.clone());
+                }
             }
         }
         self.route.set(route);

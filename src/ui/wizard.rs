@@ -4,15 +4,174 @@
 //!
 //! Each step is its own component (see `chrome::Views`, keyed by the answers): moving to another
 //! step replaces the whole step, so nothing of one step can stay on screen in the next.
+//!
+//! The graph is not in the first download: it is a data file beside index.html
+//! ([`NETWORK_FILE`]), fetched when the wizard is first needed ([`request`]) or, after the app
+//! has started, when the browser is idle ([`prefetch_when_idle`]). The single-file build carries
+//! it inline (`<script type="application/json" id="wizard-graph">`), read before any fetch. Until
+//! it is there the wizard says "Loading the wizard…"; a failed download says so, with a retry.
+
+use std::sync::OnceLock;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
-use super::api::{inlines, outcome_doc, question_doc, Node, Shared, WizardState, NETWORK};
+use super::api::{
+    inlines, load_graph, outcome_doc, question_doc, Graph, Node, Shared, WizardState, NETWORK_FILE,
+};
 use super::copy::CopyButton;
 use super::route::wizard_fragment;
 use super::share::{fragment_for, SharePanel};
 use super::state::Nav;
 use super::when_mounted;
+
+/// The id of the single-file build's inline copy of the graph (tools/postbuild.py writes it).
+const INLINE_ID: &str = "wizard-graph";
+
+/// Where the wizard's graph stands. Once `Ready`, it stays so for the life of the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GraphLoad {
+    Idle,
+    Loading,
+    Ready,
+    /// The download or the file failed; the message says why.
+    Failed(String),
+}
+
+/// The graph, once loaded: read once per page, kept for its life.
+static GRAPH: OnceLock<Graph> = OnceLock::new();
+
+thread_local! {
+    // Reference-counted, not owned by a component: it outlives every view that reads it.
+    static STATUS: ArcRwSignal<GraphLoad> = ArcRwSignal::new(GraphLoad::Idle);
+}
+
+fn status() -> ArcRwSignal<GraphLoad> {
+    STATUS.with(Clone::clone)
+}
+
+/// The graph, if it has been loaded (not reactive: see [`graph_tracked`]).
+pub fn graph() -> Option<&'static Graph> {
+    GRAPH.get()
+}
+
+/// The graph, if loaded; the calling effect or view runs again when it arrives.
+pub fn graph_tracked() -> Option<&'static Graph> {
+    status().track();
+    graph()
+}
+
+/// Reads a graph's data file and makes it the wizard's graph (the first one stays).
+pub fn install(json: &str) -> Result<&'static Graph, String> {
+    if let Some(g) = graph() {
+        return Ok(g);
+    }
+    let loaded = load_graph(json).map_err(|e| e.to_string())?;
+    let g = GRAPH.get_or_init(|| loaded);
+    status().set(GraphLoad::Ready);
+    Ok(g)
+}
+
+/// The single-file build's inline copy of the graph, if this page has one.
+fn inline_json() -> Option<String> {
+    document()
+        .get_element_by_id(INLINE_ID)
+        .and_then(|e| e.text_content())
+}
+
+fn finish(result: Result<String, String>) {
+    match result.and_then(|json| install(&json).map(|_| ())) {
+        Ok(()) => {}
+        Err(why) => status().set(GraphLoad::Failed(why)),
+    }
+}
+
+/// Starts loading the graph unless it is loaded or on its way: from the page's inline copy at
+/// once, else by downloading [`NETWORK_FILE`] (again after a failure).
+pub fn request() {
+    let s = status();
+    if graph().is_some() || s.get_untracked() == GraphLoad::Loading {
+        return;
+    }
+    if let Some(json) = inline_json() {
+        finish(Ok(json));
+        return;
+    }
+    s.set(GraphLoad::Loading);
+    spawn_local(async { finish(download(NETWORK_FILE).await) });
+}
+
+/// The text of `url` (relative to the page), or why not, in words.
+async fn download(url: &str) -> Result<String, String> {
+    let offline =
+        |_| "it could not be downloaded (is the network off, or the site unreachable?)".to_string();
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str(url))
+        .await
+        .map_err(offline)?
+        .dyn_into()
+        .map_err(|_| "the browser gave no response".to_string())?;
+    if !response.ok() {
+        return Err(format!(
+            "the server answered {} {} for {url}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let text = response.text().map_err(offline)?;
+    JsFuture::from(text)
+        .await
+        .map_err(offline)?
+        .as_string()
+        .ok_or_else(|| "the download was not text".to_string())
+}
+
+/// Loads the graph when the browser is next idle, so that opening the wizard later is instant.
+/// A failure here stays quiet: opening the wizard tries again and says so if it fails.
+pub fn prefetch_when_idle() {
+    if graph().is_some() {
+        return;
+    }
+    let start = wasm_bindgen::closure::Closure::once_into_js(request);
+    let w = window();
+    let idle = js_sys::Reflect::has(&w, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
+    if idle {
+        let _ = w.request_idle_callback(start.unchecked_ref());
+    } else {
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(start.unchecked_ref(), 2000);
+    }
+}
+
+/// The wizard at `encoded` answers: the step once the graph is there ([`WizardStep`]), until
+/// then "Loading the wizard…", or why the graph could not be loaded, with a retry. (Opening the
+/// wizard's address asks for the graph: `route`.)
+#[component]
+pub fn WizardView(encoded: String) -> impl IntoView {
+    let s = status();
+    move || {
+        match (graph_tracked(), s.get()) {
+        (Some(g), _) => view! { <WizardStep g=g encoded=encoded.clone() /> }.into_any(),
+        (None, GraphLoad::Failed(why)) => view! {
+            <section class="wizard wizard-unavailable" aria-labelledby="wizard-title">
+                <h2 id="wizard-title">"The wizard could not be loaded"</h2>
+                <div class="notice warning" role="alert">
+                    <p>{format!("The wizard's questions are a separate file, and {why}. Check the connection and try again. The decoder works without it.")}</p>
+                    <button type="button" class="retry" on:click=|_| request()>"Try again"</button>
+                </div>
+            </section>
+        }
+        .into_any(),
+        (None, _) => view! {
+            <section class="wizard wizard-loading" aria-busy="true">
+                <p class="loading" role="status">"Loading the wizard…"</p>
+            </section>
+        }
+        .into_any(),
+    }
+    }
+}
 
 fn href(state: &WizardState) -> String {
     format!("#{}", wizard_fragment(&state.encode()))
@@ -32,13 +191,12 @@ fn space_clicks(ev: leptos::ev::KeyboardEvent) {
     }
 }
 
-/// The wizard at one step (`encoded` answers, already checked by `route`: a damaged link was
-/// corrected there, with its notice): the breadcrumb, the question or the result, the actions.
-/// Coming back to a question (Back, a breadcrumb, "Previous question") marks the answer chosen
-/// before ([`Nav::wizard_memory`]); everything else is what a fresh load of the step shows.
+/// The wizard at one step of graph `g` (`encoded` answers, already checked by `route`: a damaged
+/// link was corrected there, with its notice): the breadcrumb, the question or the result, the
+/// actions. Coming back to a question (Back, a breadcrumb, "Previous question") marks the answer
+/// chosen before ([`Nav::wizard_memory`]); everything else is what a fresh load of the step shows.
 #[component]
-pub fn WizardView(encoded: String) -> impl IntoView {
-    let g = &NETWORK;
+fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
     // Never damaged here (route corrected it); a damaged one still shows its longest beginning.
     let state = WizardState::open(g, &encoded).state;
     let step = state.len() + 1;

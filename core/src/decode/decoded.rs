@@ -18,6 +18,7 @@
 use std::ops::Range;
 
 use super::model::{Decision, Reason};
+use super::units::find_exact;
 
 /// The key every guest decision starts with.
 const KEY: &str = "decision";
@@ -224,9 +225,11 @@ pub fn find_json_decisions(text: &str, skip: &[Range<usize>]) -> Vec<JsonText> {
         let i = skip.partition_point(|r| r.start <= pos);
         i > 0 && skip[i - 1].end > pos
     };
-    let candidates: Vec<(usize, u32)> = text
-        .match_indices(KEY)
-        .filter_map(|(at, _)| candidate_at(b, at))
+    let keys = std::iter::successors(find_exact(b, 0, KEY.as_bytes()), |&at| {
+        find_exact(b, at + KEY.len(), KEY.as_bytes())
+    });
+    let candidates: Vec<(usize, u32)> = keys
+        .filter_map(|at| candidate_at(b, at))
         .filter(|&(open, _)| !inside(open))
         .collect();
     let mut out = Vec::new();

@@ -5,7 +5,7 @@
 //! wraps, YAML folding, indentation) is skipped. A blob without its closing marker (a partial
 //! copy) is still returned, with `closed == false`.
 
-use super::units::{find_ci, unit_at, Unit, Units};
+use super::units::{find_byte, find_ci, unit_at, Unit, Units};
 use std::ops::Range;
 
 const MARKER: &[u8] = b"policydecision";
@@ -34,9 +34,29 @@ pub struct RawBlob {
     pub line: usize,
 }
 
+/// Bytes of a base64 body ([`B64`]) and plain whitespace ([`SPACE`]), one table lookup each: the
+/// scanner reads every byte of every body this way.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_') {
+            t[c] |= B64;
+        }
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c) {
+            t[c] |= SPACE;
+        }
+        c += 1;
+    }
+    t
+};
+const B64: u8 = 1;
+const SPACE: u8 = 2;
+
 #[inline(always)]
 fn is_b64(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_')
+    CLASS[c as usize] & B64 != 0
 }
 
 /// Byte offsets of every case-insensitive occurrence of the marker word.
@@ -80,25 +100,51 @@ fn opening_delim(b: &[u8], after_word: usize) -> Option<(usize, bool)> {
     None
 }
 
+/// Whether `c` is one of the letters of the marker word, in either case.
+fn is_marker_letter(c: u8) -> bool {
+    const LETTERS: u32 = {
+        let mut m = 0u32;
+        let mut k = 0;
+        // A line ending in the whole word ends no split word.
+        while k + 1 < MARKER.len() {
+            m |= 1 << (MARKER[k] - b'a');
+            k += 1;
+        }
+        m
+    };
+    let l = c.to_ascii_lowercase().wrapping_sub(b'a');
+    l < 26 && LETTERS & (1 << l) != 0
+}
+
 /// Where the marker word starts and ends when a hard wrap splits it (`policyDe⏎cision<`, the
 /// next line maybe indented): for each line break, whether the line ends with the word's first
 /// letters and the next one starts with the rest.
 fn wrapped_markers(b: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = b[from..].iter().position(|&c| c == b'\n') {
-        let nl = from + p;
+    while let Some(nl) = find_byte(b, from, b'\n') {
         from = nl + 1;
         let line_end = if nl > 0 && b[nl - 1] == b'\r' {
             nl - 1
         } else {
             nl
         };
+        // Most lines end in nothing the word can start with: one byte tells.
+        let Some(&tail) = line_end.checked_sub(1).map(|i| &b[i]) else {
+            continue;
+        };
+        if !is_marker_letter(tail) {
+            continue;
+        }
         let mut next = nl + 1;
         while b.get(next).is_some_and(|&c| c == b' ' || c == b'\t') {
             next += 1;
         }
+        let head = b.get(next).map_or(0, u8::to_ascii_lowercase);
         for k in (1..MARKER.len()).rev() {
+            if MARKER[k - 1] != tail.to_ascii_lowercase() || MARKER[k] != head {
+                continue;
+            }
             let Some(start) = line_end.checked_sub(k) else {
                 continue;
             };
@@ -214,16 +260,24 @@ pub fn find_blobs(text: &str) -> Vec<RawBlob> {
 /// How many `\n` bytes `b` holds, eight bytes at a time (this runs over the whole paste).
 pub fn count_newlines(b: &[u8]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
     let newlines = u64::from_le_bytes([b'\n'; 8]);
     let mut words = b.chunks_exact(8);
     let mut n = 0usize;
-    for word in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        let x = u64::from_le_bytes(w) ^ newlines;
-        // The high bit of each byte of `t` is clear exactly where `x` has a zero byte.
-        let t = ((x & LOW7) + LOW7) | x;
-        n += (!t & !LOW7).count_ones() as usize;
+    while words.len() > 0 {
+        // Each byte of `acc` counts the newlines in its column, at most 31 words at a time, so
+        // the eight columns add up without overflow (no popcount: wasm and x86-64 builds lack a
+        // fast one).
+        let mut acc = 0u64;
+        for word in words.by_ref().take(31) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let x = u64::from_le_bytes(w) ^ newlines;
+            // The high bit of each byte of `t` is clear exactly where `x` has a zero byte.
+            let t = ((x & LOW7) + LOW7) | x;
+            acc += (!t & !LOW7) >> 7;
+        }
+        n += (acc.wrapping_mul(ONES) >> 56) as usize;
     }
     n + words.remainder().iter().filter(|&&c| c == b'\n').count()
 }
@@ -231,7 +285,7 @@ pub fn count_newlines(b: &[u8]) -> usize {
 /// Plain whitespace bytes, which [`unit_at`] reads as one [`Unit::Space`] each.
 #[inline(always)]
 fn is_plain_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+    CLASS[c as usize] & SPACE != 0
 }
 
 /// Looks for the closing delimiter between `from` and `limit`. Returns (body end, end of the
@@ -247,8 +301,7 @@ fn find_closed_body(
     let limit = limit.min(b.len());
     while pos < limit {
         // Fast path: a base64 character or plain whitespace, while the body is still clean.
-        let c = b[pos];
-        if invalid == 0 && (is_b64(c) || is_plain_space(c)) {
+        if invalid == 0 && CLASS[b[pos] as usize] != 0 {
             pos += 1;
             continue;
         }
@@ -444,6 +497,8 @@ mod tests {
             "\n\n\n\n\n\n\n\n\n",
             "0123456\n89\n\n",
             "é\nü\n\u{a}x",
+            &"ab\ncdefg\n\n".repeat(100),
+            &"\n".repeat(2000),
         ] {
             let naive = s.bytes().filter(|&c| c == b'\n').count();
             assert_eq!(count_newlines(s.as_bytes()), naive, "{s:?}");
@@ -496,5 +551,88 @@ mod tests {
         // Letters that do not spell the marker, or two line breaks, are no marker.
         assert!(find_blobs("policyDe\ncisive< eyJk >policyDecision").is_empty());
         assert!(find_blobs("policyDecision\n\n< eyJk >policyDecision").is_empty());
+    }
+
+    /// The split-marker search as it was before it checked one byte per line first.
+    fn wrapped_markers_reference(b: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(p) = b[from..].iter().position(|&c| c == b'\n') {
+            let nl = from + p;
+            from = nl + 1;
+            let line_end = if nl > 0 && b[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
+            let mut next = nl + 1;
+            while b.get(next).is_some_and(|&c| c == b' ' || c == b'\t') {
+                next += 1;
+            }
+            for k in (1..MARKER.len()).rev() {
+                let Some(start) = line_end.checked_sub(k) else {
+                    continue;
+                };
+                let rest = &MARKER[k..];
+                if b[start..line_end].eq_ignore_ascii_case(&MARKER[..k])
+                    && b.get(next..next + rest.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+                {
+                    out.push((start, next + rest.len()));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    fn wrap_piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "policyDe",
+            "cision<",
+            "p",
+            "olicyDecision",
+            "policyDecisio",
+            "n",
+            "N <",
+            "\n",
+            "\r\n",
+            "  ",
+            "\t",
+            "x",
+            "POLICY",
+            "decision",
+            "policy",
+            "ecision",
+            "é",
+            "<",
+        ])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        #[test]
+        fn split_markers_as_the_reference_finds_them(
+            pieces in proptest::collection::vec(wrap_piece(), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            let b = text.as_bytes();
+            proptest::prop_assert_eq!(wrapped_markers(b), wrapped_markers_reference(b));
+            let naive = b.iter().filter(|&&c| c == b'\n').count();
+            proptest::prop_assert_eq!(count_newlines(b), naive);
+        }
+    }
+
+    #[test]
+    fn the_byte_classes_are_the_predicates() {
+        for c in 0..=255u8 {
+            let b64 = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_');
+            assert_eq!(is_b64(c), b64, "{c}");
+            assert_eq!(
+                is_plain_space(c),
+                matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+            );
+        }
     }
 }

@@ -122,8 +122,10 @@ impl Merged {
     }
 
     fn analysis(self) -> Analysis {
+        let mut findings = self.findings;
+        merge_bare_json(&mut findings);
         Analysis {
-            findings: self.findings(),
+            findings,
             total_occurrences: self.total_occurrences,
             input_len: self.offset,
             mutable_images: self.mutable_images,

@@ -173,47 +173,108 @@ fn entity_unit(b: &[u8], i: usize) -> Option<(Unit, usize)> {
     None
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The eight bytes of `b` at `i` as one word (`i + 8 <= b.len()`).
+#[inline(always)]
+fn word_at(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The high bit of every byte of `x` that is zero, and maybe of some bytes above a zero one (a
+/// borrow): never misses a zero byte, and the lowest flag is always exact.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// How a byte of the text is compared to `c` of a needle: (bits set before comparing, the byte
+/// it must then be), broadcast to a word. A letter matches in either case, anything else exactly.
+#[inline(always)]
+fn folded(c: u8) -> (u64, u64) {
+    if c.is_ascii_alphabetic() {
+        (ONES * 0x20, ONES * (c | 0x20) as u64)
+    } else {
+        (0, ONES * c as u64)
+    }
+}
+
 /// The first position at or after `from` where `needle` (lower-case ASCII) occurs in `b`, ignoring
-/// ASCII case. Skips eight bytes at a time while none of them can start the needle: the scanner
-/// runs this over every byte of a paste, so it must not cost a call per byte.
+/// ASCII case. The scanner runs this over every byte of a paste, so it must not cost a call per
+/// byte: see [`find_pair`].
 pub fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let (&first, rest) = needle.split_first()?;
-    let last = b.len().checked_sub(needle.len())?;
-    // A byte folds to `first` when `byte | 0x20 == first` (exact for lower-case letters).
-    let pattern = ONES * first as u64;
-    let fold = ONES * 0x20;
+    find_pair(b, from, needle, true)
+}
+
+/// The first position at or after `from` where `needle` occurs in `b`, exactly.
+pub fn find_exact(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    find_pair(b, from, needle, false)
+}
+
+/// The search of [`find_ci`] and [`find_exact`]: tests eight positions at a time for the needle's
+/// first *and* last byte (a pair that rarely occurs by chance, even in base64), and compares the
+/// whole needle only there.
+#[inline(always)]
+fn find_pair(b: &[u8], from: usize, needle: &[u8], ignore_case: bool) -> Option<usize> {
+    let n = needle.len();
+    let last = b.len().checked_sub(n)?;
+    if n == 0 || from > last {
+        return None;
+    }
+    let matches_at = |i: usize| {
+        if ignore_case {
+            needle
+                .iter()
+                .zip(&b[i..i + n])
+                .all(|(&w, &c)| c.to_ascii_lowercase() == w)
+        } else {
+            &b[i..i + n] == needle
+        }
+    };
+    let pattern = |c: u8| {
+        if ignore_case {
+            folded(c)
+        } else {
+            (0, ONES * c as u64)
+        }
+    };
+    let off = n - 1;
+    let (fold_a, want_a) = pattern(needle[0]);
+    let (fold_b, want_b) = pattern(needle[off]);
     let mut i = from;
-    while i <= last {
-        if let Some(word) = b.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            let x = (u64::from_le_bytes(w) | fold) ^ pattern;
-            // Bytes of `x` that are zero are where `first` is; the lowest flag is always exact.
-            let zeros = x.wrapping_sub(ONES) & !x & HIGH;
-            if zeros == 0 {
-                i += 8;
-                continue;
-            }
-            i += (zeros.trailing_zeros() / 8) as usize;
-            if i > last {
-                return None;
-            }
-        } else if b[i] | 0x20 != first {
-            i += 1;
+    // Eight candidates while both words fit: `i + 7 + off < b.len()`, so each is `<= last`.
+    while i + off + 8 <= b.len() {
+        let a = (word_at(b, i) | fold_a) ^ want_a;
+        let z = (word_at(b, i + off) | fold_b) ^ want_b;
+        let both = zero_bytes(a) & zero_bytes(z);
+        if both == 0 {
+            i += 8;
             continue;
         }
-        if rest
-            .iter()
-            .zip(&b[i + 1..])
-            .all(|(&n, &c)| c.to_ascii_lowercase() == n)
-        {
-            return Some(i);
+        let at = i + (both.trailing_zeros() / 8) as usize;
+        if matches_at(at) {
+            return Some(at);
         }
-        i += 1;
+        i = at + 1;
     }
-    None
+    (i..=last).find(|&at| matches_at(at))
+}
+
+/// The first position at or after `from` where the byte `c` is, eight bytes at a time.
+pub fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
+    let want = ONES * c as u64;
+    let mut i = from;
+    while i + 8 <= b.len() {
+        let z = zero_bytes(word_at(b, i) ^ want);
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&x| x == c).map(|p| i + p)
 }
 
 /// Iterates the logical units of `b[from..to]` with their byte positions.
@@ -359,6 +420,25 @@ mod tests {
         }
         assert_eq!(find_ci(b"po", 0, b"polic"), None);
         assert_eq!(find_ci(b"", 0, b"p"), None);
+        assert_eq!(find_ci(b"abc", 0, b""), None);
+        // Exactly: case counts.
+        for from in 0..=hay.len() + 1 {
+            let naive = (from..=hay.len().saturating_sub(6)).find(|&i| &hay[i..i + 6] == b"policy");
+            assert_eq!(find_exact(hay, from, b"policy"), naive, "{from}");
+        }
+        assert_eq!(find_exact(b"", 0, b"x"), None);
+    }
+
+    #[test]
+    fn find_byte_matches_position() {
+        let hay = b"0123456789\nabcdefghijklmnop\nqrstuvwxyz\n\n";
+        for from in 0..=hay.len() + 1 {
+            let naive = hay
+                .get(from..)
+                .and_then(|t| t.iter().position(|&c| c == b'\n'))
+                .map(|p| from + p);
+            assert_eq!(find_byte(hay, from, b'\n'), naive, "{from}");
+        }
     }
 
     #[test]
@@ -368,5 +448,37 @@ mod tests {
             normalized_lower(s.as_bytes(), 0, s.len()),
             "container creation denied due to policy: "
         );
+    }
+
+    fn hay_byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        proptest::sample::select(b"pPoOlLiIcCnN_:\"' \n\x02\x10mM".to_vec())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        #[test]
+        fn searches_match_a_plain_search(
+            hay in proptest::collection::vec(hay_byte(), 0..80),
+            needle in proptest::sample::select(vec![
+                &b"polic"[..], b"p", b"pn", b"policn", b"\"p:", b"_n", b"\n",
+            ]),
+            from in 0usize..90,
+        ) {
+            let at = |eq: &dyn Fn(&[u8]) -> bool| {
+                (from..hay.len().saturating_sub(needle.len()) + 1)
+                    .find(|&i| hay.len() >= needle.len() && eq(&hay[i..i + needle.len()]))
+            };
+            proptest::prop_assert_eq!(
+                find_ci(&hay, from, needle),
+                at(&|w| w.eq_ignore_ascii_case(needle))
+            );
+            proptest::prop_assert_eq!(find_exact(&hay, from, needle), at(&|w| w == needle));
+            let byte = needle[0];
+            proptest::prop_assert_eq!(
+                find_byte(&hay, from, byte),
+                hay.get(from..).and_then(|t| t.iter().position(|&c| c == byte)).map(|p| from + p)
+            );
+        }
     }
 }

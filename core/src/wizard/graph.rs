@@ -1,12 +1,14 @@
-//! The shape of a troubleshooting graph: questions and outcomes as plain `static` data.
+//! The shape of a troubleshooting graph: questions and outcomes as plain `&'static` data.
 //!
 //! A [`Graph`] is a list of [`Node`]s and the id of the first one. A node is either a
 //! [`Question`] (one question, how to find the answer, and the possible [`Answer`]s, each naming
 //! the node that comes next) or an [`Outcome`] (a result: observation → cause → fix → how to
-//! verify, with caveats and sources). Nothing is parsed at run time: the data is written in
-//! `src/wizard/data/*.toml` and compiled into `static`s by build.rs (`build/wizard.rs`), which
-//! refuses an unknown `next`, a missing field, a cycle or an unreachable node; `tests/wizard.rs`
-//! checks the content (every path ends in an outcome, every outcome complete and sourced …).
+//! verify, with caveats and sources). The data is written in `src/wizard/data/*.toml` and
+//! checked by build.rs (`build/wizard.rs`), which refuses an unknown `next`, a missing field, a
+//! cycle or an unreachable node, and writes it as a JSON data file; the app reads that file with
+//! [`super::load`] (its texts leaked once into `&'static str`) when the wizard is first needed.
+//! `tests/wizard.rs` checks the content (every path ends in an outcome, every outcome complete and
+//! sourced …).
 //!
 //! Text conventions, for every prose field: plain sentences, `inline code` in backticks (the UI
 //! renders it as `<code>`), no other markup. Commands and manifests go in [`Check::command`] and

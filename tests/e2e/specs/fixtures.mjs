@@ -3,7 +3,7 @@
 import { test as base, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const fixtureText = (name) => fs.readFileSync(path.join(here, '..', '..', '..', 'core', 'tests', 'fixtures', name), 'utf8');
@@ -23,16 +23,36 @@ export const test = base.extend({
 });
 export { expect };
 
-/** Opens the app and waits until the wasm has mounted. */
+/** Opens the app and waits until the wasm has mounted (and a wizard step until the wizard's
+ * graph has arrived: "Loading the wizard…" is `aria-busy`). */
 export async function openApp(page, url = './') {
   await page.goto(url);
   await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
 }
 
 /** Pastes text into the event box the way a user does (clipboard paste fires an input event). */
 export async function pasteText(page, text) {
   const box = page.getByRole('textbox', { name: 'Event text' });
   await box.fill(text);
+}
+
+/** The release build's directory. */
+export const dist = path.join(here, '..', '..', '..', 'dist');
+
+/**
+ * Opens the single offline file from disk (file://) in a context of its own, as a user who
+ * downloaded it does, with the page's errors and console errors collected.
+ */
+export async function openSingleFile(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(pathToFileURL(path.join(dist, 'aci-triage.html')).href);
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  return { context, page, errors };
 }
 
 export const findings = (page) => page.getByRole('region', { name: 'Findings' }).locator('article');

@@ -2,11 +2,7 @@
 // worker loads only for pastes with a policy or manifest. The policies and manifests are the real
 // ones in core/tests/fixtures/policy/ (provenance in its SOURCES.md); the denials are made here
 // for them.
-import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist');
+import { test, expect, openApp, pasteText, findings, fixtureText, openSingleFile } from './fixtures.mjs';
 
 const b64 = (s) => Buffer.from(s).toString('base64');
 const blob = (obj) => `policyDecision< ${b64(JSON.stringify(obj))} >policyDecision`;
@@ -90,13 +86,7 @@ test('a Confidential pod without injectdns gets the DNS-risk finding', async ({ 
 });
 
 test('the single offline file says that reading the policy needs the hosted app', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(pathToFileURL(path.join(dist, 'aci-triage.html')).href);
-  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  const { context, page, errors } = await openSingleFile(browser);
   await pasteText(page, `${pod()}\n${denial}\n`);
   // The denial is still explained; the policy region says why there is no comparison.
   await expect(findings(page)).toHaveCount(1);

@@ -60,6 +60,8 @@ async function freshPages(browser, size = 3) {
     const hash = url.includes('#') ? url.slice(url.indexOf('#')) : '';
     await page.goto(`./?fresh=${++loads}${hash}`);
     await expect(page.locator('body.app-ready')).toHaveCount(1);
+    // A wizard step waits for the wizard's graph ("Loading the wizard…").
+    await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
   };
   const once = (key, make) => {
     if (!memo.has(key)) {
@@ -416,7 +418,12 @@ function makeShareLinks(fresh) {
     }
     await page.goto('./?links=wizard#wizard');
     await expect(page.locator('body.app-ready')).toHaveCount(1);
-    for (let i = 0; i < 2; i++) await page.locator('ul.answers a.answer').first().click();
+    for (let i = 0; i < 2; i++) {
+      // Each answer once its own step is on screen (the clicked step goes when the next comes).
+      const clicked = await page.locator('ul.answers a.answer').first().elementHandle();
+      await clicked.click();
+      await page.waitForFunction((a) => !a.isConnected, clicked);
+    }
     await page.getByRole('button', { name: 'Share this step' }).click();
     const field = page.getByRole('textbox', { name: 'Share link' });
     await expect(field).toHaveValue(/#v\d+\./);

@@ -1,14 +1,10 @@
 // Share links, privacy, offline use and keeping the paste across reloads (issues 5, 11, 15).
-import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
+import { test, expect, openApp, pasteText, findings, fixtureText, openSingleFile, dist } from './fixtures.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, '..', '..', '..', 'dist');
 
 async function shareLink(page, { full = false } = {}) {
   await page.getByRole('button', { name: 'Share' }).click();
@@ -307,6 +303,10 @@ test('after one visit the app loads and decodes with the server gone', async ({ 
     server.kill();
     server = null;
     await reloadAndDecode(page);
+    // The wizard's graph comes from the worker's precache too.
+    await page.goto(`http://127.0.0.1:${port}/#wizard/outbound-slow.v2.no`);
+    await expect(page.locator('.progress')).toHaveText('Result');
+    await expect(page.locator('#wizard-step')).toBeVisible();
   } finally {
     if (server) server.kill();
     await context.close();
@@ -420,13 +420,7 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
 });
 
 test('the single file works from file://', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(pathToFileURL(path.join(dist, 'aci-triage.html')).href);
-  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  const { context, page, errors } = await openSingleFile(browser);
   await pasteText(page, fixtureText('events.yaml'));
   await expect(findings(page)).toHaveCount(2);
   await expect(page.getByRole('link', { name: 'Download for offline use' })).toHaveCount(0);
@@ -436,6 +430,14 @@ test('the single file works from file://', async ({ browser }) => {
   await expect(page.locator('.share-panel .reach')).toContainText('a file on this computer');
   await expect(page.locator('.share-panel .reach')).toContainText('opens for nobody else');
   expect(await page.getByRole('textbox', { name: 'Share link' }).inputValue()).toMatch(/^file:\/\/.*aci-triage\.html#v2\./);
+  // The wizard's graph is inline (file:// can't fetch it, and its CSP allows no fetch).
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Troubleshoot networking' }).click();
+  await expect(page.locator('#wizard-step')).toBeVisible();
+  await page.locator('ul.answers a.answer[href$="/outbound-slow"]').click();
+  await expect(page.locator('.progress')).toHaveText('Question 2');
+  expect(requests.filter((u) => u.includes('network-'))).toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
 });
