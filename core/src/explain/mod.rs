@@ -105,12 +105,12 @@ pub fn wizard_link() -> Block {
     Block::Para {
         class: hint::CROSS_LINK,
         text: vec![
-            Inline::Text("Seeing slow or failing outbound calls from a Confidential pod too? ".into()),
+            Inline::Text("Slow or failing outbound calls too? ".into()),
             Inline::Link {
                 href: crate::wizard::CONFIDENTIAL_LINK.to_string(),
                 text: "Troubleshoot a Confidential pod's network".into(),
             },
-            Inline::Text(" (Confidential pods run without kube-proxy, so the cluster DNS is out of reach, and they refuse kubectl exec).".into()),
+            Inline::Text(": without kube-proxy the cluster DNS is out of reach, and kubectl exec is refused.".into()),
         ],
     }
 }

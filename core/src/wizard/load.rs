@@ -132,7 +132,7 @@ fn steps(o: &Obj, key: &str) -> Result<&'static [Step], LoadError> {
 fn question(q: Obj) -> Result<Node, LoadError> {
     let id = q.text("id")?;
     let q = Obj {
-        what: format!("question {id:?}"),
+        what: format!("question \"{id}\""),
         ..q
     };
     Ok(Node::Question(Question {
@@ -162,7 +162,7 @@ fn question(q: Obj) -> Result<Node, LoadError> {
 fn outcome(o: Obj) -> Result<Node, LoadError> {
     let id = o.text("id")?;
     let o = Obj {
-        what: format!("outcome {id:?}"),
+        what: format!("outcome \"{id}\""),
         ..o
     };
     Ok(Node::Outcome(Outcome {
@@ -206,12 +206,12 @@ pub fn load(json: &str) -> Result<Graph, LoadError> {
         .iter()
         .any(|n| n.id() == start && n.as_question().is_some())
     {
-        return Err(LoadError(format!("the start {start:?} names no question")));
+        return Err(LoadError(format!("the start \"{start}\" names no question")));
     }
     for q in nodes.iter().filter_map(Node::as_question) {
         if let Some(a) = q.answers.iter().find(|a| !ids.contains(a.next)) {
             return Err(LoadError(format!(
-                "question {:?}: answer {:?} leads to {:?}, which is no node",
+                "question \"{}\": answer \"{}\" leads to \"{}\", which is no node",
                 q.id, a.id, a.next
             )));
         }
