@@ -27,8 +27,9 @@ browser:
 	@tools/ensure-tools.sh browser
 
 ## make dist: the release build into dist/, ready for any static host. Trunk's post_build hook
-## (Trunk.toml → tools/wizard_data.py) puts the wizard's graph, network-<hash>.json, beside the
-## app; tools/postbuild.py checks it, precaches it and inlines it into the single file.
+## (Trunk.toml → tools/data_files.py) puts the data files, the wizard's graph network-<hash>.json
+## and the catalog catalog-<hash>.txt, beside the app; tools/postbuild.py checks them, precaches
+## them and inlines them into the single file.
 dist: tools
 	cargo fetch --quiet
 	trunk build --release

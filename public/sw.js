@@ -12,12 +12,12 @@ const ASSETS = __ASSETS__;
 const CACHE = "aci-triage-" + VERSION;
 const BUILD_META = /<meta name="?aci-triage-build"? content="?([^"\s>]+)/;
 
-// A file whose name carries its content hash (trunk's filehash, and the wizard's graph
-// network-<hash>.json) is right wherever it comes from, so it may come from the HTTP cache: the
-// page has just downloaded it, and a first visit should not download the wasm twice. Every other
-// file is fetched fresh from the server. The wizard's graph is precached like the rest: the
-// wizard opens offline too.
-const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg|json)$/;
+// A file whose name carries its content hash (trunk's filehash, and the data files: the wizard's
+// graph network-<hash>.json and the catalog catalog-<hash>.txt) is right wherever it comes from,
+// so it may come from the HTTP cache: the page has just downloaded it, and a first visit should
+// not download the wasm twice. Every other file is fetched fresh from the server. The data files
+// are precached like the rest: the explanations and the wizard work offline too.
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg|json|txt)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

@@ -17,12 +17,13 @@
    reading the pod's policy needs the hosted app.
 4. Minifies wasm-bindgen's JS glue with terser (trunk's own minifier cannot parse it) and updates
    its subresource-integrity hash.
-5. Checks the wizard's graph beside index.html: the JSON data file `network-<hash>.json` that
-   core/build.rs wrote (checked there) and the wasm names, copied in by trunk's post_build hook
-   (Trunk.toml, tools/wizard_data.py). The app fetches it when the wizard is first needed (not
-   part of the first download); the service worker precaches it (step 2) and the single file
-   (step 3) carries it inline, as `<script type="application/json" id="wizard-graph">`, which the
-   app reads instead.
+5. Checks the data files beside index.html: the wizard's graph `network-<hash>.json` and the
+   knowledge catalog `catalog-<hash>.txt`, which core/build.rs wrote (checked there) and the wasm
+   names, copied in by trunk's post_build hook (Trunk.toml, tools/data_files.py). The app fetches
+   the catalog right after it starts and the graph when the wizard is first needed (neither is
+   part of the first download); the service worker precaches both (step 2) and the single file
+   (step 3) carries both inline, as `<script type="application/json" id="wizard-graph">` and
+   `<script type="text/plain" id="catalog">`, which the app reads instead.
 
 Usage: python3 tools/postbuild.py dist
 """
@@ -143,15 +144,24 @@ if n != 1:
     fail("could not update the JS glue's integrity hash")
 write("index.html", html)
 
-# --- 5. The wizard's graph (before the service worker's list, which must name it) -----------------
-# The trunk hook (Trunk.toml, tools/wizard_data.py) copied it in; checked again here.
+# --- 5. The data files (before the service worker's list, which must name them) -----------------
+# The trunk hook (Trunk.toml, tools/data_files.py) copied them in; checked again here.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wizard_data  # noqa: E402
+import data_files  # noqa: E402
 
-graph_name = wizard_data.named_by_wasm(dist)
-if not os.path.isfile(os.path.join(dist, graph_name)):
-    fail(f"the wasm names {graph_name}, which is not in {dist}/ (Trunk.toml's post_build hook copies it)")
-graph_json = wizard_data.check(os.path.join(dist, graph_name), graph_name)
+
+def data_file(kind):
+    name = data_files.named_by_wasm(dist, kind)
+    if not os.path.isfile(os.path.join(dist, name)):
+        fail(f"the wasm names {name}, which is not in {dist}/ (Trunk.toml's post_build hook copies it)")
+    return name, data_files.check(os.path.join(dist, name), name)
+
+
+graph_name, graph_json = data_file("wizard graph")
+catalog_name, catalog_text = data_file("catalog")
+# Inline in the single file as text/plain script data: only `</script` or `<!--` could end it early.
+if re.search(r"</script|<!--", catalog_text, re.I):
+    fail("the catalog's text holds `</script` or `<!--`, which cannot be inlined in the single file")
 
 # --- The policy reader: a second module, loaded lazily by a worker ---------------------------------
 # Trunk builds it as a worker (src/bin/policy.rs, no-modules target) under fixed names. Here its
@@ -245,6 +255,7 @@ single = (
     f"<style>{css}</style>"
     f"<script>{boot}</script>"
     f'<script type="application/json" id="wizard-graph">{graph_inline}</script>'
+    f'<script type="text/plain" id="catalog">{catalog_text}</script>'
     f"<script type=module>{loader}</script>"
     f"</head><body>{body}</body></html>"
 )
@@ -253,4 +264,5 @@ write(SINGLE, single)
 if policy_files:
     print(f"postbuild: policy reader {policy_files[0]} + {policy_files[1]} (lazy, via {POLICY_SHIM}; not in {SINGLE})")
 print(f"postbuild: CSP {sha256(inline[0])} · service worker {version} ({len(assets) + 1} assets) · "
-      f"{SINGLE} {len(single):,} bytes · wizard graph {graph_name} {len(graph_json.encode()):,} bytes")
+      f"{SINGLE} {len(single):,} bytes · wizard graph {graph_name} {len(graph_json.encode()):,} bytes · "
+      f"catalog {catalog_name} {len(catalog_text.encode()):,} bytes")

@@ -10,9 +10,11 @@ figure is printed beside it, since static hosts serve brotli where the browser a
 After the app has started (printed, not budgeted): the service worker, registered on `load`, and
 the files its install step downloads to precache this build (dist/sw.js's list): every file whose
 name has no content hash (fetched fresh, even if the page already had it) and each hashed file
-the page did not load (the single-file offline download, the wizard's graph). Hashed files the
-page loaded come from the HTTP cache. The wizard's graph (network-<hash>.json) is listed there
-in any case: the app fetches it when the browser is idle after start, or when the wizard opens.
+the page did not load (the single-file offline download, the data files). Hashed files the page
+loaded come from the HTTP cache. The data files are listed there in any case: the knowledge
+catalog (catalog-<hash>.txt), which the app requests first thing after it starts, and the
+wizard's graph (network-<hash>.json), fetched when the browser is idle after start, or when the
+wizard opens. The page load plus the catalog (what the first explanation needs) is printed too.
 
 Compression: gzip level 9 with Python's zlib (the reference implementation; GNU `gzip -9` is
 within 0.5 %), brotli quality 11 from tools/compress.mjs (Node's zlib, as the bench's server).
@@ -26,9 +28,11 @@ from html.parser import HTMLParser
 BUDGET = 300 * 1024
 HERE = os.path.dirname(os.path.abspath(__file__))
 # public/sw.js's rule for what may come from the HTTP cache.
-HASHED = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg|json)$")
-# The wizard's graph, fetched by the app after it started (tools/postbuild.py step 5).
+HASHED = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg|json|txt)$")
+# The data files, fetched by the app after it started (tools/postbuild.py step 5): the wizard's
+# graph and the knowledge catalog.
 GRAPH = re.compile(r"^network-[0-9a-f]{16}\.json$")
+CATALOG = re.compile(r"^catalog-[0-9a-f]{16}\.txt$")
 
 dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
 
@@ -119,6 +123,12 @@ if not graph:
 if any(g in page for g in graph):
     fail("the page loads the wizard's graph at once: it belongs after the app started")
 background += [g for g in graph if g not in background]
+catalog = sorted(f for f in os.listdir(dist) if CATALOG.match(f))
+if len(catalog) != 1:
+    fail("dist/ needs one catalog (catalog-<hash>.txt): did tools/postbuild.py run?")
+if catalog[0] in page:
+    fail("the page loads the catalog at once: the app fetches it after it started")
+background += [c for c in catalog if c not in background]
 
 missing = [n for n in set(page + background) if not os.path.isfile(os.path.join(dist, n))]
 if missing:
@@ -154,8 +164,11 @@ width = max(len(n) for n in files + ["total", "policy-0123456789abcdef_bg.wasm"]
 print(f"  {'file (bytes)':<{width}}  {'raw':>10}  {'gzip -9':>10}  {'brotli 11':>10}")
 first = section("Page load (first visit, until the app starts):", page)
 if background:
-    later = section("After the app started (service worker, its precache, the wizard's graph; not budgeted):", background)
+    later = section("After the app started (service worker, its precache, the catalog, the wizard's graph; not budgeted):", background)
     print(f"First visit in all: {kib(first['gzip'] + later['gzip'])} gzip, {kib(first['br'] + later['br'])} brotli.")
+    c = size[catalog[0]]
+    print(f"Page load plus the catalog (requested first after start; what the first explanation needs): "
+          f"{kib(first['gzip'] + c['gzip'])} gzip, {kib(first['br'] + c['br'])} brotli.")
 # The policy reader: loaded only for pastes with a policy or manifest (printed, not budgeted).
 lazy = sorted(f for f in os.listdir(dist) if re.fullmatch(r"policy-[0-9a-f]{16}(_bg)?\.(js|wasm)|policy-worker\.js", f))
 if lazy:

@@ -262,12 +262,18 @@ pub fn to_json(g: &GraphFile) -> String {
 /// The data file's name: `<stem>-<16 hex digits of a 64-bit FNV-1a hash of the JSON>.json`, so
 /// that a host may cache it for ever and the service worker may take it from the HTTP cache.
 pub fn hashed_name(stem: &str, json: &str) -> String {
+    hashed_file_name(stem, "json", json)
+}
+
+/// `<stem>-<16 hex digits of the 64-bit FNV-1a hash of the text>.<ext>`: the name of a data file
+/// beside index.html (the wizard's graph, the catalog).
+pub fn hashed_file_name(stem: &str, ext: &str, text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in json.bytes() {
+    for b in text.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{stem}-{h:016x}.json")
+    format!("{stem}-{h:016x}.{ext}")
 }
 
 /// The line (1-based) of a node's `id = "…"` line, for messages.

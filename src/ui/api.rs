@@ -9,6 +9,9 @@ pub use crate::explain::policy::{
     from_json as policy_from_json, worth_reading as policy_worth_reading, PolicyReport,
 };
 pub use crate::explain::{card_doc, card_heading_id, summary_doc};
+pub use crate::knowledge::{
+    install as install_catalog, is_installed as is_catalog_installed, CATALOG_FILE,
+};
 pub use crate::report::wizard::{outcome_doc, question_doc};
 pub use crate::report::{inlines, Block, Inline};
 pub use crate::share::{decode as decode_share, encode as encode_share};

@@ -306,7 +306,11 @@ pub fn Decoder() -> impl IntoView {
     let any = Memo::new(move |_| total.get() > 0);
     // Changes only when the text becomes large or small again: the editor is made anew then.
     let large = Memo::new(move |_| st.large.get());
+    // No card before the catalog is there (each message would read as unknown).
     let cards = Memo::new(move |_| {
+        if !super::catalog::ready() {
+            return Vec::new();
+        }
         let shown = st.shown.get();
         policy.with(|p| {
             decoded.with(|d| {
@@ -340,8 +344,11 @@ pub fn Decoder() -> impl IntoView {
     let summary = Memo::new(move |_| decoded.with(summary));
     // The triage summary: made anew whenever what it shows changes (the memo compares the
     // documents), like a card.
-    let triage =
-        Memo::new(move |_| decoded.with(|d| summary_doc(&d.analysis).map(std::sync::Arc::new)));
+    let triage = Memo::new(move |_| {
+        super::catalog::ready()
+            .then(|| decoded.with(|d| summary_doc(&d.analysis).map(std::sync::Arc::new)))
+            .flatten()
+    });
     let blank = Memo::new(move |_| decoded.with(|d| d.blank));
 
     view! {
@@ -374,7 +381,7 @@ pub fn Decoder() -> impl IntoView {
                     "Clear"
                 </button>
                 {move || any.get().then(|| view! {
-                    <CopyButton text=report label="Copy report" />
+                    {move || super::catalog::ready().then(|| view! { <CopyButton text=report label="Copy report" /> })}
                     <SharePanel make=make_link describe=describe offer_full=true label="Share" />
                 })}
             </div>
@@ -392,6 +399,7 @@ pub fn Decoder() -> impl IntoView {
         {move || triage.get().map(|doc| view! { <TriageSummary doc=doc /> })}
         <section class="findings" class:long=long_list aria-label="Findings">
             {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(blank))}
+            {move || any.get().then(|| view! { <super::catalog::CatalogNotice /> })}
             <For each=move || cards.get() key=|card| card.clone() let:card>
                 <FindingCard card=card focus=card_focus />
             </For>

@@ -4,8 +4,10 @@
 
 mod api;
 pub mod browser;
+mod catalog;
 mod chrome;
 mod copy;
+mod data;
 mod decoder;
 mod doc;
 mod finding;

@@ -34,6 +34,8 @@ fn wizard_answers(fragment: &str) -> Option<String> {
 
 /// What the app does at start-up.
 pub fn start(decoder: DecoderState, nav: Nav) {
+    // The catalog's text is not in the wasm: it is asked for first, before anything is found.
+    super::catalog::request();
     move_query_to_fragment(nav);
     let fragment = browser::hash();
     // Without shared state, this tab's last paste comes back.

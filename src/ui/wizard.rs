@@ -16,12 +16,12 @@ use std::sync::OnceLock;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use super::api::{
     inlines, load_graph, outcome_doc, question_doc, Graph, Node, Shared, WizardState, NETWORK_FILE,
 };
 use super::copy::CopyButton;
+use super::data::{download, inline_text, Load};
 use super::route::wizard_fragment;
 use super::share::{fragment_for, SharePanel};
 use super::state::Nav;
@@ -30,15 +30,8 @@ use super::when_mounted;
 /// The id of the single-file build's inline copy of the graph (tools/postbuild.py writes it).
 const INLINE_ID: &str = "wizard-graph";
 
-/// Where the wizard's graph stands. Once `Ready`, it stays so for the life of the page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GraphLoad {
-    Idle,
-    Loading,
-    Ready,
-    /// The download or the file failed; the message says why.
-    Failed(String),
-}
+/// Where the wizard's graph stands.
+pub type GraphLoad = Load;
 
 /// The graph, once loaded: read once per page, kept for its life.
 static GRAPH: OnceLock<Graph> = OnceLock::new();
@@ -74,13 +67,6 @@ pub fn install(json: &str) -> Result<&'static Graph, String> {
     Ok(g)
 }
 
-/// The single-file build's inline copy of the graph, if this page has one.
-fn inline_json() -> Option<String> {
-    document()
-        .get_element_by_id(INLINE_ID)
-        .and_then(|e| e.text_content())
-}
-
 fn finish(result: Result<String, String>) {
     match result.and_then(|json| install(&json).map(|_| ())) {
         Ok(()) => {}
@@ -95,36 +81,12 @@ pub fn request() {
     if graph().is_some() || s.get_untracked() == GraphLoad::Loading {
         return;
     }
-    if let Some(json) = inline_json() {
+    if let Some(json) = inline_text(INLINE_ID) {
         finish(Ok(json));
         return;
     }
     s.set(GraphLoad::Loading);
     spawn_local(async { finish(download(NETWORK_FILE).await) });
-}
-
-/// The text of `url` (relative to the page), or why not, in words.
-async fn download(url: &str) -> Result<String, String> {
-    let offline =
-        |_| "it could not be downloaded (is the network off, or the site unreachable?)".to_string();
-    let response: web_sys::Response = JsFuture::from(window().fetch_with_str(url))
-        .await
-        .map_err(offline)?
-        .dyn_into()
-        .map_err(|_| "the browser gave no response".to_string())?;
-    if !response.ok() {
-        return Err(format!(
-            "the server answered {} {} for {url}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let text = response.text().map_err(offline)?;
-    JsFuture::from(text)
-        .await
-        .map_err(offline)?
-        .as_string()
-        .ok_or_else(|| "the download was not text".to_string())
 }
 
 /// Loads the graph when the browser is next idle, so that opening the wizard later is instant.

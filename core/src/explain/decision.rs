@@ -199,7 +199,7 @@ pub(super) fn doc(d: &DecisionFinding, doc: &mut Vec<Block>) {
             .collect(),
         });
     }
-    if let Some(b) = context_section(d) {
+    if let Some(b) = context_section(d, dec) {
         doc.push(b);
     }
     let problems = super::blob::blob_problems_at(&d.blob, &d.invalid_at);
@@ -338,13 +338,26 @@ pub(super) fn input_section(dec: &Decision, rule_id: Option<&str>) -> Option<Blo
     })
 }
 
-fn context_section(d: &DecisionFinding) -> Option<Block> {
+fn context_section(d: &DecisionFinding, dec: &Decision) -> Option<Block> {
     let mut rows: Vec<(String, String)> = Vec::new();
     if let Some(w) = &d.wrapper {
         rows.push(("guest message".into(), w.text.clone()));
         rows.extend(w.details.iter().cloned());
     }
-    rows.extend(d.host.iter().cloned());
+    // The host's container ID is shown once: not again when `input` already has it.
+    let in_input = |v: &str| {
+        dec.input
+            .as_ref()
+            .and_then(|i| i.get("containerID"))
+            .and_then(|c| c.as_str())
+            == Some(v)
+    };
+    rows.extend(
+        d.host
+            .iter()
+            .filter(|(k, v)| !(k == "container ID" && in_input(v)))
+            .cloned(),
+    );
     if rows.is_empty() {
         return None;
     }

@@ -3,8 +3,10 @@
 //! meaning, likely causes, fix and sources. Pure data and lookup: no browser APIs. (Turning a
 //! finding and its entries into a document is [`crate::explain`]'s part.)
 //!
-//! The data lives in `src/knowledge/data/*.toml` (see the README for how to add an entry) and is
-//! compiled into static tables by `build.rs`.
+//! The data lives in `src/knowledge/data/*.toml` (see the README for how to add an entry);
+//! `build.rs` packs it into one text data file, [`CATALOG_FILE`], which the app fetches right
+//! after it starts and hands to [`install`]. Off the web (tests, tools) and with the
+//! `embedded-catalog` feature the same file is built in ([`CATALOG_TEXT`]).
 
 /// Whose move it usually is when this denial happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,11 +244,114 @@ impl Entry {
     }
 }
 
-mod generated {
-    use super::{unpack_entries, unpack_rules, Entry, Kind, Rule};
-    use std::sync::LazyLock;
-    include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// The catalog's tables, split out of its data file.
+struct Tables {
+    rules: Vec<Rule>,
+    messages: Vec<Entry>,
+    reasons: Vec<Entry>,
+    formats: Vec<Entry>,
 }
+
+static TABLES: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+
+/// The first line of the data file (build.rs writes it).
+const HEADER: &str = "aci-triage catalog 1\n";
+/// Between the tables of the data file.
+const TABLE: char = '\u{1a}';
+
+/// Why a text is not this build's catalog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogError(pub &'static str);
+
+impl std::fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Reads the catalog's data file ([`CATALOG_FILE`]) and makes it the catalog for the life of the
+/// program (the first one stays). Until then every lookup finds nothing: the app shows no
+/// explanation before [`is_installed`]. Off the web the built-in copy is there from the start.
+pub fn install(text: String) -> Result<(), CatalogError> {
+    if TABLES.get().is_some() {
+        return Ok(());
+    }
+    let body = text
+        .strip_prefix(HEADER)
+        .ok_or(CatalogError("the file is not the app's catalog"))?;
+    if body.split(TABLE).count() != 4 || body.split(TABLE).any(|t| !t.ends_with(RECORD)) {
+        return Err(CatalogError("the catalog file is damaged"));
+    }
+    // Lives as long as the program: the tables point into it.
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    let _ = TABLES.set(split(&text[HEADER.len()..]));
+    Ok(())
+}
+
+/// Whether the catalog is there (always off the web and with `embedded-catalog`).
+pub fn is_installed() -> bool {
+    tables().is_some()
+}
+
+fn split(body: &'static str) -> Tables {
+    let mut t = body.split(TABLE);
+    let mut next = || t.next().unwrap_or_default();
+    Tables {
+        rules: unpack_rules(next()),
+        messages: unpack_entries(Kind::Message, next()),
+        reasons: unpack_entries(Kind::Reason, next()),
+        formats: unpack_entries(Kind::Format, next()),
+    }
+}
+
+#[cfg(any(not(target_arch = "wasm32"), feature = "embedded-catalog"))]
+fn tables() -> Option<&'static Tables> {
+    Some(TABLES.get_or_init(|| {
+        let body = CATALOG_TEXT
+            .strip_prefix(HEADER)
+            .unwrap_or_else(|| panic!("the built-in catalog has no header"));
+        split(body)
+    }))
+}
+
+#[cfg(not(any(not(target_arch = "wasm32"), feature = "embedded-catalog")))]
+fn tables() -> Option<&'static Tables> {
+    TABLES.get()
+}
+
+/// One of the catalog's tables: empty until the catalog is installed (see [`install`]).
+pub struct Table<T: 'static>(fn(&'static Tables) -> &'static [T]);
+
+impl<T: 'static> std::ops::Deref for Table<T> {
+    type Target = [T];
+    fn deref(&self) -> &'static [T] {
+        tables().map_or(&[], self.0)
+    }
+}
+
+fn rules_of(t: &'static Tables) -> &'static [Rule] {
+    &t.rules
+}
+fn messages_of(t: &'static Tables) -> &'static [Entry] {
+    &t.messages
+}
+fn reasons_of(t: &'static Tables) -> &'static [Entry] {
+    &t.reasons
+}
+fn formats_of(t: &'static Tables) -> &'static [Entry] {
+    &t.formats
+}
+
+/// Every enforcement point.
+pub static RULES: Table<Rule> = Table(rules_of);
+/// Every error message of `reason.errors`.
+pub static MESSAGES: Table<Entry> = Table(messages_of);
+/// The plain reason and policyError texts.
+pub static REASONS: Table<Entry> = Table(reasons_of);
+/// The messages of neighbouring formats.
+pub static FORMATS: Table<Entry> = Table(formats_of);
 
 /// The catalog tables are each one string (written by build.rs): records end with U+001C and
 /// fields with U+001D, in the order of the struct. Separate `&str`s would each be a pointer and a
@@ -310,8 +415,6 @@ fn unpack_rules(packed: &'static str) -> Vec<Rule> {
         })
         .collect()
 }
-
-pub use generated::{FORMATS, MESSAGES, REASONS, RULES};
 
 /// Looks up an enforcement point.
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -206,7 +206,9 @@ pub fn load(json: &str) -> Result<Graph, LoadError> {
         .iter()
         .any(|n| n.id() == start && n.as_question().is_some())
     {
-        return Err(LoadError(format!("the start \"{start}\" names no question")));
+        return Err(LoadError(format!(
+            "the start \"{start}\" names no question"
+        )));
     }
     for q in nodes.iter().filter_map(Node::as_question) {
         if let Some(a) = q.answers.iter().find(|a| !ids.contains(a.next)) {
