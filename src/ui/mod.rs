@@ -5,6 +5,7 @@
 mod api;
 pub mod browser;
 mod chrome;
+pub mod compress;
 mod copy;
 mod decoder;
 mod doc;
