@@ -227,20 +227,25 @@ async fn until(what: &str, done: impl Fn() -> bool) {
     panic!("{what} never happened");
 }
 
+/// The fragment of a full-text link to `text`, made by the browser's CompressionStream as the
+/// Share panel makes it.
+async fn full_text_link(text: &str) -> String {
+    use aci_triage::share::{Content, Shared};
+    aci_triage::ui::compress::encode(&Shared::Decoder {
+        text: text.into(),
+        content: Content::Full,
+    })
+    .await
+    .unwrap()
+}
+
 fn opening(root: &Element) -> bool {
     q(root, "main [aria-busy='true']").is_some()
 }
 
 #[wasm_bindgen_test]
 async fn share_link_restores_findings_in_the_browser() {
-    use aci_triage::share::{Content, Shared};
-    // Made by the browser's CompressionStream, as the Share panel makes it.
-    let fragment = aci_triage::ui::compress::encode(&Shared::Decoder {
-        text: aci_triage::examples::SEED_MOUNT_DEVICE.into(),
-        content: Content::Full,
-    })
-    .await
-    .unwrap();
+    let fragment = full_text_link(aci_triage::examples::SEED_MOUNT_DEVICE).await;
     assert!(fragment.starts_with("v2."), "{fragment}");
     let app = mount_at(&fragment);
     // The link opens a moment after the first paint, and says so meanwhile.
@@ -254,13 +259,7 @@ async fn share_link_restores_findings_in_the_browser() {
 
 #[wasm_bindgen_test]
 async fn a_link_superseded_by_a_paste_never_lands() {
-    use aci_triage::share::{Content, Shared};
-    let fragment = aci_triage::ui::compress::encode(&Shared::Decoder {
-        text: aci_triage::examples::SEED_MOUNT_DEVICE.into(),
-        content: Content::Full,
-    })
-    .await
-    .unwrap();
+    let fragment = full_text_link(aci_triage::examples::SEED_MOUNT_DEVICE).await;
     let app = mount_at(&fragment);
     assert!(opening(&app.root));
     // The user pastes before the link is open: the paste stays, the link lets go.
@@ -279,13 +278,7 @@ async fn a_link_superseded_by_a_paste_never_lands() {
 
 #[wasm_bindgen_test]
 async fn cut_and_damaged_links_get_their_messages_after_the_browser_inflates() {
-    use aci_triage::share::{Content, Shared};
-    let fragment = aci_triage::ui::compress::encode(&Shared::Decoder {
-        text: aci_triage::examples::describe_pod_example(),
-        content: Content::Full,
-    })
-    .await
-    .unwrap();
+    let fragment = full_text_link(&aci_triage::examples::describe_pod_example()).await;
     let cut = &fragment[..fragment.len() - 7];
     assert!(aci_triage::ui::compress::decode(cut)
         .await

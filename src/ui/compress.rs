@@ -20,26 +20,26 @@ use web_sys::{
 
 use super::api::{open_share, prepare_share, Inflate, InflateFailure, Shared, MAX_INFLATED};
 
-// The two classes themselves: web-sys has them only behind `--cfg web_sys_unstable_apis`, which
-// would switch every unstable binding of web-sys on for the whole build. Their interface is a
-// constructor taking the format's name and the two ends of the stream.
+// The two classes: web-sys has them only behind `--cfg web_sys_unstable_apis`, which would switch
+// every unstable binding of web-sys on for the whole build. Each is a constructor taking the
+// format's name, and the two ends of a transform stream (the spec's `GenericTransformStream`).
 #[wasm_bindgen]
 extern "C" {
+    type GenericTransformStream;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &GenericTransformStream) -> ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &GenericTransformStream) -> WritableStream;
+
+    #[wasm_bindgen(extends = GenericTransformStream)]
     type CompressionStream;
     #[wasm_bindgen(constructor, catch)]
     fn new(format: &str) -> Result<CompressionStream, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    fn readable(this: &CompressionStream) -> ReadableStream;
-    #[wasm_bindgen(method, getter)]
-    fn writable(this: &CompressionStream) -> WritableStream;
 
+    #[wasm_bindgen(extends = GenericTransformStream)]
     type DecompressionStream;
     #[wasm_bindgen(constructor, catch)]
     fn new(format: &str) -> Result<DecompressionStream, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    fn readable(this: &DecompressionStream) -> ReadableStream;
-    #[wasm_bindgen(method, getter)]
-    fn writable(this: &DecompressionStream) -> WritableStream;
 }
 
 /// How much compressed input goes to the inflater at a time: at most about a thousand times as
@@ -71,15 +71,7 @@ pub async fn decode(fragment: &str) -> Result<Shared, String> {
 pub async fn deflate_raw(data: &[u8]) -> Result<Vec<u8>, JsValue> {
     let stream = CompressionStream::new("deflate-raw")?;
     // Compressing never grows without bound: the whole input in one write, no limit.
-    match pump(
-        &stream.writable(),
-        &stream.readable(),
-        data,
-        data.len().max(1),
-        usize::MAX,
-    )
-    .await?
-    {
+    match pump(&stream, data, data.len().max(1), usize::MAX).await? {
         Ok(out) => Ok(out),
         Err(_) => Err(JsValue::from_str("the browser could not compress")),
     }
@@ -96,27 +88,19 @@ pub async fn inflate(
         Inflate::Zlib => "deflate",
     };
     let ds = DecompressionStream::new(format)?;
-    pump(
-        &ds.writable(),
-        &ds.readable(),
-        stream,
-        INFLATE_PIECE,
-        MAX_INFLATED,
-    )
-    .await
+    pump(&ds, stream, INFLATE_PIECE, MAX_INFLATED).await
 }
 
-/// Writes `data` in pieces of `piece` bytes to `writable` and reads what comes out of
-/// `readable`, up to `limit` bytes.
+/// Writes `data` in pieces of `piece` bytes into `stream` and reads what comes out, up to
+/// `limit` bytes.
 async fn pump(
-    writable: &WritableStream,
-    readable: &ReadableStream,
+    stream: &GenericTransformStream,
     data: &[u8],
     piece: usize,
     limit: usize,
 ) -> Result<Result<Vec<u8>, InflateFailure>, JsValue> {
-    let writer = WritableStreamDefaultWriter::new(writable)?;
-    let reader = ReadableStreamDefaultReader::new(readable)?;
+    let writer = WritableStreamDefaultWriter::new(&stream.writable())?;
+    let reader = ReadableStreamDefaultReader::new(&stream.readable())?;
     // Every promise gets its handlers at once (`JsFuture::from`), so a rejection is never an
     // "uncaught" one; each write runs when the reader has taken the output of the one before.
     let writes: Vec<JsFuture> = data
