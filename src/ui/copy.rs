@@ -86,18 +86,16 @@ impl Default for Copier {
 
 /// A button that copies `text` (read when clicked), with its status line. `label` names what is
 /// copied. `copier` lets the owner start a copy too (the share panel copies its link on opening).
-/// While `busy` (the text is still being made), the button is disabled.
 #[component]
 pub fn CopyButton(
     #[prop(into)] text: Signal<String>,
     label: &'static str,
     #[prop(optional)] copier: Option<Copier>,
-    #[prop(optional, into)] busy: MaybeProp<bool>,
 ) -> impl IntoView {
     let copier = copier.unwrap_or_default();
     let outcome = copier.outcome;
     view! {
-        <button type="button" class="copy" disabled=move || busy.get().unwrap_or(false)
+        <button type="button" class="copy"
             data-state=move || outcome.get().map(|ok| if ok { "copied" } else { "failed" })
             on:click=move |_| copier.copy(text.get_untracked())>
             {label}

@@ -15,9 +15,9 @@ pub type MakeLink = Callback<bool, Shared>;
 /// (for the current state of the box); `offer_full` shows the box.
 ///
 /// The link is built a moment after the state changes (the browser compresses it, see
-/// [`compress`]): meanwhile the field is empty, saying "Building the link…", and Copy is
-/// disabled; only the build of the current state lands, so neither the field nor Copy ever
-/// holds the link of an earlier state.
+/// [`compress`]): meanwhile the field says "Building the link…" and Copy is disabled, and only
+/// the build of the current state lands, so neither the field nor Copy ever holds the link of an
+/// earlier state.
 #[component]
 pub fn SharePanel(
     make: MakeLink,
@@ -81,12 +81,6 @@ pub fn SharePanel(
         Some(Ok(l)) => l,
         _ => String::new(),
     });
-    let building = Signal::derive(move || result.with(Option::is_none));
-    // Why the current state has no link (the field and Copy give way to the message).
-    let failed = Memo::new(move |_| match result.get() {
-        Some(Err(e)) => Some(e),
-        _ => None,
-    });
     let open_and_copy = move |_| {
         open.update(|o| *o = !*o);
         copy_when_built.set_value(open.get_untracked());
@@ -106,20 +100,27 @@ pub fn SharePanel(
                     })}
                     <p class="note">{move || describe.run(full.get())}</p>
                     {reach_warning.clone().map(|w| view! { <p class="warn-text reach">{w}</p> })}
-                    {move || match failed.get() {
-                        Some(e) => view! { <p class="warn-text" role="alert">{e}</p> }.into_any(),
+                    {move || match result.get() {
+                        Some(Ok(l)) => {
+                            let len = l.len();
+                            let warn = (len > WARN_LEN).then(|| view! {
+                                <p class="warn-text">{format!("This link is {len} characters long. Some chat tools and mail clients cut links longer than about {WARN_LEN} characters; if the colleague sees an \u{201c}incomplete\u{201d} message, send it as a file instead.")}</p>
+                            });
+                            view! {
+                                <label for="share-link">"Share link"</label>
+                                <input id="share-link" type="text" readonly prop:value=l.clone()
+                                    on:focus=select_all />
+                                <CopyButton text=link label="Copy link" copier=copier />
+                                {warn}
+                            }.into_any()
+                        }
+                        Some(Err(e)) => view! { <p class="warn-text" role="alert">{e}</p> }.into_any(),
                         None => view! {
                             <label for="share-link">"Share link"</label>
-                            <input id="share-link" type="text" readonly prop:value=move || link.get()
-                                aria-busy=move || building.get().then_some("true")
-                                placeholder="Building the link\u{2026}" on:focus=select_all />
-                            <CopyButton text=link label="Copy link" copier=copier busy=building />
-                            {move || {
-                                let len = link.with(String::len);
-                                (len > WARN_LEN).then(|| view! {
-                                    <p class="warn-text">{format!("This link is {len} characters long. Some chat tools and mail clients cut links longer than about {WARN_LEN} characters; if the colleague sees an \u{201c}incomplete\u{201d} message, send it as a file instead.")}</p>
-                                })
-                            }}
+                            <input id="share-link" type="text" readonly prop:value="" aria-busy="true"
+                                placeholder="Building the link\u{2026}" />
+                            <button type="button" class="copy" disabled>"Copy link"</button>
+                            <span class="copy-status" role="status">"Building the link\u{2026}"</span>
                         }.into_any(),
                     }}
                 </div>
