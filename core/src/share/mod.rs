@@ -22,10 +22,15 @@
 //! Why the browser's streams: the first visit downloads the app's WebAssembly, and a deflater and
 //! an inflater of our own cost about 14 KB of it (gzip -9: inflate 6.5 KB, deflate 7.7 KB) for a
 //! step every browser the app supports already does natively (Chromium, also from `file://`).
-//! What we gave up: those streams are asynchronous, so a link opens a moment after the first
-//! paint ("Opening the shared link…" shows meanwhile, and a link superseded by another address or
-//! by the user's own paste never lands), and the Share panel builds its link a moment after the
-//! paste changes ("Building the link…", with Copy disabled until the link is the current one).
+//! What we gave up: those streams are asynchronous, so a link is no longer open when the app
+//! first renders: it lands a moment later, possibly after the first paint ("Opening the shared
+//! link…" shows meanwhile; a link superseded by another address or by the user's own paste or
+//! typing never lands). In Chromium the streams' promises mostly settle before the page is
+//! painted, but nothing guarantees it. The Share panel likewise builds its link a moment after
+//! the paste changes ("Building the link…", with Copy disabled until the link is the current
+//! one). The host tests no longer run the deflater the app uses: they run `miniz_oxide` through
+//! the same split codec, and the browser tests (`tests/web.rs`, the Playwright specs) run the
+//! browser's.
 //! Browsers compress with their own deflate level, so a link made by the browser may be a few
 //! characters longer than the same link made at level 9; any deflater's stream opens everywhere.
 
