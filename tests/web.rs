@@ -208,19 +208,128 @@ async fn wizard_step_from_the_address() {
     assert_eq!(all(&app.root, "nav.trail a").len(), 3);
 }
 
-#[wasm_bindgen_test]
-async fn share_link_restores_findings_in_the_browser() {
-    use aci_triage::share::{encode, Content, Shared};
-    let fragment = encode(&Shared::Decoder {
-        text: aci_triage::examples::SEED_MOUNT_DEVICE.into(),
+/// Waits until `done` holds, letting the browser run its own tasks (the compression streams)
+/// between looks; fails after a generous number of them.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        let task = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback(&resolve)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(task).await.unwrap();
+        settle().await;
+    }
+    panic!("{what} never happened");
+}
+
+/// The fragment of a full-text link to `text`, made by the browser's CompressionStream as the
+/// Share panel makes it.
+async fn full_text_link(text: &str) -> String {
+    use aci_triage::share::{Content, Shared};
+    aci_triage::ui::compress::encode(&Shared::Decoder {
+        text: text.into(),
         content: Content::Full,
     })
-    .unwrap();
+    .await
+    .unwrap()
+}
+
+fn opening(root: &Element) -> bool {
+    q(root, "main [aria-busy='true']").is_some()
+}
+
+#[wasm_bindgen_test]
+async fn share_link_restores_findings_in_the_browser() {
+    let fragment = full_text_link(aci_triage::examples::SEED_MOUNT_DEVICE).await;
+    assert!(fragment.starts_with("v2."), "{fragment}");
     let app = mount_at(&fragment);
-    // The cards are there as soon as the app is.
+    // The link opens a moment after the first paint, and says so meanwhile.
+    assert!(text(&app.root).contains("Opening the shared link"));
+    until("the link opened", || !opening(&app.root)).await;
     let cards = findings(&app.root);
     assert_eq!(cards.len(), 1);
     assert!(text(&cards[0]).contains("deviceHash not found"));
+    assert!(!text(&app.root).contains("Opening the shared link"));
+}
+
+#[wasm_bindgen_test]
+async fn a_link_superseded_by_a_paste_never_lands() {
+    let fragment = full_text_link(aci_triage::examples::SEED_MOUNT_DEVICE).await;
+    let app = mount_at(&fragment);
+    assert!(opening(&app.root));
+    // The user pastes before the link is open: the paste stays, the link lets go.
+    paste(&app.root, aci_triage::examples::SEED_CREATE_CONTAINER).await;
+    until("the opening ended", || !opening(&app.root)).await;
+    let area: HtmlTextAreaElement = q(&app.root, "textarea#event-text")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(area.value(), aci_triage::examples::SEED_CREATE_CONTAINER);
+    let cards = findings(&app.root);
+    assert_eq!(cards.len(), 1);
+    assert!(!text(&cards[0]).contains("deviceHash not found"));
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert_eq!(hash, "");
+}
+
+#[wasm_bindgen_test]
+async fn cut_and_damaged_links_get_their_messages_after_the_browser_inflates() {
+    let fragment = full_text_link(&aci_triage::examples::describe_pod_example()).await;
+    let cut = &fragment[..fragment.len() - 7];
+    assert!(aci_triage::ui::compress::decode(cut)
+        .await
+        .unwrap_err()
+        .contains("incomplete"));
+    let mut damaged = fragment.clone().into_bytes();
+    damaged[20] = if damaged[20] == b'A' { b'B' } else { b'A' };
+    let damaged = String::from_utf8(damaged).unwrap();
+    assert!(aci_triage::ui::compress::decode(&damaged)
+        .await
+        .unwrap_err()
+        .contains("damaged"));
+    // A well-formed envelope around a stream that is not deflate: the browser's inflater refuses
+    // it, reported as damage; around one that ends early, damage too (the envelope said complete).
+    for stream in [
+        &b"\xff\xff\xff\xff"[..],
+        &[0x01, 0x05, 0x00, 0xfa, 0xff, b'a'][..],
+    ] {
+        let len = stream.len() as u32;
+        let mut bytes = len.to_le_bytes().to_vec();
+        bytes.extend_from_slice(&(!len).to_le_bytes());
+        bytes.extend_from_slice(stream);
+        let mut sum = (1u32, 0u32);
+        for &b in stream {
+            sum.0 = (sum.0 + b as u32) % 65521;
+            sum.1 = (sum.1 + sum.0) % 65521;
+        }
+        bytes.extend_from_slice(&((sum.1 << 16) | sum.0).to_le_bytes());
+        use base64::Engine;
+        let link = format!(
+            "v2.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        );
+        let err = aci_triage::ui::compress::decode(&link).await.unwrap_err();
+        assert!(err.contains("damaged"), "{stream:?}: {err}");
+    }
+    // A deflate bomb: reading stops at the limit.
+    let bomb = aci_triage::ui::compress::deflate_raw(&vec![b' '; 9 << 20])
+        .await
+        .unwrap();
+    let inflated = aci_triage::ui::compress::inflate(&bomb, aci_triage::share::Inflate::Raw)
+        .await
+        .unwrap();
+    assert_eq!(inflated, Err(aci_triage::share::InflateFailure::TooLarge));
+    // A cut zlib stream (what a cut version-1 link holds) ends early.
+    let mut zlib_cut = vec![0x78, 0x9c];
+    zlib_cut.extend_from_slice(&bomb[..bomb.len() / 2]);
+    let inflated = aci_triage::ui::compress::inflate(&zlib_cut, aci_triage::share::Inflate::Zlib)
+        .await
+        .unwrap();
+    assert_eq!(inflated, Err(aci_triage::share::InflateFailure::EndedEarly));
 }
 
 /// Mounts the decoder alone, on a state the test changes.

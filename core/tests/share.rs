@@ -1,19 +1,26 @@
-//! The share codec: the version-2 envelope on top of base64 / miniz_oxide / serde_json (round
-//! trips, every cut reported as a cut, every changed character as damage), version-1 links made
-//! by the old encoder, repairs of links mangled on the way, size limits, the findings-only text
-//! (the recipient sees the sender's cards; nothing else of the paste travels) and the link base.
+//! The share codec: the version-2 envelope on top of base64 / deflate / serde_json (round trips,
+//! every cut reported as a cut, every changed character as damage), version-1 links made by the
+//! old encoder, repairs of links mangled on the way, size limits, the findings-only text (the
+//! recipient sees the sender's cards; nothing else of the paste travels) and the link base. The
+//! codec is split around the compression, which the app leaves to the browser: here
+//! `miniz_oxide` deflates and inflates (`support/share_codec.rs`), and the split itself is tested
+//! at the end (what is decided before inflating, how inflating failures are reported).
 #![cfg(not(target_arch = "wasm32"))]
 
 use aci_triage_core::decode::{analyze, Analysis};
 use aci_triage_core::explain::finding_doc;
 use aci_triage_core::report::markdown;
 use aci_triage_core::share::{
-    decode, encode, findings, is_share_fragment, link_base, repair_fragment, Content, EncodeError,
-    Reach, ShareError, Shared, MAX_LEN,
+    self, findings, is_share_fragment, link_base, repair_fragment, Content, EncodeError, Inflate,
+    InflateFailure, Reach, ShareError, Shared, MAX_INFLATED, MAX_LEN,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use proptest::prelude::*;
+
+#[path = "support/share_codec.rs"]
+mod share_codec;
+use share_codec::{decode, deflate_raw, deflate_zlib, encode, inflate};
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -208,8 +215,8 @@ fn foreign_characters_are_damage_with_their_position() {
 
 #[test]
 fn envelopes_that_pass_their_checks_but_hold_no_state_are_damage() {
-    let not_ours = miniz_oxide::deflate::compress_to_vec(b"{\"k\":\"x\"}", 6);
-    let not_json = miniz_oxide::deflate::compress_to_vec(b"hello world", 6);
+    let not_ours = deflate_raw(b"{\"k\":\"x\"}");
+    let not_json = deflate_raw(b"hello world");
     for link in [
         crafted_v2(&not_ours),
         crafted_v2(&not_json),
@@ -271,10 +278,7 @@ fn size_limits() {
     let huge = format!("v2.{}", "A".repeat(MAX_LEN + 1));
     assert_eq!(decode(&huge), Err(ShareError::TooLarge(huge.len())));
     // A short link that unpacks to more than the app accepts (a deflate bomb).
-    let bomb = crafted_v2(&miniz_oxide::deflate::compress_to_vec(
-        &vec![b' '; 9 << 20],
-        9,
-    ));
+    let bomb = crafted_v2(&deflate_raw(&vec![b' '; 9 << 20]));
     assert!(bomb.len() < MAX_LEN);
     let err = decode(&bomb).unwrap_err();
     assert_eq!(err, ShareError::ContentTooLarge);
@@ -678,4 +682,122 @@ fn links_from_the_offline_file_or_localhost_are_flagged() {
     // A published address that is itself local is not offered.
     let b = link_base("file:///x.html", Some("http://localhost:8080/"));
     assert_eq!(b.hosted, None);
+}
+
+// ------------------------------------------------------------------------------------------------
+// The codec split around the compression (the app's inflater and deflater are the browser's)
+
+#[test]
+fn cut_and_damaged_version_2_links_are_told_apart_before_any_inflating() {
+    for (link, _) in some_links() {
+        // `open` alone, with no inflater: every cut is a cut, every change damage.
+        for cut in 3..link.len() {
+            assert_eq!(
+                share::open(&link[..cut]),
+                Err(ShareError::Truncated),
+                "{link} cut at {cut}"
+            );
+        }
+        for (i, bad) in changed(&link, false) {
+            assert!(
+                matches!(share::open(&bad), Err(ShareError::Corrupted(_))),
+                "character {i}: {bad}"
+            );
+        }
+        let sealed = share::open(&link).unwrap();
+        assert_eq!(sealed.format(), Inflate::Raw);
+    }
+}
+
+#[test]
+fn the_sealed_bytes_are_the_deflate_stream_of_the_prepared_payload() {
+    for (_, s) in some_links() {
+        let prepared = share::prepare(&s).unwrap();
+        let stream = deflate_raw(prepared.payload());
+        let link = prepared.seal(&stream).unwrap();
+        let sealed = share::open(&link).unwrap();
+        assert_eq!(sealed.stream(), &stream[..]);
+        assert_eq!(
+            inflate(sealed.stream(), sealed.format()).unwrap(),
+            prepared.payload()
+        );
+        assert_eq!(sealed.finish(Ok(prepared.payload().to_vec())), Ok(s));
+    }
+}
+
+#[test]
+fn inflating_failures_map_to_the_messages_of_each_version() {
+    let (link, _) = &some_links()[2];
+    let (_, v1, _) = &v1_links()[0];
+    let v2 = || share::open(link).unwrap();
+    let v1 = || share::open(v1).unwrap();
+    assert_eq!(v1().format(), Inflate::Zlib);
+    // Version 2's envelope said the stream is complete: a stream that still ends early is damage.
+    assert!(matches!(
+        v2().finish(Err(InflateFailure::EndedEarly)),
+        Err(ShareError::Corrupted(_))
+    ));
+    // Version 1 has no envelope: the stream ending early is how a cut shows.
+    assert_eq!(
+        v1().finish(Err(InflateFailure::EndedEarly)),
+        Err(ShareError::Truncated)
+    );
+    for sealed in [v1(), v2()] {
+        assert_eq!(
+            sealed.clone().finish(Err(InflateFailure::TooLarge)),
+            Err(ShareError::ContentTooLarge)
+        );
+        let err = sealed
+            .clone()
+            .finish(Err(InflateFailure::BadData))
+            .unwrap_err();
+        assert!(err.to_string().contains("damaged"), "{err}");
+        // An inflater that ignores the limit still gets the limit's message.
+        assert_eq!(
+            sealed.clone().finish(Ok(vec![b' '; MAX_INFLATED + 1])),
+            Err(ShareError::ContentTooLarge)
+        );
+        assert!(matches!(
+            sealed.finish(Ok(b"not json".to_vec())),
+            Err(ShareError::Corrupted(_))
+        ));
+    }
+}
+
+#[test]
+fn version_1_links_are_zlib_streams_and_cuts_show_while_inflating() {
+    for (name, link, state) in v1_links() {
+        let sealed = share::open(&link).unwrap();
+        let json = inflate(sealed.stream(), Inflate::Zlib).unwrap();
+        // The same payload deflated again by any zlib deflater opens the same.
+        let again = format!("v1.{}", URL_SAFE_NO_PAD.encode(deflate_zlib(&json)));
+        assert_eq!(decode(&again).as_ref(), Ok(&state), "{name}");
+        // A cut version-1 link passes `open` (no length to compare) and ends early in the inflater.
+        let cut = &link[..link.len() * 2 / 3];
+        let sealed = share::open(cut).unwrap();
+        assert_eq!(
+            inflate(sealed.stream(), sealed.format()),
+            Err(InflateFailure::EndedEarly),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn limits_are_checked_on_each_side_of_the_compression() {
+    // The source limit before any compressing.
+    let big = "x".repeat(5 << 20);
+    assert!(matches!(
+        share::prepare(&full(&big)),
+        Err(EncodeError::SourceTooLarge(_))
+    ));
+    // The link's limit after it: a stream that does not fit is refused, whatever made it.
+    let prepared = share::prepare(&full("small")).unwrap();
+    match prepared.seal(&vec![0u8; MAX_LEN]) {
+        Err(EncodeError::TooLarge(n)) => assert!(n > MAX_LEN),
+        other => panic!("{other:?}"),
+    }
+    // The inflater stops at the limit.
+    let bomb = deflate_raw(&vec![b' '; MAX_INFLATED + 1]);
+    assert_eq!(inflate(&bomb, Inflate::Raw), Err(InflateFailure::TooLarge));
 }

@@ -14,6 +14,11 @@ use aci_triage_core::wizard::{WizardState, NETWORK};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
+/// The share codec with `miniz_oxide` in place of the browser's streams (the path is relative to
+/// this file, also where `core/tests/fuzz_regressions.rs` includes it).
+#[path = "../../core/tests/support/share_codec.rs"]
+mod share_codec;
+
 /// Explains a finding as the UI and the copied ticket text do.
 fn explain(f: &Finding, i: usize) {
     let doc = finding_doc(f, &format!("finding-{i}"));
@@ -139,7 +144,9 @@ pub fn decode_payload(data: &[u8]) {
 /// bytes as the deflate stream of a version-2 envelope whose length and checksum match, and as a
 /// version-1 zlib stream. A link that opens re-encodes to one that opens the same. Then the round
 /// trip of a state (first byte: which kind; the rest: the text), where a findings-only text must
-/// give the recipient the sender's analysis, and a cut link must read as cut.
+/// give the recipient the sender's analysis, and a cut link must read as cut. The codec's split
+/// halves are checked too: a version-2 link that `share::open` passes is one whose cuts it
+/// reports itself (before any inflating), and `finish` never panics on what an inflater returns.
 pub fn share_decode(data: &[u8]) {
     let fragment = String::from_utf8_lossy(data);
     for f in [
@@ -148,10 +155,10 @@ pub fn share_decode(data: &[u8]) {
         format!("v2.{fragment}"),
     ] {
         let _ = share::is_share_fragment(&f);
-        match share::decode(&f) {
+        match share_codec::decode(&f) {
             Ok(s) => {
-                if let Ok(link) = share::encode(&s) {
-                    assert_eq!(share::decode(&link).as_ref(), Ok(&s));
+                if let Ok(link) = share_codec::encode(&s) {
+                    assert_eq!(share_codec::decode(&link).as_ref(), Ok(&s));
                 }
             }
             Err(e) => assert!(!e.to_string().is_empty()),
@@ -165,7 +172,7 @@ pub fn share_decode(data: &[u8]) {
         format!("v2.{}", URL_SAFE_NO_PAD.encode(&envelope)),
         format!("v1.{}", URL_SAFE_NO_PAD.encode(data)),
     ] {
-        if let Err(e) = share::decode(&link) {
+        if let Err(e) = share_codec::decode(&link) {
             assert!(!e.to_string().is_empty());
         }
     }
@@ -199,11 +206,31 @@ pub fn share_decode(data: &[u8]) {
         },
         _ => Shared::Wizard { answers: text },
     };
-    if let Ok(link) = share::encode(&state) {
+    if let Ok(link) = share_codec::encode(&state) {
         assert!(link.len() <= share::MAX_LEN);
-        assert_eq!(share::decode(&link), Ok(state), "round trip through {link}");
+        assert_eq!(
+            share_codec::decode(&link),
+            Ok(state),
+            "round trip through {link}"
+        );
         for cut in [3, link.len() / 2, link.len() - 1] {
-            assert_eq!(share::decode(&link[..cut]), Err(ShareError::Truncated));
+            assert_eq!(share::open(&link[..cut]), Err(ShareError::Truncated));
+            assert_eq!(
+                share_codec::decode(&link[..cut]),
+                Err(ShareError::Truncated)
+            );
+        }
+        // Whatever an inflater makes of the sealed bytes, finishing reports it without panicking.
+        if let Ok(sealed) = share::open(&link) {
+            for inflated in [
+                Err(share::InflateFailure::EndedEarly),
+                Err(share::InflateFailure::BadData),
+                Ok(rest.to_vec()),
+            ] {
+                if let Err(e) = sealed.clone().finish(inflated) {
+                    assert!(!e.to_string().is_empty());
+                }
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //! marking the current view.
 
 use super::decoder::Decoder;
-use super::state::{Nav, Notice, Route};
+use super::state::{DecoderState, Nav, Notice, Route};
 use super::wizard::WizardView;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,6 +23,9 @@ enum Screen {
 #[component]
 pub fn Views() -> impl IntoView {
     let nav = expect_context::<Nav>();
+    // A share link is being opened (see `route`): said where its notice will be, and busy, so
+    // nobody takes what is on screen meanwhile for what the link holds.
+    let opening = use_context::<DecoderState>().map(|d| d.opening);
     let screen = Memo::new(move |_| match nav.route.get() {
         Route::Wizard(answers) => Screen::Wizard(answers),
         Route::Decoder => Screen::Decoder(nav.links_opened.get()),
@@ -32,6 +35,11 @@ pub fn Views() -> impl IntoView {
     }));
     view! {
         <main id="main">
+            {move || opening.is_some_and(|o| o.get()).then(|| view! {
+                <div class="notice" role="status" aria-busy="true">
+                    <p>"Opening the shared link\u{2026}"</p>
+                </div>
+            })}
             <Notices notices=nav.notices />
             <For each=move || [screen.get()] key=|s| s.clone() let:s>
                 {match s {

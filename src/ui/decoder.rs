@@ -14,7 +14,7 @@ use super::api::{describe_pod_example, summary_doc, ticket_report, Block, Shared
 use super::copy::CopyButton;
 use super::finding::FindingCard;
 use super::progress::{self, AnalysisProgress};
-use super::share::{fragment_for, SharePanel};
+use super::share::SharePanel;
 use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
 use super::{focus_on_mount, megabytes, plural};
 
@@ -200,8 +200,7 @@ pub fn Decoder() -> impl IntoView {
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
     // must remove it from the link too).
-    let make_link =
-        Callback::new(move |full: bool| fragment_for(&text.with(|t| Shared::decoder(t, full))));
+    let make_link = Callback::new(move |full: bool| text.with(|t| Shared::decoder(t, full)));
     let describe = Callback::new(move |full: bool| {
         let n = decoded.with(|d| d.analysis.findings.len());
         if full {

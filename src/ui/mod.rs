@@ -6,6 +6,7 @@ mod api;
 pub mod browser;
 mod catalog;
 mod chrome;
+pub mod compress;
 mod copy;
 mod data;
 mod decoder;

@@ -1,13 +1,20 @@
 //! Reading the address: the fragment decides the view; share links restore their state; state
 //! that arrived in the query (which servers see) is moved into the fragment. The address leads
 //! here and only here: [`start`] at load and the `hashchange` listener of [`listen`].
+//!
+//! A share link opens asynchronously (the browser inflates it, see [`compress`]): "Opening the
+//! shared link…" shows meanwhile, and each address counts as a new opening, so a link that is
+//! superseded before it is open (by another address, or by the user's own paste or typing) never
+//! lands.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use std::cell::Cell;
 
-use super::api::{decode_share, is_share_fragment, repair_fragment, Content, Shared, WizardState};
+use super::api::{is_share_fragment, repair_fragment, Content, Shared, WizardState};
 use super::browser;
+use super::compress;
 use super::state::{DecoderState, Nav, Origin, Route};
 use super::wizard as graph;
 
@@ -38,22 +45,40 @@ pub fn start(decoder: DecoderState, nav: Nav) {
     super::catalog::request();
     move_query_to_fragment(nav);
     let fragment = browser::hash();
-    // Without shared state, this tab's last paste comes back.
-    let shared = apply_fragment(&fragment, decoder, nav);
-    decoder.restore(!shared);
+    // Without shared state, this tab's last paste comes back (once a share link is open, or known
+    // not to bring a text).
+    RESTORE_PENDING.set(true);
+    apply_fragment(&fragment, decoder, nav);
     // The wizard's graph is not part of the first download: it comes when the browser is idle.
     graph::prefetch_when_idle();
 }
 
-/// Applies a fragment; returns whether it restored shared decoder state.
-pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
+/// The start-up's restore of the keep-pastes choice and (`text`: no share link brought a text)
+/// this tab's last paste, once: when the address read at start-up has been applied.
+fn restore_once(decoder: DecoderState, text: bool) {
+    if RESTORE_PENDING.replace(false) {
+        decoder.restore(text);
+    }
+}
+
+/// Applies a fragment. A share link opens a moment later ([`open_link`]); anything else at once.
+pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) {
+    // Every address is a new opening: one still under way is superseded.
+    let opening = OPENINGS.with(|n| {
+        n.set(n.get().wrapping_add(1));
+        n.get()
+    });
+    if decoder.opening.get_untracked() {
+        decoder.opening.set(false);
+    }
     if fragment.is_empty() {
         // "Decode policy denials" links to `#`: the address keeps no bare `#`.
         if browser::href().ends_with('#') {
             browser::replace_hash("");
         }
         nav.go(Route::Decoder);
-        return false;
+        restore_once(decoder, true);
+        return;
     }
     // A link percent-encoded or wrapped on its way is read as it was written, and the address
     // bar gets the working link back (for reload, bookmarks and passing it on).
@@ -62,39 +87,77 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) -> bool {
     let fragment: &str = &repaired;
     if let Some(answers) = wizard_answers(fragment) {
         open_wizard(&answers, was_repaired, nav);
-        return false;
+        restore_once(decoder, true);
+        return;
     }
     if is_share_fragment(fragment) {
         if was_repaired {
             browser::replace_hash(fragment);
         }
-        match decode_share(fragment) {
-            Ok(Shared::Decoder { text, content }) => {
-                let full = content == Content::Full;
-                decoder.input_note.set(None);
-                decoder.set_now(text, Origin::Link { full });
-                let n = decoder
-                    .decoded
-                    .with_untracked(|d| d.analysis.findings.len());
-                nav.go(Route::Decoder);
-                nav.links_opened.update(|n| *n += 1);
-                nav.notify(false, link_notice(content, n, was_repaired));
-                return true;
-            }
-            Ok(Shared::Wizard { answers }) => {
-                open_wizard(&answers, true, nav);
-                return false;
-            }
-            Err(e) => {
-                nav.notify(true, e.to_string());
-                browser::replace_hash("");
-                nav.go(Route::Decoder);
-                return false;
-            }
-        }
+        open_link(fragment.to_string(), was_repaired, opening, decoder, nav);
+        return;
     }
     nav.go(Route::Decoder);
-    false
+    restore_once(decoder, true);
+}
+
+/// Opens the share link `fragment` (repaired already; `was_repaired` when it had to be) as the
+/// `opening`-th address: it lands only if no other address came meanwhile and the text was not
+/// changed meanwhile (the user's paste or typing stays, and the address lets the link go).
+fn open_link(fragment: String, was_repaired: bool, opening: u64, decoder: DecoderState, nav: Nav) {
+    decoder.opening.set(true);
+    let input = decoder.generation();
+    spawn_local(async move {
+        let opened = compress::decode(&fragment).await;
+        if OPENINGS.get() != opening {
+            // The newer address decides what is shown (and restores the tab's paste at start-up).
+            return;
+        }
+        decoder.opening.set(false);
+        if decoder.generation() != input {
+            if is_share_fragment(&browser::hash()) {
+                browser::replace_hash("");
+            }
+            restore_once(decoder, false);
+            return;
+        }
+        let brought_text = land(opened, was_repaired, decoder, nav);
+        restore_once(decoder, !brought_text);
+    });
+}
+
+/// Shows what an opened share link holds, or why it could not be opened; returns whether it
+/// brought a text into the decoder.
+fn land(
+    opened: Result<Shared, String>,
+    was_repaired: bool,
+    decoder: DecoderState,
+    nav: Nav,
+) -> bool {
+    match opened {
+        Ok(Shared::Decoder { text, content }) => {
+            let full = content == Content::Full;
+            decoder.input_note.set(None);
+            decoder.set_now(text, Origin::Link { full });
+            let n = decoder
+                .decoded
+                .with_untracked(|d| d.analysis.findings.len());
+            nav.go(Route::Decoder);
+            nav.links_opened.update(|n| *n += 1);
+            nav.notify(false, link_notice(content, n, was_repaired));
+            true
+        }
+        Ok(Shared::Wizard { answers }) => {
+            open_wizard(&answers, true, nav);
+            false
+        }
+        Err(e) => {
+            nav.notify(true, e);
+            browser::replace_hash("");
+            nav.go(Route::Decoder);
+            false
+        }
+    }
 }
 
 /// Shows the wizard at `answers`. A damaged link opens at its longest valid beginning, with a
@@ -145,6 +208,11 @@ fn link_notice(content: Content, n: usize, repaired: bool) -> String {
 thread_local! {
     /// The wizard's address was opened before its graph arrived.
     static WAITING: Cell<bool> = const { Cell::new(false) };
+    /// How many addresses were applied: a share link opening as the n-th lands only while this
+    /// is still n.
+    static OPENINGS: Cell<u64> = const { Cell::new(0) };
+    /// The start-up's restore has not happened yet (its share link is still opening).
+    static RESTORE_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Listens for fragment changes (links, Back and Forward, an address edited by hand) for as long

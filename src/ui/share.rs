@@ -1,16 +1,23 @@
 //! The Share control: builds a link whose state lives only in the fragment, copies it, shows it.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use super::api::{encode_share, link_base, Shared, HOSTED_URL, WARN_LEN};
+use super::api::{link_base, Shared, HOSTED_URL, WARN_LEN};
 use super::browser;
+use super::compress;
 use super::copy::{Copier, CopyButton};
 
-/// What the panel shares. `full` is the state of the "include the full text" box.
-pub type MakeLink = Callback<bool, Result<String, String>>;
+/// What the panel shares: the state, for the state of the "include the full text" box.
+pub type MakeLink = Callback<bool, Shared>;
 
 /// A "Share" button that opens a panel with the link. `describe` says what the link contains
 /// (for the current state of the box); `offer_full` shows the box.
+///
+/// The link is built a moment after the state changes (the browser compresses it, see
+/// [`compress`]): meanwhile the field says "Building the link…" and Copy is disabled, and only
+/// the build of the current state lands, so neither the field nor Copy ever holds the link of an
+/// earlier state.
 #[component]
 pub fn SharePanel(
     make: MakeLink,
@@ -25,28 +32,58 @@ pub fn SharePanel(
     let base = link_base(&browser::base_url(), HOSTED_URL);
     let reach_warning = base.warning();
     let base = base.best().to_string();
+    // The state to share while the panel is open.
+    let wanted = Memo::new(move |_| open.get().then(|| make.run(full.get())));
+    // The last build that landed: its state and its link (or why there is none).
+    let built = RwSignal::new(None::<(Shared, Result<String, String>)>);
+    // Counts builds: one that finds it changed was superseded and does not land.
+    let builds = StoredValue::new(0u64);
+    // Opening the panel also copies the link, once it is built.
+    let copy_when_built = StoredValue::new(false);
+    let copier = Copier::new();
+    Effect::new(move |_| {
+        let Some(state) = wanted.get() else {
+            builds.update_value(|g| *g += 1);
+            copy_when_built.set_value(false);
+            return;
+        };
+        let generation = builds.with_value(|g| g + 1);
+        builds.set_value(generation);
+        let base = base.clone();
+        spawn_local(async move {
+            let result = compress::encode(&state)
+                .await
+                .map(|fragment| format!("{base}#{fragment}"));
+            // The panel may be gone by now, or the state changed again.
+            if builds.try_get_value() != Some(generation) {
+                return;
+            }
+            if copy_when_built.get_value() {
+                copy_when_built.set_value(false);
+                if let Ok(l) = &result {
+                    copier.copy(l.clone());
+                }
+            }
+            built.set(Some((state, result)));
+        });
+    });
+    // The link of the state shown, once built: never one of an earlier state.
     let result = Memo::new(move |_| {
-        if !open.get() {
-            return None;
-        }
-        Some(
-            make.run(full.get())
-                .map(|fragment| format!("{base}#{fragment}")),
-        )
+        wanted.with(|w| {
+            let w = w.as_ref()?;
+            built.with(|b| match b {
+                Some((state, result)) if state == w => Some(result.clone()),
+                _ => None,
+            })
+        })
     });
     let link = Signal::derive(move || match result.get() {
         Some(Ok(l)) => l,
         _ => String::new(),
     });
-    // Opening the panel also copies the link; its "Copy link" button shows whether that worked.
-    let copier = Copier::new();
     let open_and_copy = move |_| {
         open.update(|o| *o = !*o);
-        if open.get_untracked() {
-            if let Some(Ok(l)) = result.get_untracked() {
-                copier.copy(l);
-            }
-        }
+        copy_when_built.set_value(open.get_untracked());
     };
     view! {
         <div class="share">
@@ -78,7 +115,13 @@ pub fn SharePanel(
                             }.into_any()
                         }
                         Some(Err(e)) => view! { <p class="warn-text" role="alert">{e}</p> }.into_any(),
-                        None => ().into_any(),
+                        None => view! {
+                            <label for="share-link">"Share link"</label>
+                            <input id="share-link" type="text" readonly prop:value="" aria-busy="true"
+                                placeholder="Building the link\u{2026}" />
+                            <button type="button" class="copy" disabled>"Copy link"</button>
+                            <span class="copy-status" role="status">"Building the link\u{2026}"</span>
+                        }.into_any(),
                     }}
                 </div>
             </Show>
@@ -89,9 +132,4 @@ pub fn SharePanel(
 /// Selects the whole link when its field takes focus, ready to copy.
 fn select_all(ev: leptos::ev::FocusEvent) {
     event_target::<web_sys::HtmlInputElement>(&ev).select();
-}
-
-/// The fragment for a state, with the encoder's refusal turned into a message.
-pub fn fragment_for(state: &Shared) -> Result<String, String> {
-    encode_share(state).map_err(|e| e.to_string())
 }

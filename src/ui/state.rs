@@ -96,6 +96,9 @@ pub struct DecoderState {
     pub progress: RwSignal<Option<Progress>>,
     /// How many lines the text has, once counted (a large text's while it is analysed).
     pub lines: RwSignal<Option<usize>>,
+    /// A share link is being opened (see `route`): the text is not the link's yet, so storage
+    /// and the address wait for it.
+    pub opening: RwSignal<bool>,
     /// Counts every start of a read or an analysis: a sliced one that finds it changed was
     /// superseded (a new paste, Clear) and stops without writing anything.
     generation: StoredValue<u64>,
@@ -128,6 +131,7 @@ impl DecoderState {
             undo: RwSignal::new(None),
             progress: RwSignal::new(None),
             lines: RwSignal::new(Some(1)),
+            opening: RwSignal::new(false),
             generation: StoredValue::new(0),
             pending: StoredValue::new_local(None),
             saving: StoredValue::new_local(None),
@@ -173,6 +177,12 @@ impl DecoderState {
         let g = self.generation.get_value().wrapping_add(1);
         self.generation.set_value(g);
         g
+    }
+
+    /// Counts every change of the text (and every start of a read or an analysis): a share link
+    /// still opening when it changes does not land over what the user pasted or typed.
+    pub fn generation(&self) -> u64 {
+        self.generation.get_value()
     }
 
     /// Whether the read or analysis of `generation` was superseded.
@@ -391,6 +401,8 @@ impl DecoderState {
     /// The user edited the text box: analyse after a short pause.
     /// `at_once` for a paste or a drop into the box: nothing to wait for.
     pub fn edited(&self, text: String, at_once: bool) {
+        // The text changed (its analysis follows after a pause).
+        self.next_generation();
         if self.undo.with_untracked(Option::is_some) {
             self.undo.set(None);
         }
@@ -418,6 +430,10 @@ impl DecoderState {
         Effect::new(move |_| {
             let origin = this.origin.get();
             this.text.track();
+            // While a link opens, the empty text box is not the user's text to keep (or remove).
+            if this.opening.get() {
+                return;
+            }
             if origin == Origin::Empty {
                 // Clearing is cheap and must be done before any reload.
                 this.saving.set_value(None);
@@ -429,7 +445,11 @@ impl DecoderState {
         });
         let origin = Memo::new(move |_| this.origin.get());
         Effect::new(move |_| {
-            if !matches!(origin.get(), Origin::Link { .. }) && is_share_fragment(&browser::hash()) {
+            let opening = this.opening.get();
+            if !opening
+                && !matches!(origin.get(), Origin::Link { .. })
+                && is_share_fragment(&browser::hash())
+            {
                 browser::replace_hash("");
             }
         });

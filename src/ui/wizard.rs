@@ -23,7 +23,7 @@ use super::api::{
 use super::copy::CopyButton;
 use super::data::{download, inline_text, Load};
 use super::route::wizard_fragment;
-use super::share::{fragment_for, SharePanel};
+use super::share::SharePanel;
 use super::state::Nav;
 use super::when_mounted;
 
@@ -196,10 +196,8 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
     });
 
     let answers_text = state.encode();
-    let share = Callback::new(move |_full: bool| {
-        fragment_for(&Shared::Wizard {
-            answers: answers_text.clone(),
-        })
+    let share = Callback::new(move |_full: bool| Shared::Wizard {
+        answers: answers_text.clone(),
     });
     let describe = Callback::new(|_full: bool| {
         "The link carries only your answers to these questions: a colleague who opens it sees the same step.".to_string()

@@ -1,21 +1,38 @@
 //! Versioned, compressed state in the URL fragment. Pure code: no browser APIs.
 //!
 //! A link looks like `https://host/path/#v2.<payload>`: the payload is base64url (the `base64`
-//! crate) of an envelope around a deflate stream (`miniz_oxide`) of a small JSON document
-//! (`serde_json`); see [`envelope`] for the bytes and why a cut-off link is told apart from a
-//! damaged one. The fragment is never sent to a server. Links of version 1 (`#v1.`, a zlib
-//! stream) keep opening.
+//! crate) of an envelope around a raw deflate stream of a small JSON document (`serde_json`); see
+//! [`envelope`] for the bytes and why a cut-off link is told apart from a damaged one. The
+//! fragment is never sent to a server. Links of version 1 (`#v1.`, a zlib stream) keep opening.
 //!
 //! By default a decoder link carries only what the findings need, at the positions the sender
 //! saw ([`findings`]): not the surrounding event text with pod names and namespaces. The full
 //! text is included only when the user asks for it.
 //!
-//! Compression runs here, in the pure core (`miniz_oxide`), rather than through the browser's
-//! `CompressionStream`: a link must open synchronously at start-up (its findings are on the first
-//! paint, not swapped in after a promise), the Share panel builds its link synchronously as the
-//! paste changes, the whole codec (and the findings-only search, which encodes) is tested and
-//! fuzzed on the host like the rest of the core, and the offline file needs no browser feature
-//! beyond WebAssembly. Measured cost in the release wasm (gzip -9): inflate 6.5 KB, deflate 7.7 KB.
+//! The deflating and inflating are not done here: the codec is split around them, and the app
+//! hands them to the browser's own `CompressionStream` / `DecompressionStream` (`deflate-raw`,
+//! and `deflate` for version 1). Making a link is [`prepare`] (the JSON, the size check before
+//! any compressing) then [`Prepared::seal`] with the deflate stream (the envelope, the size check
+//! of the link); opening one is [`open`] (repairs, version, base64url, and the envelope's checks:
+//! whether the link was cut or damaged is decided there, before any inflating) then
+//! [`Sealed::finish`] with what the inflater gave back or how it failed ([`InflateFailure`]).
+//! Everything but the two compression steps stays here, tested and fuzzed on the host, where the
+//! tests use `miniz_oxide` as their deflater.
+//!
+//! Why the browser's streams: the first visit downloads the app's WebAssembly, and a deflater and
+//! an inflater of our own cost about 14 KB of it (gzip -9: inflate 6.5 KB, deflate 7.7 KB) for a
+//! step every browser the app supports already does natively (Chromium, also from `file://`).
+//! What we gave up: those streams are asynchronous, so a link is no longer open when the app
+//! first renders: it lands a moment later, possibly after the first paint ("Opening the shared
+//! link…" shows meanwhile; a link superseded by another address or by the user's own paste or
+//! typing never lands). In Chromium the streams' promises mostly settle before the page is
+//! painted, but nothing guarantees it. The Share panel likewise builds its link a moment after
+//! the paste changes ("Building the link…", with Copy disabled until the link is the current
+//! one). The host tests no longer run the deflater the app uses: they run `miniz_oxide` through
+//! the same split codec, and the browser tests (`tests/web.rs`, the Playwright specs) run the
+//! browser's.
+//! Browsers compress with their own deflate level, so a link made by the browser may be a few
+//! characters longer than the same link made at level 9; any deflater's stream opens everywhere.
 
 pub mod address;
 mod envelope;
@@ -35,8 +52,9 @@ pub const MAX_LEN: usize = 60_000;
 /// Texts larger than this are refused before compressing: even text that compresses 100-fold
 /// would not fit [`MAX_LEN`], and compressing megabytes only to refuse them wastes memory.
 const MAX_SOURCE: usize = 4 * 1024 * 1024;
-/// Decompressed payloads larger than this are rejected (a hostile link cannot exhaust memory).
-const MAX_INFLATED: usize = 8 * 1024 * 1024;
+/// Decompressed payloads larger than this are rejected (a hostile link cannot exhaust memory):
+/// the inflater stops reading once its output exceeds it.
+pub const MAX_INFLATED: usize = 8 * 1024 * 1024;
 
 /// What a link restores.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,17 +169,102 @@ impl std::fmt::Display for EncodeError {
     }
 }
 
-/// Encodes `state` as a fragment (without the `#`).
-pub fn encode(state: &Shared) -> Result<String, EncodeError> {
+/// A state ready to be compressed: its JSON payload, not larger than a link could carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    json: Vec<u8>,
+}
+
+/// The first half of making a link: the JSON payload of `state`, refused when it is so large that
+/// no compression would make it fit ([`EncodeError::SourceTooLarge`]). Compress
+/// [`Prepared::payload`] to a raw deflate stream (RFC 1951) and [`Prepared::seal`] it.
+pub fn prepare(state: &Shared) -> Result<Prepared, EncodeError> {
     let json = payload::to_json(state);
     if json.len() > MAX_SOURCE {
         return Err(EncodeError::SourceTooLarge(json.len()));
     }
-    let out = format!("v{VERSION}.{}", envelope::pack(&json));
-    if out.len() > MAX_LEN {
-        return Err(EncodeError::TooLarge(out.len()));
+    Ok(Prepared { json })
+}
+
+impl Prepared {
+    /// The bytes to deflate.
+    pub fn payload(&self) -> &[u8] {
+        &self.json
     }
-    Ok(out)
+
+    /// The second half of making a link: the fragment (without the `#`) around `stream`, the raw
+    /// deflate stream of [`Prepared::payload`]; refused above [`MAX_LEN`] characters.
+    pub fn seal(&self, stream: &[u8]) -> Result<String, EncodeError> {
+        let out = format!("v{VERSION}.{}", envelope::pack(stream));
+        if out.len() > MAX_LEN {
+            return Err(EncodeError::TooLarge(out.len()));
+        }
+        Ok(out)
+    }
+}
+
+/// How the bytes of a [`Sealed`] link are to be inflated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inflate {
+    /// A raw deflate stream (RFC 1951; the browser's `deflate-raw`): version 2.
+    Raw,
+    /// A zlib stream (RFC 1950, with its own Adler-32; the browser's `deflate`): version 1.
+    Zlib,
+}
+
+/// How inflating a [`Sealed`] link's bytes failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InflateFailure {
+    /// The stream ended before its end mark (all the bytes were read without error).
+    EndedEarly,
+    /// The output grew beyond [`MAX_INFLATED`]; the inflater stopped there.
+    TooLarge,
+    /// The bytes are not a valid stream of that kind (including a zlib checksum that does not
+    /// match, and bytes after the end of the stream).
+    BadData,
+}
+
+/// A link whose text passed every check that can be made before inflating.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sealed {
+    version: u32,
+    stream: Vec<u8>,
+}
+
+impl Sealed {
+    /// The bytes to inflate.
+    pub fn stream(&self) -> &[u8] {
+        &self.stream
+    }
+
+    /// How to inflate them.
+    pub fn format(&self) -> Inflate {
+        if self.version == 1 {
+            Inflate::Zlib
+        } else {
+            Inflate::Raw
+        }
+    }
+
+    /// The second half of opening a link: the state in `inflated` (what the inflater gave back
+    /// for [`Sealed::stream`], or how it failed), or why there is none.
+    pub fn finish(self, inflated: Result<Vec<u8>, InflateFailure>) -> Result<Shared, ShareError> {
+        let json = match inflated {
+            Ok(json) if json.len() > MAX_INFLATED => return Err(ShareError::ContentTooLarge),
+            Ok(json) => json,
+            Err(InflateFailure::TooLarge) => return Err(ShareError::ContentTooLarge),
+            // Version 1 carries no length: a stream that ends early is a cut link. Version 2's
+            // envelope said the stream arrived complete: if it still ends early, it is damaged.
+            Err(InflateFailure::EndedEarly) if self.version == 1 => {
+                return Err(ShareError::Truncated)
+            }
+            Err(InflateFailure::EndedEarly | InflateFailure::BadData) => {
+                return Err(ShareError::Corrupted("it does not decompress".into()))
+            }
+        };
+        payload::from_json(&json, self.version)
+            .ok_or_else(|| ShareError::Corrupted("its content is not what this app writes".into()))
+    }
 }
 
 /// A fragment put back the way the app wrote it, undoing what happens to links on their way:
@@ -212,8 +315,12 @@ pub fn is_share_fragment(fragment: &str) -> bool {
     split_version(&repair_fragment(fragment)).is_some()
 }
 
-/// Decodes a fragment (without the `#`), after the repairs of [`repair_fragment`].
-pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
+/// The first half of opening a link: reads a fragment (without the `#`), after the repairs of
+/// [`repair_fragment`], down to the compressed bytes, with every check that needs no inflating
+/// (a cut version-2 link is [`ShareError::Truncated`] here, a damaged one
+/// [`ShareError::Corrupted`]). Inflate [`Sealed::stream`] as [`Sealed::format`] says, stopping
+/// beyond [`MAX_INFLATED`] bytes, and [`Sealed::finish`] it.
+pub fn open(fragment: &str) -> Result<Sealed, ShareError> {
     let fragment = repair_fragment(fragment);
     let (version, payload) = split_version(&fragment).ok_or(ShareError::NotALink)?;
     let version = match version {
@@ -227,13 +334,12 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     // A link at the end of a sentence, in brackets or in quotes: that punctuation is not the link's.
     let payload =
         payload.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '>', '*', '\'', '"']);
-    let json = if version == 1 {
-        envelope::unpack_v1(payload, MAX_INFLATED)?
+    let stream = if version == 1 {
+        envelope::unpack_v1(payload)?
     } else {
-        envelope::unpack_v2(payload, MAX_INFLATED)?
+        envelope::unpack_v2(payload)?
     };
-    payload::from_json(&json, version)
-        .ok_or_else(|| ShareError::Corrupted("its content is not what this app writes".into()))
+    Ok(Sealed { version, stream })
 }
 
 #[cfg(test)]

@@ -492,6 +492,104 @@ test('share links opened over another state, switching views, theme and reload i
   await fresh.close();
 });
 
+/** The fragment of a link, with its `#`. */
+const hashOf = (url) => url.slice(url.indexOf('#'));
+
+/**
+ * Goes to fragment `a`, and to `b` as soon as the app has taken `a` (its `hashchange` listener ran
+ * first): a share link at `a` is then still being inflated by the browser when `b` arrives. Both
+ * must differ from the address before them (an unchanged fragment fires no `hashchange`).
+ */
+async function twoAddresses(page, a, b) {
+  const openingAtB = await page.evaluate(([a, b]) => new Promise((done) => {
+    addEventListener('hashchange', () => {
+      const opening = document.querySelector('main [aria-busy="true"]') !== null;
+      addEventListener('hashchange', () => done(opening), { once: true });
+      location.hash = b;
+    }, { once: true });
+    location.hash = a;
+  }), [a, b]);
+  // The link at `a` was still opening when `b` came (what this sequence is about).
+  expect(openingAtB, `${a} was still opening when ${b} came`).toBe(true);
+}
+
+/**
+ * A slow device: the browser's inflater hands on each piece of its output 150 ms late. (Its own
+ * promises otherwise settle before any other task runs, so nothing could come in between.)
+ */
+function slowInflater() {
+  const Real = window.DecompressionStream;
+  window.DecompressionStream = class {
+    constructor(format) {
+      const real = new Real(format);
+      this.writable = real.writable;
+      this.readable = real.readable.pipeThrough(new TransformStream({
+        transform: (chunk, out) => new Promise((r) => setTimeout(() => { out.enqueue(chunk); r(); }, 150)),
+      }));
+    }
+  };
+}
+
+test('a share link superseded before it is open never lands: another address, another link, a paste', async ({ page, problems, browser }) => {
+  test.setTimeout(60_000);
+  const fresh = await freshPages(browser);
+  const [findingsLink, fullLink, wizardLink] = await makeShareLinks(fresh);
+  await page.addInitScript(slowInflater);
+  await openApp(page);
+  await pasteOver(page, PASTES.pages);
+  const busy = page.locator('main [aria-busy="true"]');
+
+  // A link, then at once the wizard: the wizard stays, the link never comes.
+  await twoAddresses(page, hashOf(findingsLink), '#wizard');
+  await expect(busy).toHaveCount(0);
+  await expect(page).toHaveURL(/#wizard$/);
+  await sameAsFreshLoad(page, fresh, 'a findings link superseded by the wizard');
+  // A link, then at once another link: the second one is what shows.
+  await twoAddresses(page, hashOf(findingsLink), hashOf(fullLink));
+  await expect(busy).toHaveCount(0);
+  await expect(box(page)).toHaveValue(PASTES.mixed);
+  await sameAsFreshLoad(page, fresh, 'a findings link superseded by a full-text link', DECODER_PARTS);
+  await twoAddresses(page, hashOf(wizardLink), hashOf(findingsLink));
+  await expect(busy).toHaveCount(0);
+  await sameAsFreshLoad(page, fresh, 'a wizard link superseded by a findings link', DECODER_PARTS);
+  await sameAsFreshDecoder(page, fresh, 'the findings link, against its text pasted');
+  await twoAddresses(page, hashOf(fullLink), hashOf(wizardLink));
+  await expect(busy).toHaveCount(0);
+  await expect(page).toHaveURL(/#wizard\//);
+  await sameAsFreshLoad(page, fresh, 'a full-text link superseded by a wizard link');
+
+  // A link, then at once a paste into the text box (before the link is open): the paste stays,
+  // and the address lets the link go.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Decode policy denials' }).click();
+  await expect(box(page)).toBeVisible();
+  const openingAtPaste = await page.evaluate(([a, text]) => new Promise((done) => {
+    addEventListener('hashchange', () => {
+      const opening = document.querySelector('main [aria-busy="true"]') !== null;
+      const area = document.querySelector('#event-text');
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+      if (area.dispatchEvent(paste)) {
+        area.value = text;
+        area.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste', bubbles: true }));
+      }
+      done(opening);
+    }, { once: true });
+    location.hash = a;
+  }), [hashOf(fullLink), PASTES.one]);
+  expect(openingAtPaste, 'the link was still opening when the paste came').toBe(true);
+  await expect(busy).toHaveCount(0);
+  await expect(box(page)).toHaveValue(PASTES.one);
+  await sameAsFreshDecoder(page, fresh, 'a paste over a link still opening', PASTES.one);
+  expect(new URL(page.url()).hash).toBe('');
+  // And the paste is what a reload brings back, not the link.
+  await page.reload();
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await expect(box(page)).toHaveValue(PASTES.one);
+  expect(fresh.problems).toEqual([]);
+  await fresh.close();
+});
+
 /** A small seeded generator (mulberry32), so that a failing walk can be replayed. */
 function random(seed) {
   let a = seed >>> 0;
