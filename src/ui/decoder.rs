@@ -475,8 +475,9 @@ fn empty_state(blank: Memo<bool>) -> impl IntoView {
             <p>{lead}</p>
             <p>
                 "The app looks for the " <code>"policyDecision< … >policyDecision"</code>
-                " blobs that a Confidential pod's CCE policy leaves in its events, in plain text, JSON, YAML or HTML-escaped form, even when hard-wrapped or cut off. "
-                "It also recognises the older plain-text policy errors, AKS Confidential Containers (Kata) denials and ARM rejections of the policy."
+                " blobs that a Confidential pod's CCE policy leaves in its events, in plain text, JSON, YAML or HTML-escaped form, even when hard-wrapped, quoted or prefixed on every line (" <code>"> "</code> ", " <code>"# "</code> ", timestamps) or cut off, and decisions pasted already decoded (" <code>"{\"decision\":\"deny\",…}"</code> "). "
+                "It also recognises the older plain-text policy errors, AKS Confidential Containers (Kata) denials and ARM rejections of the policy, and reads the pod's own CCE policy from a pod or workload manifest, "
+                <code>"kubectl describe pod"</code> " or an ARM template."
             </p>
         </div>
     }

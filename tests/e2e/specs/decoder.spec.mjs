@@ -46,6 +46,11 @@ test('text without policy decisions gets the calm message', async ({ page, probl
   await expect(findings(page)).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Findings' })).toContainText('No policy decisions or known policy errors in this text.');
   await expect(page.getByRole('region', { name: 'Findings' })).toContainText('policyDecision< … >policyDecision');
+  // It says what else is read: decoded decisions, prefixed lines, the pod's own policy.
+  const empty = page.locator('section.findings .empty');
+  await expect(empty).toContainText('decisions pasted already decoded ({"decision":"deny",…})');
+  await expect(empty).toContainText('prefixed on every line');
+  await expect(empty).toContainText("reads the pod's own CCE policy from a pod or workload manifest, kubectl describe pod or an ARM template.");
 });
 
 test('Try an example, copy JSON, then Clear', async ({ page, problems, context }) => {
