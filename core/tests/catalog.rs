@@ -630,8 +630,7 @@ fn every_other_format_has_an_entry() {
 
 /// Reference texts the decoder does not recognise yet (see the note in the test). A gap that
 /// gets fixed makes the test fail until it is removed from here.
-/// `oversized-policy`: the catalog explains it (issue 12 item 7); the decoder does not find it yet.
-const FORMAT_GAPS: &[&str] = &["oversized-policy"];
+const FORMAT_GAPS: &[&str] = &[];
 
 #[test]
 fn reference_format_texts_are_recognised() {

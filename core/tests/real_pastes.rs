@@ -128,7 +128,12 @@ fn reading(f: &Finding) -> Reading {
             r.text = details.clone();
         }
         FindingKind::Other(OtherFormat::Known { id, text }) => {
-            r.kind = "known";
+            // The failure before any decision reads as its own kind (shape 7).
+            r.kind = if *id == "oversized-policy" {
+                "oversized"
+            } else {
+                "known"
+            };
             r.id = Some(id.to_string());
             r.text = Some(text.clone());
         }

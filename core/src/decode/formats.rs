@@ -185,6 +185,10 @@ const MOUNT_ANCHOR: &[u8] = b"mount constraints";
 const PERMISSION_ANCHOR: &[u8] = b"permission";
 /// The framework version messages of the policy (`framework_version is missing. …`).
 const FRAMEWORK_ANCHOR: &[u8] = b"framework_";
+/// The two texts of a container group that failed before any policy decision (often: a policy
+/// above about 120 KB), found by these words.
+const HCS_ANCHOR: &[u8] = b"hcs::createcomputesystem ";
+const POD_ANCHOR: &[u8] = b"cannot be created in pod";
 const LEGACY: &[u8] = b"not allowed by policy";
 const KATA: &[u8] = b"is blocked by policy";
 /// Longest stretch read after a message (details, legacy input).
@@ -238,8 +242,15 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
     let mut line = 1usize;
     let mut line_at = 0usize;
     // The anchors are searched in step, so matches come in the order of the text.
-    const ANCHORS: [&[u8]; 4] = [ANCHOR, MOUNT_ANCHOR, PERMISSION_ANCHOR, FRAMEWORK_ANCHOR];
-    let mut next: [Option<usize>; 4] = ANCHORS.map(|a| find_ci(b, 0, a));
+    const ANCHORS: [&[u8]; 6] = [
+        ANCHOR,
+        MOUNT_ANCHOR,
+        PERMISSION_ANCHOR,
+        FRAMEWORK_ANCHOR,
+        HCS_ANCHOR,
+        POD_ANCHOR,
+    ];
+    let mut next: [Option<usize>; 6] = ANCHORS.map(|a| find_ci(b, 0, a));
     while let Some((k, pos)) = next
         .iter()
         .enumerate()
@@ -253,6 +264,7 @@ pub fn find_other_formats(text: &str, covered: &[Range<usize>]) -> Vec<(OtherFor
         let found = match k {
             2 => kata_cut_at(text, pos),
             3 => framework_message_at(text, pos),
+            4 | 5 => oversized_at(text, pos, k == 4),
             _ => match_at(text, pos),
         };
         if let Some((found, range)) = found {
@@ -847,6 +859,81 @@ fn kata_cut_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
     None
 }
 
+/// Where `needle` (lower-case ASCII) matches `b` at `at`, ignoring case, each space in it standing
+/// for a run of whitespace (a message wrapped over lines): the end of the match.
+fn eq_spaced(b: &[u8], at: usize, needle: &[u8]) -> Option<usize> {
+    let mut j = at;
+    for &c in needle {
+        if c == b' ' {
+            let from = j;
+            while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+                j += 1;
+            }
+            if j == from {
+                return None;
+            }
+        } else if b.get(j)?.to_ascii_lowercase() == c {
+            j += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(j)
+}
+
+/// After `from`, on the same line and within a short stretch, where `needle` ([`eq_spaced`])
+/// matches: (its start, its end).
+fn spaced_after(b: &[u8], from: usize, needle: &[u8]) -> Option<(usize, usize)> {
+    let limit = (from + 300).min(b.len());
+    (from..limit)
+        .take_while(|&j| b[j] != b'\n')
+        .find_map(|j| eq_spaced(b, j, needle).map(|e| (j, e)))
+}
+
+/// The oversized-policy symptom at `pos` (the anchor `hcs::CreateComputeSystem ` when `hcs`, else
+/// `cannot be created in pod`): `hcs::CreateComputeSystem <id>: The requested operation failed.:
+/// unknown`, or `task with id: '<task>' cannot be created in pod: '<pod>' which is not running:
+/// failed precondition`. Only where a container group's or pod's containerd task failed to start
+/// (`shim task`, `container group` nearby): the same words elsewhere are not this finding.
+fn oversized_at(text: &str, pos: usize, hcs: bool) -> Option<(OtherFormat, Range<usize>)> {
+    let b = text.as_bytes();
+    let (start, end) = if hcs {
+        let id = pos + HCS_ANCHOR.len();
+        let (at, end) = spaced_after(b, id, b": the requested operation failed.: unknown")?;
+        (at > id).then_some((pos, end))?
+    } else {
+        const HEAD: &[u8] = b"task with id: '";
+        let start = (pos.saturating_sub(300)..pos)
+            .rev()
+            .find(|&s| eq_at(b, s, HEAD))?;
+        // The task's id, quoted, on one line; the words may wrap after it.
+        let id = b
+            .get(start + HEAD.len()..pos)?
+            .trim_ascii_end()
+            .strip_suffix(b"'")?;
+        if id.is_empty() || id.contains(&b'\n') {
+            return None;
+        }
+        let pod = eq_spaced(b, pos + POD_ANCHOR.len(), b": '")?;
+        let (at, end) = spaced_after(b, pod, b"' which is not running: failed precondition")?;
+        (at > pod).then_some((start, end))?
+    };
+    let lo = start.saturating_sub(400);
+    let hi = (end + 400).min(b.len());
+    let near = |w: &[u8]| find_ci(&b[lo..hi], 0, w).is_some();
+    if !near(b"shim task") && !near(b"container group") {
+        return None;
+    }
+    let shown = text.get(start..end)?.split_whitespace().collect::<Vec<_>>();
+    Some((
+        OtherFormat::Known {
+            id: "oversized-policy",
+            text: shown.join(" "),
+        },
+        start..end,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1095,5 +1182,51 @@ mod tests {
         assert!(matches!(&f[..], [OtherFormat::Legacy { .. }]), "{f:?}");
         assert!(find("framework_version is missing. Current version: ").is_empty());
         assert!(find("my_framework_version is missing. Current version: 1").is_empty());
+    }
+
+    #[test]
+    fn the_oversized_policy_symptom_in_a_container_group_only() {
+        let known = |t: &str| -> Vec<String> {
+            find(t)
+                .into_iter()
+                .filter_map(|f| match f {
+                    OtherFormat::Known {
+                        id: "oversized-policy",
+                        text,
+                    } => Some(text),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Both texts, wrapped and indented, read on one line.
+        let f = known(
+            "Failed to create containerd task: failed to create shim task: error while creating the compute system:\n  \
+             hcs::CreateComputeSystem 1a2b@vm: The requested operation failed.: unknown.\\r\\n;\n\
+             Failed to create containerd task: failed to create shim task: task with id: 'c1' cannot be created in pod: 'p1'\n  \
+             which is not running: failed precondition.",
+        );
+        assert_eq!(
+            f,
+            [
+                "hcs::CreateComputeSystem 1a2b@vm: The requested operation failed.: unknown",
+                "task with id: 'c1' cannot be created in pod: 'p1' which is not running: failed precondition",
+            ]
+        );
+        // The ACI sentence alone is context enough.
+        assert_eq!(known("hcs::CreateComputeSystem x@vm: The requested operation failed.: unknown. The container group provisioning has failed.").len(), 1);
+        // Without a container group or shim task nearby, or with other words, no finding.
+        for t in [
+            "hcs::CreateComputeSystem x@vm: The requested operation failed.: unknown",
+            "task with id: 'c1' cannot be created in pod: 'p1' which is not running: failed precondition",
+            "failed to create shim task: hcs::CreateComputeSystem x: The system cannot find the file specified.",
+            "failed to create shim task: hcs::CreateComputeSystem : The requested operation failed.: unknown",
+            "failed to create shim task: rpc error: code = FailedPrecondition desc = failed precondition",
+            "failed to create shim task: task with id: 'c1' cannot be created in pod: 'p1': failed precondition",
+            "failed to create shim task: task with id: '' cannot be created in pod: 'p1' which is not running: failed precondition",
+            "failed to create shim task: task with id: 'c1\n' cannot be created in pod: 'p1' which is not running: failed precondition",
+            "container group: job cannot be created in pod: 'p1' which is not running: failed precondition",
+        ] {
+            assert!(known(t).is_empty(), "{t}");
+        }
     }
 }
