@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use aci_triage_core::decode::{analyze, Finding, FindingKind, Origin, OtherFormat, RuleSource};
+use aci_triage_core::explain::{decision_rule, Via};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -91,11 +92,16 @@ fn reading(f: &Finding) -> Reading {
     match &f.kind {
         FindingKind::Decision(d) => {
             r.kind = "decision";
-            if let Some((rule, source)) = d.rule() {
-                r.rule = Some(rule.to_string());
-                r.rule_source = Some(match source {
-                    RuleSource::Input => "input",
-                    RuleSource::Wrapper => "wrapper",
+            // The enforcement point as the card names it: from the decision or its wrapper,
+            // else inferred from the message (shape 5).
+            if let Some((rule, via)) = decision_rule(d) {
+                r.rule = Some(rule);
+                r.rule_source = Some(match via {
+                    Via::Source(RuleSource::Input) => "input",
+                    Via::Source(RuleSource::Wrapper) => "wrapper",
+                    Via::Message => "message",
+                    Via::MessageOneOf(_) => "message-one-of",
+                    Via::PolicyError => "policy-error",
                 });
             }
             r.errors = d.blob.decision.as_ref().map(|x| x.errors().to_vec());
@@ -283,4 +289,24 @@ fn every_fixture_has_an_expectation_and_a_source() {
             );
         }
     }
+}
+
+/// A decision with neither `input` nor `truncated` (shape 5): its card says where the
+/// enforcement point it names comes from.
+#[test]
+fn a_trimmed_decision_card_says_its_rule_is_inferred() {
+    use aci_triage_core::explain::finding_doc;
+    use aci_triage_core::report::markdown;
+    let path = dir().join("variant-decision-trimmed-devicehash.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let a = analyze(&text);
+    let [f] = &a.findings[..] else {
+        panic!("{:?}", a.findings)
+    };
+    let md = markdown(&finding_doc(f, "f"));
+    assert!(
+        md.contains("inferred from the error message, which only this enforcement point reports"),
+        "{md}"
+    );
+    assert!(md.contains("`mount_device`"), "{md}");
 }
