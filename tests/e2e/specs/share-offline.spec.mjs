@@ -328,6 +328,9 @@ function deploy(site, id, title, step) {
 }
 
 test('a new deployment: the open page offers a reload that keeps the paste; then offline', async ({ browser }) => {
+  // The new build's worker precaches the whole build (the single file, the policy reader, the
+  // data files: about 2 MB) before it takes over: on a loaded machine that takes a while.
+  test.setTimeout(120_000);
   // A copy of the build to deploy over, as a static host would serve it.
   const site = fs.mkdtempSync(path.join(os.tmpdir(), 'aci-triage-deploy-'));
   fs.cpSync(dist, site, { recursive: true });
@@ -360,8 +363,8 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
     await expect(heading).toHaveText('aci-triage');
     await expect(box).toHaveValue(fixtureText('portal.html'));
     // ... while the new build installs in its own cache and takes over; then the page says so.
-    await expect(notice).toBeVisible({ timeout: 15_000 });
-    await expect.poll(cacheNames, { timeout: 15_000 }).toEqual(['aci-triage-next-release']);
+    await expect(notice).toBeVisible({ timeout: 60_000 });
+    await expect.poll(cacheNames, { timeout: 30_000 }).toEqual(['aci-triage-next-release']);
     await expect(heading).toHaveText('aci-triage');
     // The notice moves nothing on the page: the layout is the same without it.
     const layout = (withNotice) => page.evaluate((withNotice) => {
@@ -398,8 +401,8 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
     deploy(site, 'third-release', 'aci-triage third', 2);
     await page.goto(url);
     await expect(heading).toHaveText('aci-triage next');
-    await expect(notice).toBeVisible({ timeout: 15_000 });
-    await expect.poll(cacheNames, { timeout: 15_000 }).toEqual(['aci-triage-third-release']);
+    await expect(notice).toBeVisible({ timeout: 60_000 });
+    await expect.poll(cacheNames, { timeout: 30_000 }).toEqual(['aci-triage-third-release']);
     await page.goto(url);
     await expect(heading).toHaveText('aci-triage third');
     await expect(page.locator('body.app-ready')).toHaveCount(1);
