@@ -441,7 +441,7 @@ impl<'a> Events<'a> {
 fn table_headers(b: &[u8], lines: &LineIndex) -> Vec<(usize, usize)> {
     let mut heads: Vec<usize> = Vec::new();
     let mut from = 0;
-    while let Some(at) = find(b, from, b"LAST SEEN") {
+    while let Some(at) = units::find_exact(b, from, b"LAST SEEN") {
         let n = lines.line_of(at);
         if heads.last() != Some(&n) && lines.line(n).contains("MESSAGE") {
             heads.push(n);
@@ -516,30 +516,6 @@ fn word(b: &[u8], i: usize) -> u64 {
 #[inline(always)]
 fn zero_bytes(x: u64) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
-}
-
-/// The first position at or after `from` where `needle` (not empty) occurs in `b`: eight
-/// positions at a time are tested for the needle's first and last byte, and the needle is
-/// compared only where both are.
-fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    let n = needle.len();
-    let last = b.len().checked_sub(n)?;
-    let (&first, &end) = (needle.first()?, needle.last()?);
-    let (first, end) = (ONES * u64::from(first), ONES * u64::from(end));
-    let mut i = from;
-    while i + n + 7 <= b.len() {
-        let both = zero_bytes(word(b, i) ^ first) & zero_bytes(word(b, i + n - 1) ^ end);
-        if both == 0 {
-            i += 8;
-            continue;
-        }
-        let at = i + (both.trailing_zeros() / 8) as usize;
-        if &b[at..at + n] == needle {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    (i..=last).find(|&at| &b[at..at + n] == needle)
 }
 
 /// Whether `name` can be a Kubernetes object's name (a DNS subdomain: lower-case letters,
@@ -1118,7 +1094,7 @@ mod tests {
                 let plain =
                     (from..b.len().saturating_sub(8)).find(|&i| &b[i..i + 9] == b"LAST SEEN");
                 assert_eq!(
-                    find(t.as_bytes(), from, b"LAST SEEN"),
+                    units::find_exact(t.as_bytes(), from, b"LAST SEEN"),
                     plain,
                     "{t:?} {from}"
                 );
