@@ -49,10 +49,37 @@
   compare();
   sw.addEventListener("controllerchange", compare);
 
+  // A new build whose worker fails to install (one of its files did not download, or sw.js itself
+  // did not) is looked for again a little later, a few times, instead of only at the next
+  // navigation: otherwise an open page could wait for hours to hear of it.
+  var tries = 0;
+  function update(r) {
+    if (!r) { return; }
+    r.update().catch(retry);
+  }
+  function retry() {
+    if (tries >= 3) { return; }
+    tries += 1;
+    window.setTimeout(function () { sw.getRegistration().then(update).catch(function () { /* next navigation */ }); }, 4000 * tries);
+  }
+  sw.getRegistration().then(function (r) {
+    if (!r) { return; }
+    r.addEventListener("updatefound", function () {
+      var w = r.installing;
+      if (!w) { return; }
+      var installed = false;
+      w.addEventListener("statechange", function () {
+        if (w.state === "installed" || w.state === "activating" || w.state === "activated") { installed = true; }
+        // Redundant before it ever installed, and no newer worker on the way: its install failed.
+        if (w.state === "redundant" && !installed && !r.installing && !r.waiting) { retry(); }
+      });
+    });
+  }).catch(function () { /* no registration yet: the first visit */ });
+
   window.addEventListener("load", function () {
     ask("aci-triage:check", function (d) {
       if (d.otherBuild) {
-        sw.getRegistration().then(function (r) { return r && r.update(); }).catch(function () { /* offline: next time */ });
+        sw.getRegistration().then(update).catch(retry);
       }
     });
   });

@@ -277,8 +277,18 @@ function freePort() {
   });
 }
 
-async function startServer(port, dir = dist) {
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
+/** Serves `dir` on `port`; with `log`, each request line the server prints is pushed onto it. */
+async function startServer(port, dir = dist, log = null) {
+  const proc = spawn('python3', ['-u', '-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir],
+    { stdio: ['ignore', 'ignore', log ? 'pipe' : 'ignore'] });
+  if (log) {
+    let rest = '';
+    proc.stderr.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      log.push(...lines.map((l) => l.replace(/^\S+ - - \[[^\]]*\] /, '')));
+    });
+  }
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise((resolve) => {
       const sock = net.connect(port, '127.0.0.1', () => { sock.end(); resolve(true); });
@@ -336,7 +346,8 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
   fs.cpSync(dist, site, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  let server = await startServer(port, site);
+  const log = [];
+  let server = await startServer(port, site, log);
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
@@ -345,6 +356,21 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
   const heading = page.getByRole('heading', { level: 1 });
   const box = page.getByRole('textbox', { name: 'Event text' });
   const notice = page.getByRole('status').filter({ hasText: 'A new version of aci-triage is available' });
+  // Waits for the notice; when it does not come, says what the workers and the server were doing.
+  const noticeShows = async () => {
+    try {
+      await expect(notice).toBeVisible({ timeout: 60_000 });
+    } catch (e) {
+      const state = await page.evaluate(async () => {
+        const r = await navigator.serviceWorker.getRegistration();
+        const w = (x) => (x ? `${x.state} ${x.scriptURL}` : '-');
+        return { controller: w(navigator.serviceWorker.controller), active: w(r && r.active),
+          waiting: w(r && r.waiting), installing: w(r && r.installing),
+          caches: await caches.keys() };
+      }).catch((x) => String(x));
+      throw new Error(`${e.message}\nworkers: ${JSON.stringify(state)}\nserver, last requests:\n${log.slice(-40).join('\n')}`);
+    }
+  };
   const reload = notice.getByRole('button', { name: 'Reload' });
   try {
     await page.goto(url);
@@ -363,7 +389,7 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
     await expect(heading).toHaveText('aci-triage');
     await expect(box).toHaveValue(fixtureText('portal.html'));
     // ... while the new build installs in its own cache and takes over; then the page says so.
-    await expect(notice).toBeVisible({ timeout: 60_000 });
+    await noticeShows();
     await expect.poll(cacheNames, { timeout: 30_000 }).toEqual(['aci-triage-next-release']);
     await expect(heading).toHaveText('aci-triage');
     // The notice moves nothing on the page: the layout is the same without it.
@@ -396,12 +422,21 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
     await expect(findings(page)).toHaveCount(1);
     await expect(notice).toHaveCount(0);
 
-    // Another deployment while the page is open; the notice shows, and the next load (no Reload
-    // clicked) is the new build.
+    // Another deployment while the page is open, and one of its files is missing at first: the
+    // new worker's install fails. The page looks again a few seconds later by itself; once the
+    // file is there, the notice shows, and the next load (no Reload clicked) is the new build.
     deploy(site, 'third-release', 'aci-triage third', 2);
+    const single = path.join(site, 'aci-triage.html');
+    fs.renameSync(single, `${single}.away`);
+    const missed = () => log.filter((l) => l.startsWith('"GET /aci-triage.html') && / 404 /.test(l)).length;
     await page.goto(url);
     await expect(heading).toHaveText('aci-triage next');
-    await expect(notice).toBeVisible({ timeout: 60_000 });
+    await expect.poll(missed, { timeout: 60_000 }).toBeGreaterThan(0);
+    // Long enough for the browser's own look after the navigation and the page's to have failed.
+    await page.waitForTimeout(2_500);
+    expect(await notice.count()).toBe(0);
+    fs.renameSync(`${single}.away`, single);
+    await noticeShows();
     await expect.poll(cacheNames, { timeout: 30_000 }).toEqual(['aci-triage-third-release']);
     await page.goto(url);
     await expect(heading).toHaveText('aci-triage third');
