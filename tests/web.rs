@@ -434,3 +434,33 @@ async fn a_changed_wizard_step_re_renders() {
     assert!(text(&app.root).contains(&intro2));
     assert_eq!(all(&app.root, "nav.trail a").len(), 1);
 }
+
+/// Dispatches a cancelable `type` event on the window and says whether a listener took it (called
+/// `preventDefault`).
+fn window_event_taken(kind: &str) -> bool {
+    let init = web_sys::EventInit::new();
+    init.set_cancelable(true);
+    let ev = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&ev).unwrap();
+    ev.default_prevented()
+}
+
+#[wasm_bindgen_test]
+async fn an_unmounted_decoder_leaves_no_listener_behind() {
+    // Nothing else on the page takes a dragover.
+    assert!(!window_event_taken("dragover"));
+    let st = DecoderState::new();
+    let app = mount_decoder(st);
+    settle().await;
+    // The decoder takes files dropped anywhere on the page ...
+    assert!(window_event_taken("dragover"));
+    st.set_now(mount_denial("aaaa"), Origin::User);
+    settle().await;
+    assert_eq!(findings(&app.root).len(), 1);
+    drop(app);
+    settle().await;
+    // ... and once it is gone, so is its listener, and a later state change renders nowhere.
+    assert!(!window_event_taken("dragover"));
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert!(doc.query_selector("textarea#event-text").unwrap().is_none());
+}
