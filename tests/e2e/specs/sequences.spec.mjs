@@ -5,6 +5,9 @@
 // Back and Forward, open a share link while something else is on screen, switch views, reload.
 // Every comparison reads the whole Findings region or wizard section (`rendered`).
 import { test, expect, openApp, fixtureText, rendered, settled, DECODER_PARTS, WIZARD_PARTS } from './fixtures.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const b64 = (s) => Buffer.from(s).toString('base64');
 const blob = (obj) => `policyDecision< ${b64(JSON.stringify(obj))} >policyDecision`;
@@ -741,6 +744,48 @@ test('a seeded random walk of user actions always shows what a fresh load shows'
     }
   }
   console.log(`random walk: ${count} actions, ${fresh.loads()} fresh loads compared (seed ${seed}); ms per kind: ${JSON.stringify(took)}`);
+  expect(fresh.problems).toEqual([]);
+  await fresh.close();
+});
+
+test('a dropped or opened file over another paste, a reordered paste, and redo with Ctrl+Y show what a fresh page shows', async ({ page, problems, browser }) => {
+  test.setTimeout(60_000);
+  const fresh = await freshPages(browser);
+  await openApp(page);
+  await pasteOver(page, PASTES.many);
+  await sameAsFreshDecoder(page, fresh, 'many', PASTES.many);
+
+  // A file dropped on the page replaces the paste.
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'kata.log', { type: 'text/plain' }));
+    const target = document.querySelector('section.paste');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, PASTES.kata);
+  await expect(box(page)).toHaveValue(PASTES.kata);
+  await sameAsFreshDecoder(page, fresh, 'a file dropped over a paste', PASTES.kata);
+
+  // A file chosen with "Open a file" replaces it again.
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aci-')), 'pages.log');
+  fs.writeFileSync(file, PASTES.pages);
+  await page.locator('input[type=file]').setInputFiles(file);
+  await expect(box(page)).toHaveValue(PASTES.pages);
+  await sameAsFreshDecoder(page, fresh, 'a file opened over a dropped one', PASTES.pages);
+
+  // The same findings in another order: the cards follow the new order.
+  const lines = PASTES.pages.split('\n');
+  const reordered = [lines[2], lines[0], lines[1], ...lines.slice(3)].join('\n');
+  await pasteOver(page, reordered);
+  await sameAsFreshDecoder(page, fresh, 'the findings reordered', reordered);
+
+  // Undo, then redo with Ctrl+Y as well as Ctrl+Shift+Z.
+  await page.keyboard.press('Control+Z');
+  await expect(box(page)).toHaveValue(PASTES.pages);
+  await sameAsFreshDecoder(page, fresh, 'undo of the reordering paste', PASTES.pages);
+  await page.keyboard.press('Control+Y');
+  await expect(box(page)).toHaveValue(reordered);
+  await sameAsFreshDecoder(page, fresh, 'redo with Ctrl+Y', reordered);
   expect(fresh.problems).toEqual([]);
   await fresh.close();
 });
