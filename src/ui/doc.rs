@@ -22,6 +22,7 @@ struct Attrs {
     scope: Option<&'static str>,
     tabindex: Option<&'static str>,
     kind: Option<&'static str>,
+    start: Option<String>,
     open: bool,
 }
 
@@ -41,6 +42,7 @@ fn el(tag: &'static str, a: Attrs, children: Vec<AnyView>) -> AnyView {
         .attr("scope", a.scope)
         .attr("tabindex", a.tabindex)
         .attr("data-kind", a.kind)
+        .attr("start", a.start)
         .attr("open", a.open.then_some(""))
         .child(children)
         .into_any()
@@ -117,13 +119,7 @@ fn block(b: &Block) -> AnyView {
             ordered,
             class: c,
             items,
-        } => {
-            let items = items
-                .iter()
-                .map(|item| el("li", Attrs::default(), blocks(item)))
-                .collect();
-            el(if *ordered { "ol" } else { "ul" }, class(c), items)
-        }
+        } => list(*ordered, c, items, 0),
         Block::Command { code } => {
             let shown = pre(vec![el("code", Attrs::default(), vec![text(code)])]);
             el(
@@ -221,5 +217,54 @@ fn block(b: &Block) -> AnyView {
             el("details", a, parts)
         }
         Block::Section { class: c, body } => el("section", class(c), blocks(body)),
+        Block::Fold {
+            summary,
+            shown,
+            body,
+        } => fold(summary, *shown, body),
+    }
+}
+
+/// A list, its items numbered on from `skipped` items before it.
+fn list(ordered: bool, c: &'static str, items: &[Vec<Block>], skipped: usize) -> AnyView {
+    let a = Attrs {
+        class: c,
+        start: (ordered && skipped > 0).then(|| (skipped + 1).to_string()),
+        ..Attrs::default()
+    };
+    let items = items
+        .iter()
+        .map(|item| el("li", Attrs::default(), blocks(item)))
+        .collect();
+    el(if ordered { "ol" } else { "ul" }, a, items)
+}
+
+/// A part narrow screens fold: a list's first `shown` items, then a native `<details>` (closed
+/// until opened, keyboard-operable, found by the browser's find-in-page) with the rest of the
+/// list numbered on, or with the whole block. Wide screens and print hide its summary and show
+/// what it holds in place (app.css), so nothing moves when the page loads.
+fn fold(summary: &str, shown: usize, body: &Block) -> AnyView {
+    let a = Attrs {
+        class: "fold",
+        ..Attrs::default()
+    };
+    let head = el("summary", Attrs::default(), vec![text(summary)]);
+    match body {
+        Block::List {
+            ordered,
+            class: c,
+            items,
+        } if shown > 0 => {
+            let Some((first, rest)) = items.split_at_checked(shown).filter(|(_, r)| !r.is_empty())
+            else {
+                return list(*ordered, c, items, 0);
+            };
+            let folded = el("details", a, vec![head, list(*ordered, c, rest, shown)]);
+            vec![list(*ordered, c, first, 0), folded]
+                .into_iter()
+                .collect_view()
+                .into_any()
+        }
+        other => el("details", a, vec![head, block(other)]),
     }
 }

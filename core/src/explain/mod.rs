@@ -374,6 +374,8 @@ pub fn finding_doc(f: &Finding, heading_id: &str) -> Vec<Block> {
 /// The card of finding `index` of an analysis: its explanation with what the rest of the paste
 /// tells about it (an image on a mutable tag), and, when it is the only finding and comes from a
 /// Confidential pod, the pointer to the network wizard (with more findings the summary has it).
+/// Long lists of causes and fix steps, and the sources, are folded for narrow screens
+/// ([`crate::report::fold`]); the Markdown is the same as without the folds.
 pub fn card_doc(a: &Analysis, index: usize) -> Vec<Block> {
     let Some(f) = a.findings.get(index) else {
         return Vec::new();
@@ -385,6 +387,8 @@ pub fn card_doc(a: &Analysis, index: usize) -> Vec<Block> {
     if a.findings.len() < 2 && is_confidential_aci(f) {
         doc.push(wizard_link());
     }
+    // Last, once the content is settled: what a narrow screen folds.
+    crate::report::fold::fold_long_parts(&mut doc);
     doc
 }
 

@@ -2,6 +2,7 @@
 //! Markdown writer. Pure code: the UI renders the same blocks to DOM, so the screen and the
 //! copied ticket text never disagree, and one generic renderer keeps the WASM small.
 
+pub mod fold;
 pub mod wizard;
 
 use serde::{Deserialize, Serialize};
@@ -196,6 +197,16 @@ pub enum Block {
         summary: String,
         open: bool,
         body: Vec<Block>,
+    },
+    /// A part of a long card that narrow screens fold behind `summary`, a line that says what
+    /// waits there ("6 more causes"). Of a list `body`, the first `shown` items stay in view and
+    /// the others are folded (numbering on); any other block is folded whole. Wide screens and
+    /// print show everything in place with no fold, and the Markdown writes `body` as if the
+    /// fold were not there (see [`fold`]).
+    Fold {
+        summary: String,
+        shown: usize,
+        body: Box<Block>,
     },
     /// A titled group with a style hint.
     Section {
@@ -464,6 +475,7 @@ fn md_blocks(blocks: &[Block], indent: &str, out: &mut String) {
                 md_blocks(body, indent, out);
             }
             Block::Section { body, .. } => md_blocks(body, indent, out),
+            Block::Fold { body, .. } => md_blocks(std::slice::from_ref(body), indent, out),
         }
     }
 }

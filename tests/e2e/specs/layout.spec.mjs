@@ -164,3 +164,115 @@ test('"Start over" lines up with the buttons beside it', async ({ page, problems
   const back = await page.getByRole('link', { name: 'Previous question' }).boundingBox();
   expect(Math.abs(back.y - start.y)).toBeLessThan(1);
 });
+
+/** Two known messages with long explanations: the env list (five causes, six fix steps with
+ * commands, eleven sources) on a six-field input, and the layer denial (five causes, eight
+ * steps, seven sources). */
+const LONG_CARDS = `${SIX_FIELDS}\n${mountDenial(1)}`;
+/** Heights at 390 px, folds closed (measured on this build: 3,413, 1,279 and 2,107 px; unfolded
+ * the same cards are 5,956 and 4,191 px, the env-list explanation alone about 3,800). What stays
+ * in view is the header, the message with its values, what it means, the first cause, the first
+ * fix step with its command and one line per fold; then the input table, whose six stacked
+ * fields take about 1,200 px on their own (bounded at 1,400 above), and the paste's context. The
+ * limits leave room for a longer meaning and fail at once if a fold stops folding. */
+const FOLDED_MAX = { card: 3500, explanation: 1500, withoutBigInput: 2500 };
+
+const folds = (card) => card.locator('details.fold');
+/** Texts of `card` a reader cannot see now (outside the decoded JSON, a closed part of its own). */
+const unseen = (card) => card.evaluate((c) => {
+  const out = [];
+  const walker = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const t = n.textContent.trim();
+    // The summary of a fold is hidden where nothing is folded (wide screens, print).
+    if (!t || n.parentElement.closest('details.raw, details.fold > summary, button, .cross-link, .copy-status')) continue;
+    if (!n.parentElement.checkVisibility()) out.push(t);
+  }
+  return out;
+});
+
+test('at 390 px a known message\'s card folds its causes, steps and sources; opening shows it all', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page);
+  await pasteText(page, LONG_CARDS);
+  await expect(findings(page)).toHaveCount(2);
+  for (const card of [findings(page).nth(0), findings(page).nth(1)]) {
+    const h0 = (await card.boundingBox()).height;
+    // Closed from the first frame: nothing opens or moves once the card is there.
+    await page.waitForTimeout(300);
+    expect((await card.boundingBox()).height).toBe(h0);
+    const bigInput = (await card.locator('table.stacks tbody tr').count()) >= 6;
+    expect(h0).toBeLessThan(bigInput ? FOLDED_MAX.card : FOLDED_MAX.withoutBigInput);
+    for (const m of await card.locator('section.message.known').all()) {
+      expect((await m.boundingBox()).height).toBeLessThan(FOLDED_MAX.explanation);
+    }
+    await expect(folds(card)).toHaveCount(3 * (await card.locator('section.message.known').count()));
+    await expect(card.locator('details.fold[open]')).toHaveCount(0);
+    // The first cause and the first step are there; the summaries say how many wait.
+    await expect(card.locator('ol.causes').first().locator('li').first()).toBeVisible();
+    await expect(card.locator('ol.steps').first().locator('li').first()).toBeVisible();
+    if (bigInput) await expect(card.locator('ol.steps').first().locator('li pre').first()).toBeVisible();
+    const summaries = await folds(card).locator('summary').allTextContents();
+    expect(summaries.join(' | ')).toMatch(/^\d+ more causes? \| \d+ more steps? \| \d+ sources$/);
+    await expect(card.locator('details.fold ol.causes li').first()).toBeHidden();
+    // Numbering goes on behind the fold.
+    await expect(card.locator('details.fold > ol.causes')).toHaveAttribute('start', '2');
+    const hidden = await unseen(card);
+    expect(hidden.length).toBeGreaterThan(5);
+    // Opened by keyboard (Enter on one, Space on the others), every text of the card shows.
+    const sums = folds(card).locator('summary');
+    for (let i = 0; i < await sums.count(); i++) {
+      await sums.nth(i).focus();
+      await expect(sums.nth(i)).toBeFocused();
+      await page.keyboard.press(i === 0 ? 'Enter' : 'Space');
+    }
+    await expect(card.locator('details.fold:not([open])')).toHaveCount(0);
+    expect(await unseen(card)).toEqual([]);
+    expect((await card.boundingBox()).height).toBeGreaterThan(h0 + 500);
+  }
+  // Still nothing wider than the phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
+
+test('wide screens and print show every cause, step and source in place, with no fold', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await openApp(page);
+  await pasteText(page, LONG_CARDS);
+  await expect(findings(page)).toHaveCount(2);
+  const cards = [findings(page).nth(0), findings(page).nth(1)];
+  for (const card of cards) {
+    await expect(card.locator('details.fold[open]')).toHaveCount(0);
+    await expect(folds(card).locator('summary').first()).toBeHidden();
+    expect(await unseen(card)).toEqual([]);
+  }
+  // The second part of a list continues the first where it ends, as one list.
+  const causes = cards[0].locator('ol.causes');
+  const [first, rest] = await Promise.all([causes.nth(0).locator('li').last().boundingBox(), causes.nth(1).locator('li').first().boundingBox()]);
+  expect(rest.y - (first.y + first.height)).toBeLessThan(20);
+  // A phone that prints: everything, with no summary line.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect((await unseen(cards[0])).length).toBeGreaterThan(0);
+  await page.emulateMedia({ media: 'print' });
+  for (const card of cards) {
+    expect(await unseen(card)).toEqual([]);
+    await expect(folds(card).locator('summary').first()).toBeHidden();
+  }
+  await page.emulateMedia({ media: 'screen' });
+});
+
+test('"Copy report" holds every cause and step whatever is folded', async ({ page, problems, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page);
+  await pasteText(page, LONG_CARDS);
+  await expect(findings(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Copy report' }).click();
+  const md = (await page.evaluate(() => navigator.clipboard.readText())).replaceAll('`', '').replace(/\s+/g, ' ');
+  expect(md).not.toContain('more causes');
+  const items = await findings(page).locator('details.fold > ol > li > p:first-child').allTextContents();
+  expect(items.length).toBeGreaterThan(15);
+  for (const t of items) expect(md).toContain(t.replace(/\s+/g, ' ').trim());
+  // Numbered on as one list: the first folded cause is the list's second item.
+  const second = (await findings(page).first().locator('details.fold > ol.causes > li > p').first().textContent()).replace(/\s+/g, ' ').trim();
+  expect(md).toContain(`2. ${second}`);
+});

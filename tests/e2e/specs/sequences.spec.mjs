@@ -435,6 +435,38 @@ function makeShareLinks(fresh) {
   });
 }
 
+/** Without the `open` of the folds (long cards on a phone) that the user opened. */
+const withoutOpenFolds = (lines) => lines.map((l) => (/^\s*<details class="fold"/.test(l) ? l.replace(' open=""', '') : l));
+
+test('a fold the user opened stays open while its card shows the same; a changed card starts folded, as on a fresh load', async ({ page, problems, browser }) => {
+  const fresh = await freshPages(browser, 1);
+  // A phone, where the folds have their summaries; the fresh page is wide: the DOM is the same.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page);
+  await pasteOver(page, PASTES.many);
+  await sameAsFreshDecoder(page, fresh, 'many at 390 px', PASTES.many);
+  const fold = cards(page).first().locator('details.fold').first();
+  await fold.locator('summary').click();
+  await expect(fold).toHaveAttribute('open', '');
+  // A line more at the end changes no card: what the user opened stays open, and the rest is
+  // what a fresh load shows.
+  await box(page).focus();
+  await page.keyboard.press('Control+End');
+  const more = '\nNormal   Pulled     1m    kubelet  Successfully pulled image "mcr.microsoft.com/azurelinux/busybox:1.36"';
+  await page.keyboard.insertText(more);
+  const want = await fresh.decoder(PASTES.many + more);
+  await expect.poll(async () => withoutOpenFolds(await rendered(page, DECODER_PARTS)), { timeout: 4000 }).toEqual(want);
+  await expect(fold).toHaveAttribute('open', '');
+  // Another paste makes the card anew: folded, exactly as a fresh load shows it.
+  await pasteOver(page, PASTES.one);
+  await sameAsFreshDecoder(page, fresh, 'one over many with a fold open', PASTES.one);
+  await pasteOver(page, PASTES.many);
+  await sameAsFreshDecoder(page, fresh, 'many again', PASTES.many);
+  await expect(page.locator('details.fold[open]')).toHaveCount(0);
+  expect(fresh.problems).toEqual([]);
+  await fresh.close();
+});
+
 test('share links opened over another state, switching views, theme and reload in the middle', async ({ page, problems, browser }) => {
   test.setTimeout(60_000);
   const fresh = await freshPages(browser);
