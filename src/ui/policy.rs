@@ -12,6 +12,7 @@ use std::sync::Arc;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::api::{policy_from_json, policy_worth_reading, Analysis, FindingKind, PolicyReport};
@@ -19,6 +20,8 @@ use super::finding::Card;
 
 /// The worker script (a copied file; it loads the reader's hashed files).
 const WORKER_URL: &str = "policy-worker.js";
+/// How many bytes of the text are copied into JavaScript per task for the reader.
+const POST_SLICE: usize = 2 * 1024 * 1024;
 /// Typing pauses this long before the reader is asked.
 const PAUSE_MS: u32 = 250;
 /// Said where no worker can load the reader: the single file opened from disk.
@@ -105,10 +108,10 @@ impl Reader {
         })
     }
 
-    fn post(&self, id: u64, text: &str) {
+    fn post(&self, id: u64, text: &js_sys::JsString) {
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(id as f64));
-        let _ = js_sys::Reflect::set(&msg, &"text".into(), &JsValue::from_str(text));
+        let _ = js_sys::Reflect::set(&msg, &"text".into(), text);
         let _ = self.worker.post_message(&msg);
     }
 }
@@ -152,7 +155,33 @@ pub fn watch(text: RwSignal<String>) -> RwSignal<PolicyView> {
                     }
                 }
             }
-            text.with_untracked(|t| reader.with_value(|r| r.as_ref().map(|r| r.post(id, t))));
+            // A large text goes to the worker in slices, one per task (a 50 MB copy into
+            // JavaScript in one piece blocks the page for a long task).
+            spawn_local(async move {
+                let mut js = js_sys::JsString::from("");
+                let mut at = 0;
+                loop {
+                    // (`try_`: the view may be gone meanwhile.)
+                    let end = text.try_with_untracked(|t| {
+                        let end = super::progress::chunk_end_by(t, at, POST_SLICE);
+                        // (The text is the one asked for: a change would have ended this.)
+                        let part = t.get(at..end)?;
+                        js = js.concat(&JsValue::from_str(part));
+                        Some((end, t.len()))
+                    });
+                    let Some(Some((end, len))) = end else { return };
+                    if end >= len {
+                        break;
+                    }
+                    at = end;
+                    super::progress::yield_now().await;
+                    // A newer text: its own request follows.
+                    if generation.try_get_value() != Some(id) {
+                        return;
+                    }
+                }
+                let _ = reader.try_with_value(|r| r.as_ref().map(|r| r.post(id, &js)));
+            });
         })));
     });
     // The pending timer and the reader (its worker terminated) go with the calling component.
