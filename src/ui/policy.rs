@@ -108,10 +108,12 @@ impl Reader {
         })
     }
 
-    fn post(&self, id: u64, text: &js_sys::JsString) {
+    /// Sends the text of request `id`, or one part of it (the worker reads it at the `last`).
+    fn post(&self, id: u64, part: &JsValue, last: bool) {
         let msg = js_sys::Object::new();
+        let key = if last { "text" } else { "part" };
         let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(id as f64));
-        let _ = js_sys::Reflect::set(&msg, &"text".into(), text);
+        let _ = js_sys::Reflect::set(&msg, &key.into(), part);
         let _ = self.worker.post_message(&msg);
     }
 }
@@ -157,21 +159,26 @@ pub fn watch(text: RwSignal<String>) -> RwSignal<PolicyView> {
             }
             // A large text goes to the worker in slices, one per task (a 50 MB copy into
             // JavaScript in one piece blocks the page for a long task).
+            // Each part goes to the worker at once (it joins them), so no copy of the whole
+            // text stays on this side.
             spawn_local(async move {
-                let mut js = js_sys::JsString::from("");
                 let mut at = 0;
                 loop {
                     // (`try_`: the view may be gone meanwhile.)
-                    let end = text.try_with_untracked(|t| {
+                    let part = text.try_with_untracked(|t| {
                         let end = super::progress::chunk_end_by(t, at, POST_SLICE);
                         // (The text is the one asked for: a change would have ended this.)
-                        let part = t.get(at..end)?;
-                        js = js.concat(&JsValue::from_str(part));
-                        Some((end, t.len()))
+                        let part = JsValue::from_str(t.get(at..end)?);
+                        Some((part, end, t.len()))
                     });
-                    let Some(Some((end, len))) = end else { return };
-                    if end >= len {
-                        break;
+                    let Some(Some((part, end, len))) = part else {
+                        return;
+                    };
+                    let last = end >= len;
+                    let posted = reader
+                        .try_with_value(|r| r.as_ref().map(|r| r.post(id, &part, last)).is_some());
+                    if last || posted != Some(true) {
+                        return;
                     }
                     at = end;
                     super::progress::yield_now().await;
@@ -180,7 +187,6 @@ pub fn watch(text: RwSignal<String>) -> RwSignal<PolicyView> {
                         return;
                     }
                 }
-                let _ = reader.try_with_value(|r| r.as_ref().map(|r| r.post(id, &js)));
             });
         })));
     });
