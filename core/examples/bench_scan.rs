@@ -29,6 +29,9 @@ fn main() {
         if a == "--hostile" {
             return hostile();
         }
+        if let Some(n) = a.strip_prefix("--slices=") {
+            return slices(n.parse().expect("--slices=N: copies of the 10 MB paste"));
+        }
         if a == "--json" {
             json = true;
         } else {
@@ -114,6 +117,76 @@ fn chunked(text: &str, whole: &aci_triage_core::decode::Analysis) -> (f64, usize
     }
     runs.sort_by(f64::total_cmp);
     (runs[RUNS / 2], pieces, longest)
+}
+
+/// Where the time of a big paste's sliced analysis goes, as the app runs it (src/ui/state.rs):
+/// `times` copies of the 10 MB paste fed 256 KiB at a time; each feed timed, a snapshot of the
+/// findings so far taken every 16 feeds (the app shows them about every 100 ms), the finish, and
+/// the first page of cards' documents of the result.
+fn slices(times: usize) {
+    use aci_triage_core::decode::stream::Scanner;
+    let text = generate().repeat(times);
+    let mut s = Scanner::new();
+    let mut feeds = Vec::new();
+    let mut snaps: Vec<(usize, f64)> = Vec::new();
+    let mut at = 0;
+    let total = Instant::now();
+    while at < text.len() {
+        let mut end = (at + FEED).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let f = Instant::now();
+        s.feed(&text[at..end]);
+        feeds.push(f.elapsed().as_secs_f64() * 1e3);
+        at = end;
+        if feeds.len() % 16 == 0 {
+            let f = Instant::now();
+            let snap = std::hint::black_box(s.snapshot());
+            snaps.push((snap.total_occurrences, f.elapsed().as_secs_f64() * 1e3));
+        }
+    }
+    let f = Instant::now();
+    let a = s.finish();
+    let finish = f.elapsed().as_secs_f64() * 1e3;
+    let all = total.elapsed().as_secs_f64() * 1e3;
+    let f = Instant::now();
+    let docs: Vec<_> = (0..a.findings.len().min(20))
+        .map(|i| aci_triage_core::explain::card_doc(&a, i))
+        .collect();
+    let cards = f.elapsed().as_secs_f64() * 1e3;
+    std::hint::black_box(docs);
+    let mut sorted = feeds.clone();
+    sorted.sort_by(f64::total_cmp);
+    let sum: f64 = feeds.iter().sum();
+    let (first_half, second_half) = feeds.split_at(feeds.len() / 2);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    println!(
+        "{} MB in {} feeds: all {all:.0} ms; feeds {sum:.0} ms (median {:.2}, p99 {:.1}, longest {:.1} ms; mean of the first half {:.2}, of the second {:.2}); finish {finish:.1} ms",
+        text.len() / 1_000_000,
+        feeds.len(),
+        sorted[sorted.len() / 2],
+        sorted[sorted.len() * 99 / 100],
+        sorted[sorted.len() - 1],
+        mean(first_half),
+        mean(second_half),
+    );
+    let snap_sum: f64 = snaps.iter().map(|s| s.1).sum();
+    if let (Some(first), Some(last)) = (snaps.first(), snaps.last()) {
+        println!(
+            "snapshots: {} taken, {snap_sum:.0} ms in all; the first ({} occurrences) {:.2} ms, the last ({} occurrences) {:.2} ms",
+            snaps.len(),
+            first.0,
+            first.1,
+            last.0,
+            last.1
+        );
+    }
+    println!(
+        "first page of card documents ({} cards, {} occurrences): {cards:.1} ms",
+        a.findings.len().min(20),
+        a.total_occurrences
+    );
 }
 
 /// The 10 MB paste, from the one generator the browser benchmark uses too.

@@ -15,7 +15,7 @@ use super::copy::CopyButton;
 use super::finding::FindingCard;
 use super::progress::{self, AnalysisProgress};
 use super::share::SharePanel;
-use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
+use super::state::{DecoderState, Nav, Origin, LARGE, PAGE, SLICED_ABOVE};
 use super::{focus_on_mount, megabytes, plural};
 
 /// From this many cards on, cards below the fold are laid out only when scrolled to.
@@ -305,23 +305,45 @@ pub fn Decoder() -> impl IntoView {
     let any = Memo::new(move |_| total.get() > 0);
     // Changes only when the text becomes large or small again: the editor is made anew then.
     let large = Memo::new(move |_| st.large.get());
+    // Cards of a large paste are built one per task, first card first (see `step_cards`).
+    let card_tick = RwSignal::new(0u32);
+    let cards_behind = StoredValue::new(false);
     // No card before the catalog is there (each message would read as unknown).
-    let cards = Memo::new(move |_| {
+    let cards = Memo::new(move |prev: Option<&Vec<super::finding::Card>>| {
+        card_tick.track();
         if !super::catalog::ready() {
             return Vec::new();
         }
         let shown = st.shown.get();
-        policy.with(|p| {
+        let (want, large) = policy.with(|p| {
             decoded.with(|d| {
-                d.analysis
+                let want = d
+                    .analysis
                     .findings
                     .iter()
                     .take(shown)
                     .enumerate()
                     .map(|(i, _)| super::policy::card(i, &d.analysis, p))
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                (want, d.analysis.input_len > SLICED_ABOVE)
             })
-        })
+        });
+        let (cards, behind) = match prev.filter(|_| large) {
+            Some(prev) => step_cards(prev, want),
+            None => (want, false),
+        };
+        cards_behind.set_value(behind);
+        cards
+    });
+    // While cards are behind, the next one is built in a task of its own.
+    Effect::new(move |_| {
+        cards.track();
+        if cards_behind.get_value() {
+            spawn_local(async move {
+                progress::yield_now().await;
+                let _ = card_tick.try_update(|t| *t = t.wrapping_add(1));
+            });
+        }
     });
     let more = Memo::new(move |_| {
         let (total, shown) = (total.get(), st.shown.get());
@@ -408,6 +430,41 @@ pub fn Decoder() -> impl IntoView {
         </section>
         <super::policy::PolicyDocs view=policy />
     }
+}
+
+/// The cards to show on the way from `prev` (what is shown) to `want`: every card of `want` that
+/// is shown already as it is, and the first one that is not (new, or changed: its counts grew).
+/// The cards after it stay as shown until their turn, so building a page of cards for a large
+/// paste (each card is a few milliseconds of DOM) never makes one long task, and the first card
+/// comes first. Returns whether the result is still behind `want`; once it is not, what is shown
+/// is exactly `want`, what a fresh load of the same text shows. `prev` is always of the same
+/// text: a new text starts with no findings.
+fn step_cards(
+    prev: &[super::finding::Card],
+    want: Vec<super::finding::Card>,
+) -> (Vec<super::finding::Card>, bool) {
+    let mut built = false;
+    let mut behind = false;
+    let mut out = Vec::with_capacity(want.len());
+    for (i, card) in want.into_iter().enumerate() {
+        match prev.get(i) {
+            Some(p) if *p == card => out.push(card),
+            _ if !built => {
+                built = true;
+                out.push(card);
+            }
+            Some(p) => {
+                behind = true;
+                out.push(p.clone());
+            }
+            None => {
+                // Not built yet: neither are the ones after it.
+                behind = true;
+                break;
+            }
+        }
+    }
+    (out, behind)
 }
 
 /// The triage summary above the cards. Its lines link to the cards' headings: a click moves the

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::api::{policy_from_json, policy_worth_reading, Analysis, FindingKind, PolicyReport};
@@ -19,6 +20,8 @@ use super::finding::Card;
 
 /// The worker script (a copied file; it loads the reader's hashed files).
 const WORKER_URL: &str = "policy-worker.js";
+/// How many bytes of the text are copied into JavaScript per task for the reader.
+const POST_SLICE: usize = 2 * 1024 * 1024;
 /// Typing pauses this long before the reader is asked.
 const PAUSE_MS: u32 = 250;
 /// Said where no worker can load the reader: the single file opened from disk.
@@ -105,10 +108,12 @@ impl Reader {
         })
     }
 
-    fn post(&self, id: u64, text: &str) {
+    /// Sends the text of request `id`, or one part of it (the worker reads it at the `last`).
+    fn post(&self, id: u64, part: &JsValue, last: bool) {
         let msg = js_sys::Object::new();
+        let key = if last { "text" } else { "part" };
         let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(id as f64));
-        let _ = js_sys::Reflect::set(&msg, &"text".into(), &JsValue::from_str(text));
+        let _ = js_sys::Reflect::set(&msg, &key.into(), part);
         let _ = self.worker.post_message(&msg);
     }
 }
@@ -152,7 +157,37 @@ pub fn watch(text: RwSignal<String>) -> RwSignal<PolicyView> {
                     }
                 }
             }
-            text.with_untracked(|t| reader.with_value(|r| r.as_ref().map(|r| r.post(id, t))));
+            // A large text goes to the worker in slices, one per task (a 50 MB copy into
+            // JavaScript in one piece blocks the page for a long task).
+            // Each part goes to the worker at once (it joins them), so no copy of the whole
+            // text stays on this side.
+            spawn_local(async move {
+                let mut at = 0;
+                loop {
+                    // (`try_`: the view may be gone meanwhile.)
+                    let part = text.try_with_untracked(|t| {
+                        let end = super::progress::chunk_end_by(t, at, POST_SLICE);
+                        // (The text is the one asked for: a change would have ended this.)
+                        let part = JsValue::from_str(t.get(at..end)?);
+                        Some((part, end, t.len()))
+                    });
+                    let Some(Some((part, end, len))) = part else {
+                        return;
+                    };
+                    let last = end >= len;
+                    let posted = reader
+                        .try_with_value(|r| r.as_ref().map(|r| r.post(id, &part, last)).is_some());
+                    if last || posted != Some(true) {
+                        return;
+                    }
+                    at = end;
+                    super::progress::yield_now().await;
+                    // A newer text: its own request follows.
+                    if generation.try_get_value() != Some(id) {
+                        return;
+                    }
+                }
+            });
         })));
     });
     // The pending timer and the reader (its worker terminated) go with the calling component.

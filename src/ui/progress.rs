@@ -112,7 +112,13 @@ pub fn slice_end(s: &JsString, at: u32, units: u32) -> u32 {
 /// The end of the chunk of `t` that starts at `at`: at most [`CHUNK`] bytes, on a character
 /// boundary.
 pub fn chunk_end(t: &str, at: usize) -> usize {
-    let mut end = at.saturating_add(CHUNK).min(t.len());
+    chunk_end_by(t, at, CHUNK)
+}
+
+/// The end of the chunk of `t` that starts at `at`: at most `size` bytes (more only to reach a
+/// character boundary).
+pub fn chunk_end_by(t: &str, at: usize, size: usize) -> usize {
+    let mut end = at.saturating_add(size).min(t.len());
     while !t.is_char_boundary(end) {
         end += 1;
     }

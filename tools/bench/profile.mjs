@@ -1,0 +1,137 @@
+// Where a big paste's long main-thread tasks come from (issue 14): one 50 MB (or --times N × 10 MB)
+// paste in the app, a Chromium trace with the timeline categories, and for every main-thread task
+// over --min ms: when it started (ms after the paste), how long it ran, what started it (the
+// paste event, a MessageChannel message = the app's yield between slices, a timer, a frame) and
+// the time inside it spent in script, garbage collection, style/layout and paint.
+//
+//   node tools/bench/profile.mjs [--dist DIR] [--times 5] [--min 30] [--json FILE]
+//
+// Not part of `make bench`: a tool for finding what to fix, printed as a table.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { CASES, generate, expected } from './gen.mjs';
+import { buildBig, bigPaste, hookWasmMemory } from './big.mjs';
+import { openPage } from './run.mjs';
+import { serve } from './server.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const { chromium } = createRequire(path.join(ROOT, 'tests/e2e/package.json'))('@playwright/test');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const DIST = path.resolve(ROOT, opt('--dist', 'dist'));
+const TIMES = Number(opt('--times', 5));
+const MIN_MS = Number(opt('--min', 30));
+const JSON_OUT = opt('--json', null);
+
+/** What a task did: its direct cause and the time of the kinds of work nested in it. */
+function classify(task, inside) {
+  let cause = 'other';
+  const kinds = { script: 0, gc: 0, style: 0, layout: 0, paint: 0 };
+  for (const e of inside) {
+    const d = (e.dur || 0) / 1000;
+    const type = e.args?.data?.type;
+    if (cause === 'other') {
+      if (e.name === 'EventDispatch' && type) cause = type === 'message' ? 'message (slice)' : `event ${type}`;
+      else if (e.name === 'TimerFire') cause = 'timer';
+      else if (e.name === 'FireAnimationFrame') cause = 'animation frame';
+      else if (e.name === 'FunctionCall' && e.args?.data?.functionName) cause = `call ${e.args.data.functionName}`;
+      else if (e.name === 'ProfileCall' || e.name === 'RunMicrotasks') cause = 'microtasks';
+    }
+    if (e.name === 'FunctionCall' || e.name === 'EvaluateScript' || e.name === 'v8.callFunction') kinds.script = Math.max(kinds.script, d);
+    else if (/GC|Scavenge|MarkCompact|GCEvent/i.test(e.name)) kinds.gc += d;
+    else if (e.name === 'UpdateLayoutTree' || e.name === 'RecalculateStyles') kinds.style += d;
+    else if (e.name === 'Layout') kinds.layout += d;
+    else if (e.name === 'Paint' || e.name === 'PrePaint' || e.name === 'Layerize' || e.name === 'Commit') kinds.paint += d;
+  }
+  return { cause, ...kinds };
+}
+
+/** Self time by function from the V8 sampling profiler, in the tasks of `rows` over 50 ms. */
+function printSamples(trace, pid, rows) {
+  const nodes = new Map();
+  const self = new Map();
+  let t = null;
+  const long = rows.filter((r) => r.ms > 50);
+  for (const e of trace) {
+    if (e.pid !== pid || e.name !== 'ProfileChunk') continue;
+    const d = e.args?.data?.cpuProfile;
+    if (!d) continue;
+    for (const n of d.nodes || []) nodes.set(n.id, n);
+    const deltas = e.args.data.timeDeltas || [];
+    (d.samples || []).forEach((id, i) => {
+      t = (t ?? e.args.data.startTime ?? 0) + (deltas[i] || 0);
+      const n = nodes.get(id);
+      const name = n ? `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url ? n.callFrame.url.split('/').pop() : ''}` : '?';
+      self.set(name, (self.get(name) || 0) + (deltas[i + 1] || 0) / 1000);
+    });
+  }
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  console.log('self time by function (all samples, ms):');
+  for (const [n, ms] of top) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
+}
+
+async function main() {
+  const ten = CASES.find((c) => c.name === '10mb');
+  const text = generate(ten);
+  const want = expected(text).distinct;
+  const server = await serve({ dist: DIST });
+  server.warm();
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--enable-precise-memory-info'],
+  });
+  try {
+    const { context, page } = await openPage(browser, base, 'app', hookWasmMemory);
+    await page.evaluate((t) => { window.__benchText = t; }, text);
+    await page.evaluate(buildBig, { times: TIMES });
+    await page.evaluate(() => { window.__benchText = null; });
+    await page.waitForTimeout(500);
+    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline', ...(args.includes('--samples') ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
+    const t0wall = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const r = await page.evaluate(bigPaste, { want, timeoutMs: 300_000 });
+    const trace = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+    await context.close();
+
+    const names = new Map();
+    for (const e of trace) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+    // The page's main thread: the renderer main thread that dispatched the paste.
+    const paste = trace.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'paste');
+    if (!paste) throw new Error('no paste event in the trace');
+    const main = `${paste.pid}:${paste.tid}`;
+    const onMain = trace.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X').sort((a, b) => a.ts - b.ts);
+    const tasks = onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+    const rows = [];
+    let j = 0;
+    for (const t of tasks) {
+      const end = t.ts + t.dur;
+      while (j < onMain.length && onMain[j].ts < t.ts) j++;
+      const inside = [];
+      for (let k = j; k < onMain.length && onMain[k].ts < end; k++) if (onMain[k] !== t) inside.push(onMain[k]);
+      const ms = t.dur / 1000;
+      if (ms < MIN_MS || t.ts < paste.ts - 1000) continue;
+      rows.push({ atMs: (t.ts - paste.ts) / 1000, ms, ...classify(t, inside) });
+    }
+    const fmt = (x) => x.toFixed(1).padStart(7);
+    console.log(`${TIMES * 10} MB paste: first findings ${r.firstMs.toFixed(0)} ms, all ${r.allMs.toFixed(0)} ms; ${rows.length} main-thread tasks ≥ ${MIN_MS} ms (longtask entries: ${r.longtasks.map((x) => x.toFixed(0)).join(', ') || 'none'})`);
+    console.log('   at ms |      ms | script |     gc |  style | layout |  paint | cause');
+    for (const x of rows) {
+      console.log(`${fmt(x.atMs)} | ${fmt(x.ms)} |${fmt(x.script)} |${fmt(x.gc)} |${fmt(x.style)} |${fmt(x.layout)} |${fmt(x.paint)} | ${x.cause}`);
+    }
+    if (args.includes('--samples')) printSamples(trace, paste.pid, rows);
+    if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ result: r, rows, t0wall }, null, 1));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
