@@ -14,8 +14,11 @@ mod share_codec;
 use share_codec::{decode, deflate_raw, encode};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// A describe with a denial and the pod's annotation, then the pod's manifest.
@@ -53,7 +56,11 @@ fn parts(s: Shared) -> (String, Content, bool) {
 }
 
 fn policy_texts(text: &str) -> Vec<String> {
-    read_paste(text).policies.into_iter().map(|p| p.text).collect()
+    read_paste(text)
+        .policies
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
 }
 
 #[test]
@@ -123,13 +130,20 @@ fn full_text_with_and_without_the_policy() {
     let text = paste();
     let p = places(&text);
     let (all, content, left_out) = parts(Shared::decoder_with_policy(&text, true, Some(&p), true));
-    assert_eq!((all.as_str(), content, left_out), (text.as_str(), Content::Full, false));
+    assert_eq!(
+        (all.as_str(), content, left_out),
+        (text.as_str(), Content::Full, false)
+    );
 
     let (sent, content, left_out) =
         parts(Shared::decoder_with_policy(&text, true, Some(&p), false));
     assert_eq!(content, Content::Full);
     assert!(left_out);
-    assert_eq!(sent.lines().count(), text.lines().count(), "line breaks stay");
+    assert_eq!(
+        sent.lines().count(),
+        text.lines().count(),
+        "line breaks stay"
+    );
     for h in heads(&text) {
         assert!(!sent.contains(&h));
     }
@@ -186,10 +200,12 @@ fn the_left_out_mark_travels_and_old_links_open_without_it() {
     // A version-2 link as the app wrote it before the mark (no "o" in its JSON).
     let old_json = br#"{"k":"d","t":"some text","f":false}"#;
     let prepared_stream = deflate_raw(old_json);
-    let sealed = share::prepare(&Shared::Wizard { answers: String::new() })
-        .unwrap()
-        .seal(&prepared_stream)
-        .unwrap();
+    let sealed = share::prepare(&Shared::Wizard {
+        answers: String::new(),
+    })
+    .unwrap()
+    .seal(&prepared_stream)
+    .unwrap();
     assert_eq!(
         decode(&sealed).unwrap(),
         Shared::Decoder {

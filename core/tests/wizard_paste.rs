@@ -54,12 +54,22 @@ fn each_question_the_manifest_decides_and_why() {
     assert_eq!(got("dns-injected").unwrap().0, "on");
     let (a, why) = got("proxy").unwrap();
     assert_eq!(a, "confidential");
-    assert!(why.contains("`microsoft.containerinstance.virtualnode.ccepolicy`"), "{why}");
+    assert!(
+        why.contains("`microsoft.containerinstance.virtualnode.ccepolicy`"),
+        "{why}"
+    );
     assert_eq!(got("proxy-check").unwrap().0, "ccepolicy");
     assert_eq!(got("generation").unwrap().0, "v2");
     assert_eq!(got("cluster-proxy").unwrap().0, "no-kube-proxy");
     // What the user sees or what a command printed is never taken from a manifest.
-    for q in ["symptom", "cc-dns-check", "dns-injected-check", "isolate", "nat", "route"] {
+    for q in [
+        "symptom",
+        "cc-dns-check",
+        "dns-injected-check",
+        "isolate",
+        "nat",
+        "route",
+    ] {
         assert_eq!(got(q), None, "{q}");
     }
 }
@@ -74,8 +84,15 @@ fn kube_proxy_off_and_dns_off() {
     assert!(!f.confidential && f.kube_proxy_off && f.dns_injection_off);
     let p = pre_answer(&f, "proxy").unwrap();
     assert_eq!(p.answer, "no-kube-proxy");
-    assert!(p.because.contains("injectkubeproxy: \"false\""), "{}", p.because);
-    assert_eq!(pre_answer(&f, "proxy-check").unwrap().answer, "injectkubeproxy");
+    assert!(
+        p.because.contains("injectkubeproxy: \"false\""),
+        "{}",
+        p.because
+    );
+    assert_eq!(
+        pre_answer(&f, "proxy-check").unwrap().answer,
+        "injectkubeproxy"
+    );
     let d = pre_answer(&f, "cc-dns").unwrap();
     assert_eq!(d.answer, "off");
     assert!(d.because.contains("injectdns: \"false\""), "{}", d.because);
@@ -103,7 +120,10 @@ fn no_kubernetes_pod_or_pods_that_disagree_give_no_facts() {
     assert_eq!(facts_of("just some event text"), None);
     let two = format!(
         "{}---\n{}",
-        pod("a", "    microsoft.containerinstance.virtualnode.injectdns: \"false\"\n"),
+        pod(
+            "a",
+            "    microsoft.containerinstance.virtualnode.injectdns: \"false\"\n"
+        ),
         pod("b", "    x: y\n")
     );
     assert_eq!(facts_of(&two), None);
@@ -117,10 +137,7 @@ fn following_the_paste_from_the_confidential_path_reaches_the_dns_fix() {
     let g = &NETWORK;
     let at = WizardState::decode(g, "confidential").unwrap();
     let (taken, end) = pre_answers(g, &at, &f);
-    assert_eq!(
-        taken.iter().map(|p| p.answer).collect::<Vec<_>>(),
-        ["on"]
-    );
+    assert_eq!(taken.iter().map(|p| p.answer).collect::<Vec<_>>(), ["on"]);
     assert_eq!(end.encode(), "confidential.on");
     assert_eq!(end.current(g).id(), "disable-dns-injection");
     // From "lookups are slow": Confidential, then DNS injection on.

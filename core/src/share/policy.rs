@@ -156,9 +156,8 @@ impl Shared {
                         b[r.clone()].copy_from_slice(&text.as_bytes()[r]);
                     }
                     Shared::Decoder {
-                        text: String::from_utf8(b).unwrap_or_else(|e| {
-                            String::from_utf8_lossy(e.as_bytes()).into_owned()
-                        }),
+                        text: String::from_utf8(b)
+                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                         content: Content::Findings,
                         policy_left_out: false,
                     }

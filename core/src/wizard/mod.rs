@@ -22,8 +22,8 @@ pub mod state;
 
 pub use graph::{Answer, Check, Graph, Node, Outcome, Question, Step};
 pub use load::{load, LoadError};
-pub use paste::{pre_answer, pre_answers, Facts, PreAnswer};
 pub use network::{CONFIDENTIAL_ANSWERS, CONFIDENTIAL_LINK, NETWORK_FILE};
 #[cfg(any(not(target_arch = "wasm32"), feature = "embedded-graph"))]
 pub use network::{NETWORK, NETWORK_JSON};
+pub use paste::{pre_answer, pre_answers, Facts, PreAnswer};
 pub use state::{fragment, Opened, TrailItem, WizardError, WizardState, ROUTE, SEPARATOR};

@@ -117,7 +117,10 @@ impl Facts {
     fn dns(&self) -> (bool, String) {
         let pod = &self.pod;
         if self.dns_injection_off {
-            (false, format!("{pod} sets `{INJECT_DNS_ANNOTATION}: \"false\"`"))
+            (
+                false,
+                format!("{pod} sets `{INJECT_DNS_ANNOTATION}: \"false\"`"),
+            )
         } else {
             (
                 true,
