@@ -191,3 +191,36 @@ fn every_rule_names_a_question_and_answers_of_the_graph() {
         }
     }
 }
+
+#[test]
+fn the_document_the_wizard_shows_of_the_paste() {
+    use aci_triage_core::report::{markdown, Block, Inline};
+    let f = facts_of(&fixture("01-vn2-nginx-pod.yaml")).unwrap();
+    let g = &NETWORK;
+    let link = |s: &WizardState| format!("#wizard/{}", s.encode());
+    let at = WizardState::decode(g, "lookups-slow").unwrap();
+    let d = aci_triage_core::wizard::paste::doc(g, &at, &f, link).unwrap();
+    let md = markdown(&d);
+    assert!(md.contains("**From your paste: **Yes: Confidential (`ccepolicy`). Pod confidential-alpine has the `microsoft.containerinstance.virtualnode.ccepolicy` annotation"), "{md}");
+    let Block::Para { text, .. } = &d[0] else {
+        panic!("{d:?}")
+    };
+    assert_eq!(
+        text.last(),
+        Some(&Inline::Link {
+            href: "#wizard/lookups-slow.confidential.on".into(),
+            text: "Use the 2 answers from your paste".into()
+        })
+    );
+    let first =
+        markdown(&aci_triage_core::wizard::paste::doc(g, &WizardState::new(), &f, link).unwrap());
+    assert!(
+        first.contains("Your paste describes Pod confidential-alpine"),
+        "{first}"
+    );
+    // A question the paste does not answer, and an outcome: nothing.
+    let nat = WizardState::decode(g, "outbound-slow.v2").unwrap();
+    assert_eq!(aci_triage_core::wizard::paste::doc(g, &nat, &f, link), None);
+    let end = WizardState::decode(g, "confidential.on").unwrap();
+    assert_eq!(aci_triage_core::wizard::paste::doc(g, &end, &f, link), None);
+}

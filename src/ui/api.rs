@@ -19,7 +19,8 @@ pub use crate::share::{link_base, PolicyPlaces, HOSTED_URL};
 pub use crate::share::{open as open_share, prepare as prepare_share};
 pub use crate::share::{Inflate, InflateFailure, MAX_INFLATED};
 pub use crate::wizard::{
-    load as load_graph, pre_answer, pre_answers, Facts, Graph, Node, WizardState, NETWORK_FILE,
+    load as load_graph, paste::doc as paste_doc, pre_answer, Facts, Graph, Node, WizardState,
+    NETWORK_FILE,
 };
 
 /// The Markdown report of every finding (with its comparison with the pod's policy, and the

@@ -23,7 +23,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::api::{
-    inlines, load_graph, outcome_doc, pre_answer, pre_answers, question_doc, Facts, Graph, Node,
+    inlines, load_graph, outcome_doc, paste_doc, pre_answer, question_doc, Facts, Graph, Node,
     Shared, WizardState, NETWORK_FILE,
 };
 use super::copy::CopyButton;
@@ -191,11 +191,12 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
                 let (qid, aid) = (t.question_id, t.answer_id);
                 let mark = move || {
                     let p = facts.get().and_then(|f| pre_answer(&f, qid))?;
-                    Some(if p.answer == aid {
-                        view! { <span class="paste-mark" title=p.because>" \u{2014} from your paste"</span> }.into_any()
+                    let text = if p.answer == aid {
+                        " \u{2014} from your paste"
                     } else {
-                        view! { <span class="paste-mark differs" title=p.because>" \u{2014} your paste says otherwise"</span> }.into_any()
-                    })
+                        " \u{2014} your paste says otherwise"
+                    };
+                    Some(view! { <span class="paste-mark" title=p.because>{text}</span> })
                 };
                 view! {
                     <li>
@@ -258,41 +259,15 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
                                 class:from-paste=pre
                                 aria-current=before.then_some("true") href=to on:keydown=space_clicks>
                                 {rich(a.label)}
-                                {move || pre().then(|| view! { <span class="paste-mark">" \u{2014} from your paste"</span> })}
                             </a>
                         </li>
                     }
                 })
                 .collect_view();
             let here = state.clone();
-            let first = state.is_empty();
             let from_paste = move || {
-                let f = facts.get()?;
-                let Some(p) = pre_answer(&f, q.id) else {
-                    // At the first question the paste answers nothing yet: say what it will.
-                    return first.then(|| {
-                        view! {
-                            <p class="from-paste">{format!("Your paste describes {}: the questions its manifest answers are marked \u{201c}from your paste\u{201d}.", f.pod)}</p>
-                        }
-                        .into_any()
-                    });
-                };
-                let label = q.answer(p.answer)?.label;
-                let (taken, end) = pre_answers(g, &here, &f);
-                let take = if taken.len() > 1 {
-                    format!("Use the {} answers from your paste", taken.len())
-                } else {
-                    "Use the answer from your paste".to_string()
-                };
-                Some(
-                    view! {
-                        <p class="from-paste">
-                            <strong>"From your paste: "</strong>{rich(label)}". "{rich(&p.because)}"."
-                        </p>
-                        <p><a class="button use-paste" href=href(&end) on:keydown=space_clicks>{take}</a></p>
-                    }
-                    .into_any(),
-                )
+                let d = facts.with(|f| paste_doc(g, &here, f.as_ref()?, href))?;
+                Some(super::doc::blocks(&d))
             };
             view! {
                 <p class="progress">{format!("Question {step}")}</p>

@@ -219,3 +219,45 @@ pub fn pre_answers(g: &Graph, state: &WizardState, facts: &Facts) -> (Vec<PreAns
     }
     (out, s)
 }
+
+/// What the wizard shows of the paste at `state` (a question of `g`), as a document: the
+/// answer the paste gives, why, and the link that takes it and every answer the paste gives
+/// after it ([`pre_answers`]); at the first question, which pod the paste describes. `href`
+/// makes a state's link. `None` when the paste has nothing to say here.
+pub fn doc(
+    g: &Graph,
+    state: &WizardState,
+    facts: &Facts,
+    href: impl Fn(&WizardState) -> String,
+) -> Option<Vec<crate::report::Block>> {
+    use crate::report::{hint, inlines, Block, Inline};
+    let q = state.question(g)?;
+    let para = |text| Block::Para {
+        class: hint::FROM_PASTE,
+        text,
+    };
+    let Some(p) = pre_answer(facts, q.id) else {
+        return state.is_empty().then(|| {
+            vec![para(vec![Inline::Text(format!(
+                "Your paste describes {}: the questions its manifest answers are marked \u{201c}from your paste\u{201d}.",
+                facts.pod
+            ))])]
+        });
+    };
+    let label = q.answer(p.answer)?.label;
+    let (taken, end) = pre_answers(g, state, facts);
+    let mut text = vec![Inline::Strong("From your paste: ".into())];
+    text.extend(inlines(label));
+    text.push(Inline::Text(". ".into()));
+    text.extend(inlines(&p.because));
+    text.push(Inline::Text(". ".into()));
+    text.push(Inline::Link {
+        href: href(&end),
+        text: if taken.len() > 1 {
+            format!("Use the {} answers from your paste", taken.len())
+        } else {
+            "Use the answer from your paste".into()
+        },
+    });
+    Some(vec![para(text)])
+}
