@@ -20,6 +20,9 @@ pub fn App() -> impl IntoView {
     let nav = Nav::new();
     provide_context(decoder);
     provide_context(nav);
+    // The policy reader lives as long as the app: the wizard reads the paste's answers from it
+    // too, while the decoder is not shown.
+    ui::provide_policy_reader(decoder.text);
     ui::route::start(decoder, nav);
     ui::route::listen(decoder, nav);
     decoder.follow();

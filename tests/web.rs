@@ -234,6 +234,7 @@ async fn full_text_link(text: &str) -> String {
     aci_triage::ui::compress::encode(&Shared::Decoder {
         text: text.into(),
         content: Content::Full,
+        policy_left_out: false,
     })
     .await
     .unwrap()

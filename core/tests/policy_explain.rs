@@ -349,3 +349,33 @@ fn a_policy_repeated_many_times_is_one_document() {
         docs[10]
     );
 }
+
+#[test]
+fn the_report_carries_the_wizards_facts_and_where_the_policy_is() {
+    let pod = fixture("01-vn2-nginx-pod.yaml");
+    let exported = aci_triage_core::explain::policy::analyze_json(&pod);
+    let r = aci_triage_core::explain::policy::from_json(&exported).expect("a report");
+    let f = r.wizard.as_ref().expect("the pod's facts");
+    assert!(f.confidential && !f.dns_injection_off && !f.kube_proxy_off);
+    assert_eq!(f.pod, "Pod confidential-alpine");
+    // The places are for this text, and the policy value is the annotation's base64.
+    assert!(r.places.fits(&pod));
+    let (s, e) = r.places.values[0];
+    assert!(pod[s..e].starts_with("cGFja2FnZS") && pod[..s].ends_with("ccepolicy: "));
+    // The DNS-risk card opens the wizard's path for pods without kube-proxy, where the paste
+    // answers the DNS question.
+    let blocks = serde_json::to_string(&r.documents).unwrap();
+    assert!(
+        blocks.contains(&format!(
+            "\"href\":\"{}\",\"text\":\"troubleshoot network latency\"",
+            aci_triage_core::wizard::CONFIDENTIAL_LINK
+        )),
+        "{blocks}"
+    );
+    // A pod with only `injectdns: "false"` is read too (for the wizard), with no card.
+    let dns_off = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    microsoft.containerinstance.virtualnode.injectdns: \"false\"\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
+    assert!(worth_reading(dns_off));
+    let r = report(dns_off, &analyze(dns_off));
+    assert!(r.documents.is_empty() && !r.is_empty());
+    assert!(r.wizard.unwrap().dns_injection_off);
+}

@@ -47,6 +47,7 @@ fn full(text: &str) -> Shared {
     Shared::Decoder {
         text: text.to_string(),
         content: Content::Full,
+        policy_left_out: false,
     }
 }
 
@@ -70,6 +71,7 @@ fn some_links() -> Vec<(String, Shared)> {
         Shared::Decoder {
             text: "a\nsummary".into(),
             content: Content::Summary,
+            policy_left_out: false,
         },
         Shared::Wizard {
             answers: "outbound-slow.v2.yes".into(),
@@ -112,6 +114,7 @@ fn any_state() -> impl Strategy<Value = Shared> {
         (text.clone(), 0..3u8).prop_map(|(text, c)| Shared::Decoder {
             text,
             content: [Content::Full, Content::Findings, Content::Summary][c as usize],
+            policy_left_out: false,
         }),
         text.prop_map(|answers| Shared::Wizard { answers }),
     ]
@@ -338,6 +341,7 @@ fn v1_links() -> Vec<(String, String, Shared)> {
                     } else {
                         Content::Summary
                     },
+                    policy_left_out: false,
                 },
                 _ => Shared::Wizard { answers: l.state.a },
             };
@@ -465,6 +469,7 @@ fn received(paste: &str) -> String {
         Shared::Decoder {
             text,
             content: Content::Findings,
+            policy_left_out: false,
         } => text,
         other => panic!("{other:?}"),
     }
@@ -593,6 +598,7 @@ fn the_findings_link_costs_little_more_than_the_summary() {
         let summary = encode(&Shared::Decoder {
             text: findings::summary(&paste, &analyze(&paste)),
             content: Content::Summary,
+            policy_left_out: false,
         })
         .unwrap();
         println!(
@@ -628,7 +634,7 @@ fn a_paste_too_large_to_reduce_is_shared_as_a_summary() {
             URL_SAFE_NO_PAD.encode(format!("{{\"decision\":\"deny\",\"reason\":{{\"errors\":[\"invalid command {i}\"]}}}}"))
         ));
     }
-    let Shared::Decoder { text, content } = Shared::decoder(&paste, false) else {
+    let Shared::Decoder { text, content, .. } = Shared::decoder(&paste, false) else {
         panic!()
     };
     assert_eq!(content, Content::Summary);

@@ -183,6 +183,7 @@ pub fn share_decode(data: &[u8]) {
         0 => Shared::Decoder {
             text,
             content: Content::Full,
+            policy_left_out: false,
         },
         // The search for what the findings need is bounded, but not cheap: small texts only.
         1 if text.len() <= 2048 => {
@@ -190,6 +191,7 @@ pub fn share_decode(data: &[u8]) {
             if let Shared::Decoder {
                 text: sent,
                 content: Content::Findings,
+                policy_left_out: false,
             } = &state
             {
                 assert_eq!(
@@ -203,6 +205,7 @@ pub fn share_decode(data: &[u8]) {
         1 | 2 => Shared::Decoder {
             text,
             content: Content::Summary,
+            policy_left_out: false,
         },
         _ => Shared::Wizard { answers: text },
     };

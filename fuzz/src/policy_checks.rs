@@ -29,6 +29,40 @@ pub fn policy(data: &[u8]) {
     }
     // The pieces on their own, on the text as UTF-8.
     let text = String::from_utf8_lossy(data);
+    // Where the policies are: sorted ranges on character boundaries of the text read; the
+    // share link's four choices never panic, the full text with the policy is the text, and
+    // without it no byte moves (line breaks stay).
+    let read = aci_triage_core::policy::read_paste(&text);
+    for v in [&read.spans.documents, &read.spans.values] {
+        for r in v.iter() {
+            assert!(r.start < r.end && r.end <= text.len());
+            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+        }
+        assert!(
+            v.windows(2).all(|w| w[0].end < w[1].start),
+            "merged and sorted"
+        );
+    }
+    let _ = aci_triage_core::wizard::Facts::from_workloads(&read.workloads);
+    if text.len() <= 4096 {
+        use aci_triage_core::share::{PolicyPlaces, Shared};
+        for places in [
+            PolicyPlaces::of(&text, &read.spans),
+            PolicyPlaces::guess(&text),
+        ] {
+            for (full, with) in [(true, true), (true, false), (false, true), (false, false)] {
+                let s = Shared::decoder_with_policy(&text, full, Some(&places), with);
+                if let Shared::Decoder { text: t, .. } = &s {
+                    if full {
+                        assert_eq!(t.len(), text.len());
+                        if with {
+                            assert_eq!(t.as_str(), &*text);
+                        }
+                    }
+                }
+            }
+        }
+    }
     let m = rego::read_module(&text);
     for a in &m.assignments {
         assert!(a.line >= 1);

@@ -15,10 +15,13 @@ pub use crate::knowledge::{
 pub use crate::report::wizard::{outcome_doc, question_doc};
 pub use crate::report::{inlines, Block, Inline};
 pub use crate::share::{is_share_fragment, repair_fragment, Content, Shared, WARN_LEN};
-pub use crate::share::{link_base, HOSTED_URL};
+pub use crate::share::{link_base, PolicyPlaces, HOSTED_URL};
 pub use crate::share::{open as open_share, prepare as prepare_share};
 pub use crate::share::{Inflate, InflateFailure, MAX_INFLATED};
-pub use crate::wizard::{load as load_graph, Graph, Node, WizardState, NETWORK_FILE};
+pub use crate::wizard::{
+    load as load_graph, paste::doc as paste_doc, pre_answer, Facts, Graph, Node, WizardState,
+    NETWORK_FILE,
+};
 
 /// The Markdown report of every finding (with its comparison with the pod's policy, and the
 /// policy's own documents, when the policy reader has them), and of the wizard's result if one

@@ -195,30 +195,39 @@ pub fn Decoder() -> impl IntoView {
     let nav = use_context::<Nav>();
     let text = st.text;
     let decoded = st.decoded;
-    // The pod's own policy, read by the lazily loaded policy reader.
-    let policy = super::policy::watch(text);
+    // The pod's own policy, read by the lazily loaded policy reader (the app's, see `lib.rs`).
+    let policy = use_context::<super::policy::Watched>()
+        .map(|w| w.0)
+        .unwrap_or_else(|| super::policy::watch(text));
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
-    // must remove it from the link too).
-    let make_link = Callback::new(move |full: bool| text.with(|t| Shared::decoder(t, full)));
-    let describe = Callback::new(move |full: bool| {
+    // must remove it from the link too) and the policy reader's answer (where the policy is).
+    let make_link = Callback::new(move |(full, with_policy): (bool, bool)| {
+        let places = policy.with(|p| p.report().map(|r| r.places.clone()));
+        text.with(|t| {
+            let places = super::share::policy_places(t, places);
+            Shared::decoder_with_policy(t, full, places.as_ref(), with_policy)
+        })
+    });
+    let has_policy = Signal::derive(move || text.with(|t| super::api::policy_worth_reading(t)));
+    let describe = Callback::new(move |(full, with_policy): (bool, bool)| {
         let n = decoded.with(|d| d.analysis.findings.len());
-        if full {
+        let mut s = if full {
             format!(
-                "The link carries the whole pasted text ({} characters), including pod names, namespaces and anything else in it{}. Share it only with people who may see all of that.",
+                "The link carries the whole pasted text ({} characters), including pod names, namespaces and anything else in it. Share it only with people who may see all of that.",
                 text.with(|t| t.chars().count()),
-                if text.with(|t| super::api::policy_worth_reading(t)) {
-                    ", and the pod's CCE policy or manifest, which names its images and registries"
-                } else {
-                    ""
-                }
             )
         } else {
             format!(
                 "The link carries only the {} (each blob with the platform's one-line reason), not pod names, namespaces or any other event text. Everything stays in the part after #, which browsers never send to a server.",
                 plural(n, "decoded finding", "decoded findings")
             )
+        };
+        if has_policy.get() {
+            s.push(' ');
+            s.push_str(super::share::policy_note(with_policy));
         }
+        s
     });
     // Computed when "Copy report" is clicked.
     let report = Signal::derive(move || {
@@ -403,7 +412,7 @@ pub fn Decoder() -> impl IntoView {
                 </button>
                 {move || any.get().then(|| view! {
                     {move || super::catalog::ready().then(|| view! { <CopyButton text=report label="Copy report" /> })}
-                    <SharePanel make=make_link describe=describe offer_full=true label="Share" />
+                    <SharePanel make=make_link describe=describe offer_full=true offer_policy=has_policy label="Share" />
                 })}
             </div>
             {undo_notice}

@@ -26,6 +26,7 @@ pub use crate::App;
 pub use chrome::Views;
 pub use copy::CopyButton;
 pub use decoder::Decoder;
+pub use policy::provide as provide_policy_reader;
 pub use state::{DecoderState, Nav, Notice, Origin, Route};
 pub use wizard::WizardView;
 

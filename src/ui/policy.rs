@@ -27,6 +27,17 @@ const PAUSE_MS: u32 = 250;
 /// Said where no worker can load the reader: the single file opened from disk.
 pub const OFFLINE_NOTE: &str = "This paste holds a CCE policy or a manifest. Reading the pod's policy (and comparing the denials with it) needs the hosted app, or this folder served by a web server: the single offline file does not include the policy reader. The denials are explained without it.";
 
+/// The app's one policy reader, following the decoder's text ([`watch`] at the root): the
+/// decoder shows its report, the wizard takes what the paste answers from it
+/// (`wizard::paste`), the Share panel where the policy is.
+#[derive(Clone, Copy)]
+pub struct Watched(pub RwSignal<PolicyView>);
+
+/// Starts the app's policy reader on `text` and makes it the context's [`Watched`].
+pub fn provide(text: RwSignal<String>) {
+    provide_context(Watched(watch(text)));
+}
+
 /// What the policy reader has for the current text.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PolicyView {

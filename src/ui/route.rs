@@ -135,7 +135,11 @@ fn land(
     nav: Nav,
 ) -> bool {
     match opened {
-        Ok(Shared::Decoder { text, content }) => {
+        Ok(Shared::Decoder {
+            text,
+            content,
+            policy_left_out,
+        }) => {
             let full = content == Content::Full;
             decoder.input_note.set(None);
             decoder.set_now(text, Origin::Link { full });
@@ -144,7 +148,11 @@ fn land(
                 .with_untracked(|d| d.analysis.findings.len());
             nav.go(Route::Decoder);
             nav.links_opened.update(|n| *n += 1);
-            nav.notify(false, link_notice(content, n, was_repaired));
+            let mut notice = link_notice(content, n, was_repaired);
+            if policy_left_out {
+                notice.push_str(" The sender left the pod's CCE policy out of this link (it names images and registries): the denials are explained without the comparison with it.");
+            }
+            nav.notify(false, notice);
             true
         }
         Ok(Shared::Wizard { answers }) => {

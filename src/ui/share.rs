@@ -1,18 +1,41 @@
 //! The Share control: builds a link whose state lives only in the fragment, copies it, shows it.
+//! A decoder link carries the pod's CCE policy only when its own box is ticked (it names images
+//! and registries; see `share::policy`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api::{link_base, Shared, HOSTED_URL, WARN_LEN};
+use super::api::{link_base, PolicyPlaces, Shared, HOSTED_URL, WARN_LEN};
 use super::browser;
 use super::compress;
 use super::copy::{Copier, CopyButton};
 
-/// What the panel shares: the state, for the state of the "include the full text" box.
-pub type MakeLink = Callback<bool, Shared>;
+/// What the panel shares: the state, for the state of the boxes ("include the full text",
+/// "include the pod's policy").
+pub type MakeLink = Callback<(bool, bool), Shared>;
+
+/// Where the policies are in `text`: the policy reader's places when they are for this very
+/// text, else (no answer yet, or no reader: the single offline file) the base64 policies found
+/// by their start ([`PolicyPlaces::guess`]).
+pub fn policy_places(text: &str, reader: Option<PolicyPlaces>) -> Option<PolicyPlaces> {
+    match reader {
+        Some(p) if p.fits(text) => Some(p),
+        _ => Some(PolicyPlaces::guess(text)),
+    }
+}
+
+/// What the panel says about the pod's policy, ticked or not.
+pub fn policy_note(with_policy: bool) -> &'static str {
+    if with_policy {
+        "It also carries the pod's CCE policy and manifest, which name its images and registries."
+    } else {
+        "The pod's CCE policy is left out, because it names images and registries: the colleague sees the denials without the comparison with the policy, and a line that says you left it out. Tick the box to send it."
+    }
+}
 
 /// A "Share" button that opens a panel with the link. `describe` says what the link contains
-/// (for the current state of the box); `offer_full` shows the box.
+/// (for the current state of the boxes); `offer_full` shows the full-text box, `offer_policy`
+/// (while true) the policy box, unticked at first.
 ///
 /// The link is built a moment after the state changes (the browser compresses it, see
 /// [`compress`]): meanwhile the field says "Building the link…" and Copy is disabled, and only
@@ -21,19 +44,24 @@ pub type MakeLink = Callback<bool, Shared>;
 #[component]
 pub fn SharePanel(
     make: MakeLink,
-    #[prop(into)] describe: Callback<bool, String>,
+    #[prop(into)] describe: Callback<(bool, bool), String>,
     offer_full: bool,
+    #[prop(optional, into)] offer_policy: Option<Signal<bool>>,
     label: &'static str,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let full = RwSignal::new(false);
+    let with_policy = RwSignal::new(false);
+    let policy_box = move || offer_policy.is_some_and(|s| s.get());
+    // The box counts only while it is offered.
+    let choice = move || (full.get(), with_policy.get() && policy_box());
     // From the offline file or a local copy the page's own address opens for nobody else: the
     // link starts with the published address when the build knows it, and the panel says so.
     let base = link_base(&browser::base_url(), HOSTED_URL);
     let reach_warning = base.warning();
     let base = base.best().to_string();
     // The state to share while the panel is open.
-    let wanted = Memo::new(move |_| open.get().then(|| make.run(full.get())));
+    let wanted = Memo::new(move |_| open.get().then(|| make.run(choice())));
     // The last build that landed: its state and its link (or why there is none).
     let built = RwSignal::new(None::<(Shared, Result<String, String>)>);
     // Counts builds: one that finds it changed was superseded and does not land.
@@ -98,7 +126,13 @@ pub fn SharePanel(
                             " Include the full pasted text"
                         </label>
                     })}
-                    <p class="note">{move || describe.run(full.get())}</p>
+                    {move || policy_box().then(|| view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || with_policy.get() on:change=move |ev| with_policy.set(event_target_checked(&ev)) />
+                            " Include the pod's CCE policy (it names images and registries)"
+                        </label>
+                    })}
+                    <p class="note">{move || describe.run(choice())}</p>
                     {reach_warning.clone().map(|w| view! { <p class="warn-text reach">{w}</p> })}
                     {move || match result.get() {
                         Some(Ok(l)) => {

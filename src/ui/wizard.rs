@@ -2,6 +2,11 @@
 //! (`crate::wizard`); this only renders them. Every step is a fragment (`#wizard/<answers>`), so
 //! Back/Forward, reload and links reproduce it: the answers are links, and the address leads.
 //!
+//! What a pasted manifest answers ([`crate::wizard::paste`]) is marked at each question it
+//! decides ("from your paste", with the annotation and value), with a link that takes those
+//! answers; the address holds only answers, so a pre-answered step is the step itself plus what
+//! the paste (restored from storage on a reload) says.
+//!
 //! Each step is its own component (see `chrome::Views`, keyed by the answers): moving to another
 //! step replaces the whole step, so nothing of one step can stay on screen in the next.
 //!
@@ -18,7 +23,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::api::{
-    inlines, load_graph, outcome_doc, question_doc, Graph, Node, Shared, WizardState, NETWORK_FILE,
+    inlines, load_graph, outcome_doc, paste_doc, pre_answer, question_doc, Facts, Graph, Node,
+    Shared, WizardState, NETWORK_FILE,
 };
 use super::copy::CopyButton;
 use super::data::{download, inline_text, Load};
@@ -170,18 +176,35 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
         })
         .map(|a| a.id);
 
+    // What the paste's manifests answer (the app's policy reader has it, for the current text).
+    let watched = use_context::<super::policy::Watched>();
+    let facts: Memo<Option<Facts>> = Memo::new(move |_| {
+        watched.and_then(|w| w.0.with(|v| v.report().and_then(|r| r.wizard.clone())))
+    });
+
     let trail = state.trail(g);
     let breadcrumb = (!trail.is_empty()).then(|| {
         let items = trail
             .into_iter()
             .map(|t| {
                 let to = href(&state.jump_to(t.index));
+                let (qid, aid) = (t.question_id, t.answer_id);
+                let mark = move || {
+                    let p = facts.get().and_then(|f| pre_answer(&f, qid))?;
+                    let text = if p.answer == aid {
+                        " \u{2014} from your paste"
+                    } else {
+                        " \u{2014} your paste says otherwise"
+                    };
+                    Some(view! { <span class="paste-mark" title=p.because>{text}</span> })
+                };
                 view! {
                     <li>
                         <a href=to title="Change this answer">
                             <span class="q">{rich(t.question_title)}</span>
                             " "
                             <span class="a">{rich(t.answer_label)}</span>
+                            {mark}
                         </a>
                     </li>
                 }
@@ -196,10 +219,10 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
     });
 
     let answers_text = state.encode();
-    let share = Callback::new(move |_full: bool| Shared::Wizard {
+    let share = Callback::new(move |_: (bool, bool)| Shared::Wizard {
         answers: answers_text.clone(),
     });
-    let describe = Callback::new(|_full: bool| {
+    let describe = Callback::new(|_: (bool, bool)| {
         "The link carries only your answers to these questions: a colleague who opens it sees the same step.".to_string()
     });
     let markdown = state.markdown(g);
@@ -216,15 +239,24 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
 
     let body = match state.current(g) {
         Node::Question(q) => {
+            let suggested = Memo::new(move |_| {
+                facts
+                    .get()
+                    .and_then(|f| pre_answer(&f, q.id))
+                    .map(|p| p.answer)
+            });
             let answers = q
                 .answers
                 .iter()
                 .map(|a| {
                     let to = state.answer(g, a.id).map(|s| href(&s)).unwrap_or_default();
                     let before = earlier == Some(a.id);
+                    let id = a.id;
+                    let pre = move || suggested.get() == Some(id);
                     view! {
                         <li>
                             <a class="answer" class:unsure=a.unsure class:cant-run=a.cant_run class:earlier=before
+                                class:from-paste=pre
                                 aria-current=before.then_some("true") href=to on:keydown=space_clicks>
                                 {rich(a.label)}
                             </a>
@@ -232,10 +264,16 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
                     }
                 })
                 .collect_view();
+            let here = state.clone();
+            let from_paste = move || {
+                let d = facts.with(|f| paste_doc(g, &here, f.as_ref()?, href))?;
+                Some(super::doc::blocks(&d))
+            };
             view! {
                 <p class="progress">{format!("Question {step}")}</p>
                 <h3 id="wizard-step" tabindex="-1" node_ref=heading>{rich(q.title)}</h3>
                 <div class="doc">{super::doc::blocks(&question_doc(q))}</div>
+                {from_paste}
                 <h4 id="answers-label">"Your answer"</h4>
                 <ul class="answers" aria-labelledby="answers-label">{answers}</ul>
             }

@@ -22,6 +22,7 @@ use crate::policy::text::{Base64Problem, Encoding};
 use crate::policy::version::signal_name;
 use crate::policy::{read_paste, FoundPolicy, Note, Origin, PolicyPaste};
 use crate::report::{hint, inlines, markdown, para, para_class, plural, text, Block, Inline};
+use crate::share::PolicyPlaces;
 
 /// Containers of one policy shown in full; the rest are counted.
 const MAX_CONTAINERS: usize = 50;
@@ -41,6 +42,13 @@ pub struct PolicyReport {
     pub documents: Vec<Vec<Block>>,
     /// Each denial held against the policy, keyed by the denial's blob.
     pub comparisons: Vec<Comparison>,
+    /// What the paste's manifests answer in the network wizard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wizard: Option<crate::wizard::Facts>,
+    /// Where the policies and manifests are in the text read: what a share link leaves out
+    /// unless the user ticks the policy.
+    #[serde(default, skip_serializing_if = "PolicyPlaces::is_empty")]
+    pub places: PolicyPlaces,
 }
 
 /// One denial's comparison with the policy.
@@ -62,7 +70,10 @@ impl PolicyReport {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.documents.is_empty() && self.comparisons.is_empty()
+        self.documents.is_empty()
+            && self.comparisons.is_empty()
+            && self.wizard.is_none()
+            && self.places.is_empty()
     }
 }
 
@@ -70,13 +81,14 @@ impl PolicyReport {
 /// worth reading (the policy reader itself is loaded only then): the annotation keys, the ARM
 /// property, Rego `package` lines, the base64 of `package `, the kube-proxy annotation.
 pub fn worth_reading(text: &str) -> bool {
-    const MARKS: [&str; 7] = [
+    const MARKS: [&str; 8] = [
         "virtualnode.ccepolicy",
         "ccePolicy",
         "package policy",
         "package agent_policy",
         "cGFja2FnZS",
         "virtualnode.injectkubeproxy",
+        "virtualnode.injectdns",
         "io.katacontainers.config.agent.policy",
     ];
     MARKS.iter().any(|m| text.contains(m))
@@ -86,7 +98,9 @@ pub fn worth_reading(text: &str) -> bool {
 /// result for the same text) against the policy that applies.
 pub fn report(text: &str, analysis: &Analysis) -> PolicyReport {
     let paste = read_paste(text);
-    report_for(&paste, analysis)
+    let mut r = report_for(&paste, analysis);
+    r.places = PolicyPlaces::of(text, &paste.spans);
+    r
 }
 
 /// The policy module's one export: `text` decoded and read, its [`PolicyReport`] as JSON.
@@ -99,7 +113,9 @@ pub fn analyze_json(text: &str) -> String {
     } else {
         Analysis::default()
     };
-    serde_json::to_string(&report_for(&paste, &analysis)).unwrap_or_else(|_| "{}".into())
+    let mut r = report_for(&paste, &analysis);
+    r.places = PolicyPlaces::of(text, &paste.spans);
+    serde_json::to_string(&r).unwrap_or_else(|_| "{}".into())
 }
 
 /// Reads what [`analyze_json`] wrote; `None` when it is not a report.
@@ -130,6 +146,8 @@ pub fn from_json(json: &str) -> Option<PolicyReport> {
     Some(PolicyReport {
         documents,
         comparisons,
+        wizard: o.get("wizard").and_then(wire::facts),
+        places: o.get("places").and_then(wire::places).unwrap_or_default(),
     })
 }
 
@@ -141,6 +159,30 @@ mod wire {
 
     fn s(v: &Value) -> Option<String> {
         v.as_str().map(str::to_string)
+    }
+
+    pub fn facts(v: &Value) -> Option<crate::wizard::Facts> {
+        let b = |k: &str| v.get(k).and_then(Value::as_bool);
+        Some(crate::wizard::Facts {
+            pod: s(v.get("pod")?)?,
+            confidential: b("confidential")?,
+            kube_proxy_off: b("kube_proxy_off")?,
+            dns_injection_off: b("dns_injection_off")?,
+        })
+    }
+
+    pub fn places(v: &Value) -> Option<crate::share::PolicyPlaces> {
+        let ranges = |k: &str| {
+            list(v.get(k)?, |r| {
+                let r = r.as_array()?;
+                Some((r.first()?.as_u64()? as usize, r.get(1)?.as_u64()? as usize))
+            })
+        };
+        Some(crate::share::PolicyPlaces {
+            fingerprint: v.get("fingerprint")?.as_u64()?,
+            documents: ranges("documents")?,
+            values: ranges("values")?,
+        })
     }
 
     fn list<T>(v: &Value, f: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
@@ -238,7 +280,10 @@ mod wire {
 
 /// [`report`] for a paste already read.
 pub fn report_for(paste: &PolicyPaste, analysis: &Analysis) -> PolicyReport {
-    let mut out = PolicyReport::default();
+    let mut out = PolicyReport {
+        wizard: crate::wizard::Facts::from_workloads(&paste.workloads),
+        ..PolicyReport::default()
+    };
     // The same policy pasted many times (a describe of every replica, a log repeated) is one
     // document that says where else it was seen.
     let distinct = distinct_policies(paste);
@@ -1115,7 +1160,7 @@ pub fn dns_risk_doc(w: &Workload, heading_id: &str) -> Vec<Block> {
             text: vec![
                 t("To confirm on the running pod, "),
                 Inline::Link {
-                    href: format!("#{}", crate::wizard::ROUTE),
+                    href: crate::wizard::CONFIDENTIAL_LINK.to_string(),
                     text: "troubleshoot network latency".into(),
                 },
                 t("."),

@@ -53,6 +53,52 @@ pub struct PolicyPaste {
     pub workloads: Vec<Workload>,
     pub policies: Vec<FoundPolicy>,
     pub notes: Vec<Note>,
+    /// Where in the paste the policies and manifests are (for what a share link carries).
+    pub spans: Spans,
+}
+
+/// Byte ranges of a paste, sorted and merged.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Spans {
+    /// The documents and blocks that gave a workload or a policy: a manifest, an ARM template,
+    /// a describe Annotations block, a Rego text, a base64 on its own.
+    pub documents: Vec<std::ops::Range<usize>>,
+    /// The policies themselves: each base64 value (every copy of it, `last-applied-configuration`
+    /// too) and each Rego text.
+    pub values: Vec<std::ops::Range<usize>>,
+}
+
+fn merged(mut v: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
+    v.retain(|r| r.start < r.end);
+    v.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(v.len());
+    for r in v {
+        match out.last_mut() {
+            Some(l) if r.start <= l.end => l.end = l.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Every place `b64` (a cleaned base64 text) stands in `text`, each to the end of its run of
+/// base64 characters (found by its first 64 characters: a copy that breaks the value over lines
+/// is found up to the break).
+fn base64_places(text: &str, b64: &str) -> Vec<std::ops::Range<usize>> {
+    let head: String = b64.chars().take(64).collect();
+    if head.len() < 16 {
+        return Vec::new();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(head.as_str()).take(1000) {
+        let mut end = at + head.len();
+        while end < bytes.len() && is_base64_char(bytes[end] as char) {
+            end += 1;
+        }
+        out.push(at..end);
+    }
+    out
 }
 
 impl PolicyPaste {
@@ -172,6 +218,10 @@ struct Finder<'a> {
     /// Byte ranges of documents read whole: their values were taken from their structure (a
     /// base64 inside, e.g. in `last-applied-configuration`, is not a policy of its own).
     structured: Vec<std::ops::Range<usize>>,
+    /// [`Spans::documents`] and [`Spans::values`] as found (Rego texts only: the base64 values
+    /// are placed at the end, from `seen_b64`).
+    documents: Vec<std::ops::Range<usize>>,
+    values: Vec<std::ops::Range<usize>>,
 }
 
 impl<'a> Finder<'a> {
@@ -185,8 +235,12 @@ impl<'a> Finder<'a> {
         self.used.iter().any(|r| r.contains(&at))
     }
 
-    fn add_workloads(&mut self, doc: &Value, line: usize) {
-        for w in manifest::workloads_in(doc, line) {
+    fn add_workloads(&mut self, doc: &Value, line: usize, range: std::ops::Range<usize>) {
+        let found = manifest::workloads_in(doc, line);
+        if !found.is_empty() {
+            self.documents.push(range);
+        }
+        for w in found {
             let idx = self.out.workloads.len();
             match &w.policy {
                 PolicyValue::Encoded {
@@ -237,7 +291,7 @@ impl<'a> Finder<'a> {
             if let Ok(v) = serde_json::from_str::<Value>(t) {
                 self.used.push(0..self.text.len());
                 self.structured.push(0..self.text.len());
-                self.add_workloads(&v, line_at(&self.starts, lead));
+                self.add_workloads(&v, line_at(&self.starts, lead), 0..self.text.len());
                 return;
             }
         }
@@ -256,7 +310,7 @@ impl<'a> Finder<'a> {
                     self.used.push(at..end);
                     self.structured.push(at..end);
                     let line = line_at(&self.starts, at);
-                    self.add_workloads(&v, line);
+                    self.add_workloads(&v, line, at..end);
                     i = self.starts.partition_point(|&s| s < end);
                 }
                 // A document that breaks after its first line: say so, and go on after the
@@ -312,6 +366,8 @@ impl<'a> Finder<'a> {
             };
             let body = &self.text[at..end];
             self.used.push(at..end);
+            self.documents.push(at..end);
+            self.values.push(at..end);
             self.out.policies.push(FoundPolicy {
                 origin: Origin::Rego { header },
                 line: i + 1,
@@ -410,6 +466,8 @@ impl<'a> Finder<'a> {
                     notes,
                 );
                 self.out.policies.push(found);
+                let to = self.starts.get(j).copied().unwrap_or(self.text.len());
+                self.documents.push(self.starts[i]..to);
             }
         }
     }
@@ -488,7 +546,7 @@ impl<'a> Finder<'a> {
             }
         }
         for d in docs {
-            self.add_workloads(&d.value, first_line + d.line.saturating_sub(1));
+            self.add_workloads(&d.value, first_line + d.line.saturating_sub(1), from..to);
         }
     }
 
@@ -534,6 +592,7 @@ impl<'a> Finder<'a> {
             let line = line_at(&self.starts, start);
             let found = policy_from_b64(run, cut, Origin::Base64, line, notes);
             self.out.policies.push(found);
+            self.documents.push(start..j);
         }
     }
 }
@@ -588,12 +647,22 @@ pub fn read_paste(text: &str) -> PolicyPaste {
         seen_b64: Vec::new(),
         used: Vec::new(),
         structured: Vec::new(),
+        documents: Vec::new(),
+        values: Vec::new(),
     };
     f.json();
     f.rego();
     f.describe();
     f.yaml();
     f.bare_base64();
+    let mut values = std::mem::take(&mut f.values);
+    for b64 in &f.seen_b64 {
+        values.extend(base64_places(text, b64));
+    }
+    f.out.spans = Spans {
+        documents: merged(std::mem::take(&mut f.documents)),
+        values: merged(values),
+    };
     let mut out = f.out;
     out.policies.sort_by_key(|p| p.line);
     out

@@ -25,7 +25,7 @@ pub mod yaml;
 
 pub use compare::{hold, Denial, Evidence, Guest, Holding};
 
-pub use extract::{read_bytes, read_paste, FoundPolicy, Origin, PolicyPaste};
+pub use extract::{read_bytes, read_paste, FoundPolicy, Origin, PolicyPaste, Spans};
 pub use manifest::{ManifestContainer, Workload, WorkloadKind};
 pub use model::{read_policy, Container, Flavor, Policy};
 

@@ -7,7 +7,8 @@
 //!
 //! By default a decoder link carries only what the findings need, at the positions the sender
 //! saw ([`findings`]): not the surrounding event text with pod names and namespaces. The full
-//! text is included only when the user asks for it.
+//! text is included only when the user asks for it. The pod's CCE policy (it names images and
+//! registries) goes into a link only when the user ticks it as well ([`policy`]).
 //!
 //! The deflating and inflating are not done here: the codec is split around them, and the app
 //! hands them to the browser's own `CompressionStream` / `DecompressionStream` (`deflate-raw`,
@@ -38,10 +39,12 @@ pub mod address;
 mod envelope;
 pub mod findings;
 mod payload;
+pub mod policy;
 
 use std::borrow::Cow;
 
 pub use address::{link_base, LinkBase, Reach, HOSTED_URL};
+pub use policy::{fingerprint, PolicyPlaces};
 
 /// The format version this build writes, as `v2.` at the start of the fragment.
 pub const VERSION: u32 = 2;
@@ -59,8 +62,13 @@ pub const MAX_INFLATED: usize = 8 * 1024 * 1024;
 /// What a link restores.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Shared {
-    /// The decoder with this text.
-    Decoder { text: String, content: Content },
+    /// The decoder with this text. `policy_left_out`: the sender's paste held the pod's CCE
+    /// policy and the link leaves it out ([`policy`]); the recipient is told so.
+    Decoder {
+        text: String,
+        content: Content,
+        policy_left_out: bool,
+    },
     /// The network wizard at this state (see `wizard::WizardState::encode`).
     Wizard { answers: String },
 }
@@ -86,16 +94,19 @@ impl Shared {
             return Shared::Decoder {
                 text: text.to_string(),
                 content: Content::Full,
+                policy_left_out: false,
             };
         }
         match findings::findings_only(text) {
             Some(reduced) => Shared::Decoder {
                 text: reduced,
                 content: Content::Findings,
+                policy_left_out: false,
             },
             None => Shared::Decoder {
                 text: findings::summary(text, &crate::decode::analyze(text)),
                 content: Content::Summary,
+                policy_left_out: false,
             },
         }
     }

@@ -1,5 +1,6 @@
-//! The JSON inside a link: `{"k":"d","t":text,"f":full}` (plus `"s":true` for a summary) or
-//! `{"k":"w","a":answers}`. Version 1 wrote the same shape without `"s"`; its findings-only
+//! The JSON inside a link: `{"k":"d","t":text,"f":full}` (plus `"s":true` for a summary, and
+//! `"o":true` when the sender left the pod's policy out) or `{"k":"w","a":answers}`. Links
+//! without `"o"` (all links made before it existed) open as they did. Version 1 wrote the same shape without `"s"`; its findings-only
 //! links were always summaries.
 //!
 //! One flat struct rather than an enum tagged by `"k"`: serde reads a tagged enum through its
@@ -25,6 +26,9 @@ struct Payload<'a> {
     /// Whether `t` is a summary, one line per finding (version 2 only).
     #[serde(default, skip_serializing_if = "is_false")]
     s: bool,
+    /// The sender's paste held the pod's policy and the link leaves it out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    o: bool,
     /// The wizard's answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     a: Option<Cow<'a, str>>,
@@ -36,11 +40,16 @@ fn is_false(b: &bool) -> bool {
 
 pub fn to_json(state: &Shared) -> Vec<u8> {
     let p = match state {
-        Shared::Decoder { text, content } => Payload {
+        Shared::Decoder {
+            text,
+            content,
+            policy_left_out,
+        } => Payload {
             k: Cow::Borrowed("d"),
             t: Some(Cow::Borrowed(text)),
             f: Some(*content == Content::Full),
             s: *content == Content::Summary,
+            o: *policy_left_out,
             a: None,
         },
         Shared::Wizard { answers } => Payload {
@@ -48,6 +57,7 @@ pub fn to_json(state: &Shared) -> Vec<u8> {
             t: None,
             f: None,
             s: false,
+            o: false,
             a: Some(Cow::Borrowed(answers)),
         },
     };
@@ -70,6 +80,7 @@ pub fn from_json(bytes: &[u8], version: u32) -> Option<Shared> {
                 } else {
                     Content::Findings
                 },
+                policy_left_out: p.o,
             }
         }
         "w" => Shared::Wizard {

@@ -9,12 +9,15 @@
 //! - [`state`]: [`WizardState`], the answers so far, with navigation (answer, back, jump to an
 //!   earlier answer), the breadcrumb, the URL-fragment encoding, reading a link (with the
 //!   corrected address of a damaged one) and the Markdown summary.
+//! - [`paste`]: what a pasted manifest answers ([`Facts`] → [`PreAnswer`]s), and how such a
+//!   state is addressed (the fragment keeps only answers; the pre-answers come from the paste).
 //!
 //! No browser APIs here: everything is tested on the host (`tests/wizard.rs`).
 
 pub mod graph;
 mod load;
 pub mod network;
+pub mod paste;
 pub mod state;
 
 pub use graph::{Answer, Check, Graph, Node, Outcome, Question, Step};
@@ -22,4 +25,5 @@ pub use load::{load, LoadError};
 pub use network::{CONFIDENTIAL_ANSWERS, CONFIDENTIAL_LINK, NETWORK_FILE};
 #[cfg(any(not(target_arch = "wasm32"), feature = "embedded-graph"))]
 pub use network::{NETWORK, NETWORK_JSON};
+pub use paste::{pre_answer, pre_answers, Facts, PreAnswer};
 pub use state::{fragment, Opened, TrailItem, WizardError, WizardState, ROUTE, SEPARATOR};

@@ -12,6 +12,8 @@
 //! the answers follow [`ROUTE`]: `#wizard/outbound-slow.v2.no` ([`fragment`]).
 //! [`WizardState::open`] reads such an address even when it is damaged: the notice to show and
 //! the corrected address come with the state.
+//! Answers that a pasted manifest gives ([`super::paste`]) are not in the link: the fragment
+//! holds the answers taken, and what the paste says is derived from the paste each time.
 
 use std::fmt;
 
