@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::api::{describe_pod_example, summary_doc, ticket_report, Block, Shared};
+use super::api::{describe_pod_example, lookalike, summary_doc, ticket_report, Block, Shared};
 use super::copy::CopyButton;
 use super::finding::FindingCard;
 use super::progress::{self, AnalysisProgress};
@@ -349,6 +349,15 @@ pub fn Decoder() -> impl IntoView {
             .flatten()
     });
     let blank = Memo::new(move |_| decoded.with(|d| d.blank));
+    // A paste without findings that is a denial of another kind (Azure Policy, an admission
+    // webhook) is told what it is.
+    let other = Memo::new(move |_| {
+        decoded
+            .with(|d| !d.blank && d.analysis.findings.is_empty())
+            .then(|| st.text.with_untracked(|t| lookalike(t)))
+            .flatten()
+            .map(|l| l.note())
+    });
 
     view! {
         <section class="paste" aria-labelledby="paste-heading">
@@ -397,7 +406,7 @@ pub fn Decoder() -> impl IntoView {
         <AnalysisProgress st=st />
         {move || triage.get().map(|doc| view! { <TriageSummary doc=doc /> })}
         <section class="findings" class:long=long_list aria-label="Findings">
-            {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(blank))}
+            {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(blank, other))}
             {move || any.get().then(|| view! { <super::catalog::CatalogNotice /> })}
             <For each=move || cards.get() key=|card| card.clone() let:card>
                 <FindingCard card=card focus=card_focus />
@@ -462,7 +471,7 @@ fn summary(d: &super::state::Decoded) -> String {
     s
 }
 
-fn empty_state(blank: Memo<bool>) -> impl IntoView {
+fn empty_state(blank: Memo<bool>, other: Memo<Option<&'static str>>) -> impl IntoView {
     let lead = move || {
         if blank.get() {
             "Nothing to explain yet."
@@ -473,6 +482,7 @@ fn empty_state(blank: Memo<bool>) -> impl IntoView {
     view! {
         <div class="empty">
             <p>{lead}</p>
+            {move || other.get().map(|note| view! { <p class="lookalike">{note}</p> })}
             <p>
                 "The app looks for the " <code>"policyDecision< … >policyDecision"</code>
                 " blobs that a Confidential pod's CCE policy leaves in its events, in plain text, JSON, YAML or HTML-escaped form, even when hard-wrapped, quoted or prefixed on every line (" <code>"> "</code> ", " <code>"# "</code> ", timestamps) or cut off, and decisions pasted already decoded (" <code>"{\"decision\":\"deny\",…}"</code> "). "
