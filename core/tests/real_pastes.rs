@@ -368,3 +368,50 @@ fn real_log_headers_are_taken_out_whole() {
         }
     }
 }
+
+/// The card of a decision says where its text came from (shapes 1 and 2): read as decoded JSON,
+/// unescaped first, or written after an empty blob, which is said to be empty; a blob's card
+/// says none of it. A Windows wrapper is quoted with its own capitals (shape 10).
+#[test]
+fn cards_say_how_the_decision_was_read() {
+    use aci_triage_core::explain::finding_doc;
+    use aci_triage_core::report::markdown;
+    let card = |file: &str| {
+        let text = std::fs::read_to_string(dir().join(file)).expect(file);
+        let a = analyze(&text);
+        let [f] = &a.findings[..] else {
+            panic!("{file}: {:?}", a.findings)
+        };
+        markdown(&finding_doc(f, "f"))
+    };
+    const JSON: &str = "This decision was read as decoded JSON written in the paste";
+    for (file, says, not) in [
+        ("variant-decoded-json-mail-quoted.txt", JSON, "escaped"),
+        ("vn2-devicehash-json-fence.txt", JSON, "escaped"),
+        (
+            "variant-escaped-three-times.txt",
+            "It was escaped 3 times inside strings and was unescaped first.",
+            "blob itself is empty",
+        ),
+        (
+            "variant-go-string-escaped-once.txt",
+            "It was escaped once inside a string",
+            "blob itself is empty",
+        ),
+        (
+            "variant-empty-blob-then-raw-json.txt",
+            "The policyDecision blob itself is empty (nothing between its markers); the decision was written as JSON right after it",
+            JSON,
+        ),
+        ("vn2-troubleshooting-event.txt", "invalid command", "decoded JSON written"),
+        (
+            "variant-windows-wrapper.txt",
+            "CreateContainer operation is denied by policy",
+            "decoded JSON written",
+        ),
+    ] {
+        let md = card(file);
+        assert!(md.contains(says), "{file}: {md}");
+        assert!(!md.contains(not), "{file}: {md}");
+    }
+}

@@ -348,16 +348,6 @@ pub fn Decoder() -> impl IntoView {
             .then(|| decoded.with(|d| summary_doc(&d.analysis).map(std::sync::Arc::new)))
             .flatten()
     });
-    let blank = Memo::new(move |_| decoded.with(|d| d.blank));
-    // A paste without findings that is a denial of another kind (Azure Policy, an admission
-    // webhook) is told what it is.
-    let other = Memo::new(move |_| {
-        decoded
-            .with(|d| !d.blank && d.analysis.findings.is_empty())
-            .then(|| st.text.with_untracked(|t| lookalike(t)))
-            .flatten()
-            .map(|l| l.note())
-    });
 
     view! {
         <section class="paste" aria-labelledby="paste-heading">
@@ -406,7 +396,7 @@ pub fn Decoder() -> impl IntoView {
         <AnalysisProgress st=st />
         {move || triage.get().map(|doc| view! { <TriageSummary doc=doc /> })}
         <section class="findings" class:long=long_list aria-label="Findings">
-            {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(blank, other))}
+            {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(st))}
             {move || any.get().then(|| view! { <super::catalog::CatalogNotice /> })}
             <For each=move || cards.get() key=|card| card.clone() let:card>
                 <FindingCard card=card focus=card_focus />
@@ -471,18 +461,21 @@ fn summary(d: &super::state::Decoded) -> String {
     s
 }
 
-fn empty_state(blank: Memo<bool>, other: Memo<Option<&'static str>>) -> impl IntoView {
+fn empty_state(st: super::state::DecoderState) -> impl IntoView {
     let lead = move || {
-        if blank.get() {
-            "Nothing to explain yet."
-        } else {
-            "No policy decisions or known policy errors in this text."
+        if st.decoded.with(|d| d.blank) {
+            return "Nothing to explain yet.".to_string();
+        }
+        let none = "No policy decisions or known policy errors in this text.";
+        // A denial of another kind (Azure Policy, an admission webhook) is told what it is.
+        match st.text.with_untracked(|t| lookalike(t)) {
+            Some(l) => format!("{none} {}", l.note()),
+            None => none.to_string(),
         }
     };
     view! {
         <div class="empty">
             <p>{lead}</p>
-            {move || other.get().map(|note| view! { <p class="lookalike">{note}</p> })}
             <p>
                 "The app looks for the " <code>"policyDecision< … >policyDecision"</code>
                 " blobs that a Confidential pod's CCE policy leaves in its events, in plain text, JSON, YAML or HTML-escaped form, even when hard-wrapped, quoted or prefixed on every line (" <code>"> "</code> ", " <code>"# "</code> ", timestamps) or cut off, and decisions pasted already decoded (" <code>"{\"decision\":\"deny\",…}"</code> "). "

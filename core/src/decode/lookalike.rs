@@ -26,34 +26,27 @@ const LOOK_AT: usize = 4 << 20;
 const WEBHOOK_NAME: usize = 200;
 
 impl Lookalike {
-    /// What it is, in a sentence or two for the empty state (our own words).
-    pub fn note(self) -> &'static str {
-        match self {
-            Lookalike::AzurePolicy => {
-                "This looks like an Azure Policy denial: a policy assigned to the subscription or \
-                 resource group refused the request (RequestDisallowedByPolicy). It is not a \
-                 container's CCE policy, so this tool has nothing to explain in it: the policy \
-                 assignment the error names is the place to look."
-            }
-            Lookalike::AzurePolicyForAks => {
-                "This looks like an Azure Policy for AKS denial: its Gatekeeper admission webhook \
-                 refused the object before any pod was created (the constraint is the \
-                 [azurepolicy-…] name). It is not a container's CCE policy, so this tool has \
-                 nothing to explain in it: the policy assignment behind that constraint is the \
-                 place to look."
-            }
-            Lookalike::Gatekeeper => {
-                "This looks like a Gatekeeper denial: its admission webhook refused the object \
-                 before any pod was created (the constraint is named in brackets). It is not a \
-                 container's CCE policy, so this tool has nothing to explain in it: that \
-                 constraint is the place to look."
-            }
-            Lookalike::AdmissionWebhook => {
-                "This looks like an admission webhook denial: the cluster refused the object \
-                 before any pod was created. It is not a container's CCE policy, so this tool has \
-                 nothing to explain in it: the webhook the error names is the place to look."
-            }
-        }
+    /// What it is, in two sentences for the empty state (our own words).
+    pub fn note(self) -> String {
+        let (what, look) = match self {
+            Lookalike::AzurePolicy => (
+                "an Azure Policy denial: a policy assigned to the subscription or resource group refused the request",
+                "the policy assignment it names",
+            ),
+            Lookalike::AzurePolicyForAks => (
+                "an Azure Policy for AKS denial: its Gatekeeper admission webhook refused the object before any pod was created",
+                "the [azurepolicy-…] constraint it names",
+            ),
+            Lookalike::Gatekeeper => (
+                "a Gatekeeper denial: its admission webhook refused the object before any pod was created",
+                "the constraint it names",
+            ),
+            Lookalike::AdmissionWebhook => (
+                "an admission webhook denial: the cluster refused the object before any pod was created",
+                "the webhook it names",
+            ),
+        };
+        format!("This looks like {what}. It is not a container's CCE policy, so there is nothing here for this tool: look at {look}.")
     }
 }
 

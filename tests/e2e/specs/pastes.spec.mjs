@@ -38,17 +38,28 @@ test('klog lines whose header changes on every line read as one message', async 
 
 test('an Azure Policy or Gatekeeper denial is no finding, and the empty state says what it is', async ({ page, problems }) => {
   await openApp(page);
+  const lead = empty(page).locator('p').first();
   await pasteText(page, fixtureText('real/officedev-cc-221-azure-policy-disallowed.txt'));
-  await expect(page.locator('section.findings .empty')).toContainText('No policy decisions or known policy errors in this text.');
+  await expect(lead).toHaveText(/^No policy decisions or known policy errors in this text\. This looks like an Azure Policy denial: .*It is not a container's CCE policy/);
   await expect(findings(page)).toHaveCount(0);
-  await expect(empty(page).locator('.lookalike')).toHaveText(/^This looks like an Azure Policy denial: .*not a container's CCE policy/);
 
   await pasteText(page, fixtureText('real/aks-baseline-gatekeeper.txt'));
-  await expect(empty(page).locator('.lookalike')).toHaveText(/^This looks like an Azure Policy for AKS denial: its Gatekeeper admission webhook/);
+  await expect(lead).toHaveText(/This looks like an Azure Policy for AKS denial: its Gatekeeper admission webhook refused the object/);
   await expect(findings(page)).toHaveCount(0);
 
   // Text that is no denial of any kind gets the calm message alone.
   await pasteText(page, fixtureText('no-findings.txt'));
-  await expect(empty(page)).toContainText('No policy decisions or known policy errors in this text.');
-  await expect(empty(page).locator('.lookalike')).toHaveCount(0);
+  await expect(lead).toHaveText('No policy decisions or known policy errors in this text.');
+});
+
+test('a real paste of many errors gets the triage summary first, on screen and in print', async ({ page, problems }) => {
+  await openApp(page);
+  await pasteText(page, fixtureText('real/support-2024-01-symptoms.txt'));
+  await expect(findings(page)).toHaveCount(10);
+  const summary = page.getByRole('region', { name: 'Triage summary' });
+  await expect(summary.locator('ol > li')).toHaveCount(10);
+  await page.emulateMedia({ media: 'print' });
+  await expect(summary).toBeVisible();
+  const [s, c] = [await summary.boundingBox(), await findings(page).first().boundingBox()];
+  expect(s.y + s.height).toBeLessThanOrEqual(c.y);
 });
