@@ -237,6 +237,10 @@ fn hostile_inputs_take_linear_time_and_memory() {
         ("every byte a {", "{"),
         ("a prefix on every line", "> // 2026-05-04T10:22:31Z x\n"),
         ("decoration on every line", "# ----\n"),
+        (
+            "a log header on every line",
+            "Dec 01 10:21:33 aks-node kubelet[4521]: E1201 10:21:33.123456    4521 pod_workers.go:1298] x\n",
+        ),
         ("markers split by a wrap", "policyDe\ncision<\n"),
         ("decision keys, unclosed", "{\"decision\":\"deny\",["),
         ("escaped decision keys", "{\\\"decision\\\":\\\"deny\\\",["),

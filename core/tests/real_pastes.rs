@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use aci_triage_core::decode::lookalike::{self, Lookalike};
 use aci_triage_core::decode::{analyze, Finding, FindingKind, Origin, OtherFormat, RuleSource};
 use aci_triage_core::explain::{decision_rule, Via};
 use serde::Deserialize;
@@ -25,6 +26,9 @@ struct Case {
     file: String,
     findings: usize,
     known_gap: Option<String>,
+    /// With no finding: the other kind of denial the empty state names (`lookalike::detect`),
+    /// none when absent.
+    lookalike: Option<String>,
     #[serde(default)]
     expect: Vec<Expect>,
 }
@@ -220,6 +224,20 @@ fn read_matches(case: &Case, text: &str) -> Result<(), String> {
     for (i, (e, f)) in case.expect.iter().zip(&a.findings).enumerate() {
         compare(i, e, f)?;
     }
+    if a.findings.is_empty() {
+        let read = lookalike::detect(text).map(|l| match l {
+            Lookalike::AzurePolicy => "azure-policy",
+            Lookalike::AzurePolicyForAks => "azure-policy-for-aks",
+            Lookalike::Gatekeeper => "gatekeeper",
+            Lookalike::AdmissionWebhook => "admission-webhook",
+        });
+        if read != case.lookalike.as_deref() {
+            return Err(format!(
+                "lookalike: expected {:?}, read {read:?}",
+                case.lookalike
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -309,4 +327,91 @@ fn a_trimmed_decision_card_says_its_rule_is_inferred() {
         "{md}"
     );
     assert!(md.contains("`mount_device`"), "{md}");
+}
+
+/// Real log lines whose header changes on every line (klog's time, thread and source line;
+/// journald's before it) lose the whole header, so that a message split over such lines reads
+/// as one: each line of the view is the message the logger wrote.
+#[test]
+fn real_log_headers_are_taken_out_whole() {
+    use aci_triage_core::decode::prefix::strip;
+    for (file, first_words) in [
+        (
+            "kubeedge-6076-klog-kubelet.txt",
+            &[
+                "\"Started kubelet\"",
+                "\"Starting to listen read-only\"",
+                "\"Starting FS ResourceAnalyzer\"",
+                "\"Adding debug handlers",
+                "\"Starting to sync pod status",
+                "\"Starting Kubelet Volume Manager\"",
+                "\"Desired state populator",
+                "\"Starting kubelet main sync loop\"",
+                "\"Reconciler: start",
+                "\"Skipping pod synchronization\"",
+                "\"Failed to listen and serve\"",
+            ][..],
+        ),
+        (
+            "kubernetes-54760-journald-klog.txt",
+            &["checking backoff", "Back-off 5m0s", "Error syncing pod"][..],
+        ),
+    ] {
+        let text = std::fs::read_to_string(dir().join(file)).expect(file);
+        let view = strip(&text);
+        let lines: Vec<&str> = view.text.lines().collect();
+        assert_eq!(lines.len(), first_words.len(), "{file}: {lines:#?}");
+        for (line, words) in lines.iter().zip(first_words) {
+            assert!(line.starts_with(words), "{file}: {line:?}");
+            // Only the header went: the line is the end of the paste's own line.
+            assert!(text.lines().any(|l| l.ends_with(line)), "{file}: {line:?}");
+        }
+    }
+}
+
+/// The card of a decision says where its text came from (shapes 1 and 2): read as decoded JSON,
+/// unescaped first, or written after an empty blob, which is said to be empty; a blob's card
+/// says none of it. A Windows wrapper is quoted with its own capitals (shape 10).
+#[test]
+fn cards_say_how_the_decision_was_read() {
+    use aci_triage_core::explain::finding_doc;
+    use aci_triage_core::report::markdown;
+    let card = |file: &str| {
+        let text = std::fs::read_to_string(dir().join(file)).expect(file);
+        let a = analyze(&text);
+        let [f] = &a.findings[..] else {
+            panic!("{file}: {:?}", a.findings)
+        };
+        markdown(&finding_doc(f, "f"))
+    };
+    const JSON: &str = "This decision was read as decoded JSON written in the paste";
+    for (file, says, not) in [
+        ("variant-decoded-json-mail-quoted.txt", JSON, "escaped"),
+        ("vn2-devicehash-json-fence.txt", JSON, "escaped"),
+        (
+            "variant-escaped-three-times.txt",
+            "It was escaped 3 times inside strings and was unescaped first.",
+            "blob itself is empty",
+        ),
+        (
+            "variant-go-string-escaped-once.txt",
+            "It was escaped once inside a string",
+            "blob itself is empty",
+        ),
+        (
+            "variant-empty-blob-then-raw-json.txt",
+            "The policyDecision blob itself is empty (nothing between its markers); the decision was written as JSON right after it",
+            JSON,
+        ),
+        ("vn2-troubleshooting-event.txt", "invalid command", "decoded JSON written"),
+        (
+            "variant-windows-wrapper.txt",
+            "CreateContainer operation is denied by policy",
+            "decoded JSON written",
+        ),
+    ] {
+        let md = card(file);
+        assert!(md.contains(says), "{file}: {md}");
+        assert!(!md.contains(not), "{file}: {md}");
+    }
 }

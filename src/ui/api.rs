@@ -1,6 +1,7 @@
 //! Every name the UI takes from the pure core, in one place: when the core renames or moves
 //! something, this file is the one to adapt.
 
+pub use crate::decode::lookalike::detect as lookalike;
 pub use crate::decode::scan::count_newlines;
 pub use crate::decode::stream::Scanner;
 pub use crate::decode::{analyze, Analysis, FindingKind};

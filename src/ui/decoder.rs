@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::api::{describe_pod_example, summary_doc, ticket_report, Block, Shared};
+use super::api::{describe_pod_example, lookalike, summary_doc, ticket_report, Block, Shared};
 use super::copy::CopyButton;
 use super::finding::FindingCard;
 use super::progress::{self, AnalysisProgress};
@@ -379,7 +379,6 @@ pub fn Decoder() -> impl IntoView {
             .then(|| decoded.with(|d| summary_doc(&d.analysis).map(std::sync::Arc::new)))
             .flatten()
     });
-    let blank = Memo::new(move |_| decoded.with(|d| d.blank));
 
     view! {
         <section class="paste" aria-labelledby="paste-heading">
@@ -428,7 +427,7 @@ pub fn Decoder() -> impl IntoView {
         <AnalysisProgress st=st />
         {move || triage.get().map(|doc| view! { <TriageSummary doc=doc /> })}
         <section class="findings" class:long=long_list aria-label="Findings">
-            {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(blank))}
+            {move || (!any.get() && st.progress.with(Option::is_none)).then(|| empty_state(st))}
             {move || any.get().then(|| view! { <super::catalog::CatalogNotice /> })}
             <For each=move || cards.get() key=|card| card.clone() let:card>
                 <FindingCard card=card focus=card_focus />
@@ -528,12 +527,16 @@ fn summary(d: &super::state::Decoded) -> String {
     s
 }
 
-fn empty_state(blank: Memo<bool>) -> impl IntoView {
+fn empty_state(st: super::state::DecoderState) -> impl IntoView {
     let lead = move || {
-        if blank.get() {
-            "Nothing to explain yet."
-        } else {
-            "No policy decisions or known policy errors in this text."
+        if st.decoded.with(|d| d.blank) {
+            return "Nothing to explain yet.".to_string();
+        }
+        let none = "No policy decisions or known policy errors in this text.";
+        // A denial of another kind (Azure Policy, an admission webhook) is told what it is.
+        match st.text.with_untracked(|t| lookalike(t)) {
+            Some(l) => format!("{none} {}", l.note()),
+            None => none.to_string(),
         }
     };
     view! {

@@ -30,9 +30,16 @@ pub fn read(text: &str, from: usize, at: usize) -> Context {
     let start = (start..=at)
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(at);
-    let window = units::normalized_lower(text.as_bytes(), start, at);
+    let written = units::normalized(text.as_bytes(), start, at);
+    let window = written.to_ascii_lowercase();
+    let mut wrapper = infer_wrapper(&window);
+    if let Some(w) = &mut wrapper {
+        // Read lower-cased, shown as written (a Windows guest's `CreateContainer operation …`).
+        let end = window.trim_end_matches(WRAPPER_END).len();
+        w.text = written[end - w.text.len()..end].to_string();
+    }
     Context {
-        wrapper: infer_wrapper(&window),
+        wrapper,
         host: host_details(&window),
         kubectl_count: kubectl_count(text, at),
     }
@@ -952,10 +959,13 @@ fn match_suffix(window: &str, pattern: &str) -> Option<(usize, Vec<(String, Stri
     Some((start, values))
 }
 
+/// What may stand between a wrapper and its blob.
+const WRAPPER_END: [char; 8] = [' ', ':', '"', '\'', '\\', '(', '[', '='];
+
 /// Reads the wrapper that ends right before a blob. `window` is the normalised, lower-cased text
 /// before the marker.
 pub fn infer_wrapper(window: &str) -> Option<Wrapper> {
-    let trimmed = window.trim_end_matches([' ', ':', '"', '\'', '\\', '(', '[', '=']);
+    let trimmed = window.trim_end_matches(WRAPPER_END);
     WRAPPERS.iter().find_map(|w| {
         let (start, details) = match_suffix(trimmed, w.pattern)?;
         Some(Wrapper {

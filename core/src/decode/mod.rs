@@ -26,6 +26,7 @@ pub mod cut;
 pub mod decoded;
 pub mod formats;
 pub mod group;
+pub mod lookalike;
 pub mod model;
 pub mod parse;
 pub mod payload;

@@ -1,26 +1,39 @@
 //! Text quoted or logged line by line: a prefix at the start of every line (`// ` or `# ` in
-//! code comments, `> ` in mail and chat quotes, `| ` in tables, a log timestamp, the
+//! code comments, `> ` in mail and chat quotes, `| ` in tables, a log line's header, the
 //! `[pod/name/container] ` of `kubectl logs --prefix`) splits the wrapper sentence and the blob
 //! into pieces that each begin with it. The prefix is read as text (digits of a timestamp as
 //! base64, `> ` before the closing marker), so it is taken out before anything else reads the
 //! paste, and every byte offset found in the view without it is mapped back to the paste.
 //!
 //! Nothing is listed by hand: a prefix is whatever consecutive lines (two or more) begin with
-//! in the same shape, made of leading tokens that look like decoration or like a stamp. A token
-//! is *decoration* when it has no letters, digits, quotes or brackets (`//`, `#`, `>`, `|`,
-//! `>>>`); a *stamp* when it holds digits and punctuation and is at least 8 long (timestamps,
-//! `2026/05/04`), or is written in square brackets (`[pod/x/y]`, `[INFO]`). Two lines share a
-//! token when it is the same after every run of digits is read as one digit. A token is only a
-//! prefix when blanks follow it (or, for decoration, the line ends), so the base64 of a blob's
-//! line is never one.
+//! in the same shape, made of leading tokens that look like decoration, like a stamp, or like
+//! the fields a log header writes around its stamp. A token is *decoration* when it has no
+//! letters, digits, quotes or brackets (`//`, `#`, `>`, `|`, `>>>`); a *stamp* when it holds
+//! digits and punctuation and is at least 8 long (timestamps, `2026/05/04`), or is written in
+//! square brackets (`[pod/x/y]`, `[INFO]`). Two lines share a token when it is the same after
+//! every run of digits is read as one digit. A token is only a prefix when blanks follow it (or,
+//! for decoration, the line ends), so the base64 of a blob's line is never one.
+//!
+//! A log header varies from line to line in more than its digits, so its fields are compared by
+//! kind, not by text, and each is only taken when the header's stamp comes with it:
+//! - before a time stamp, a letter with a month and day (`E1201`, klog's severity and date), or
+//!   a month's name and the day (`Dec  1`, syslog and journald);
+//! - after a stamp, a number (a thread or process ID), a severity word in capitals (`INFO`,
+//!   `ERROR`), the source file and line (`pod_workers.go:1298]`), CRI's stream and partial-line
+//!   flag (`stderr F`), or a host and the process that logged (`aks-node kubelet[4521]:`).
+//!
+//! So klog's `E1201 10:21:33.123456    4521 pod_workers.go:1298] ` is one prefix on every line
+//! although its time, thread and source line change, and so is journald's
+//! `Dec 01 10:21:33 aks-node kubelet[4521]: ` before it.
 
 use std::borrow::Cow;
 
 use super::units::find_byte;
 use std::ops::Range;
 
-/// How many leading tokens of a line are compared.
-const MAX_TOKENS: usize = 4;
+/// How many leading tokens of a line are compared (journald's five, klog's four, and room for a
+/// quote or a `kubectl logs` prefix around them).
+const MAX_TOKENS: usize = 12;
 /// The longest token that can be part of a prefix.
 const MAX_TOKEN: usize = 64;
 
@@ -57,6 +70,24 @@ impl View<'_> {
     }
 }
 
+/// How a token is compared with the token at its place on another line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Kind {
+    /// By its text, each run of digits read as one digit.
+    #[default]
+    Text,
+    /// CRI's partial-line flag (`P`, then `F`).
+    Flag,
+    /// klog's severity and date (`I1201`, `E1201`).
+    SeverityDate,
+    /// A month's name (`Nov`, then `Dec`).
+    Month,
+    /// A severity word (`INFO`, then `ERROR`).
+    Severity,
+    /// A source file and line (`pod_workers.go:1298]`, then `kubelet.go:2226]`).
+    Source,
+}
+
 /// One leading token of a line: where it is in the line, and where the prefix would end after it
 /// (blanks included).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,8 +97,7 @@ struct Token {
     end: usize,
     /// A stamp rather than decoration.
     stamp: bool,
-    /// The partial-line flag of the CRI log format (`P`, `F`): any such flag has the same shape.
-    flag: bool,
+    kind: Kind,
 }
 
 /// The leading tokens of a line that could be a prefix (no allocation: this runs on every line).
@@ -109,10 +139,91 @@ fn is_stamp(t: &[u8]) -> bool {
     {
         return false;
     }
-    let bracketed = t.len() >= 3 && t[0] == b'[' && t[t.len() - 1] == b']';
     let letters = t.iter().filter(|c| c.is_ascii_alphabetic()).count();
     let punct = t.iter().any(|c| c.is_ascii_punctuation());
-    bracketed || (t.len() >= 8 && t[0].is_ascii_digit() && punct && letters <= 3)
+    is_bracketed(t) || (t.len() >= 8 && t[0].is_ascii_digit() && punct && letters <= 3)
+}
+
+fn is_bracketed(t: &[u8]) -> bool {
+    t.len() >= 3 && t[0] == b'[' && t[t.len() - 1] == b']'
+}
+
+/// A stamp that is a time (not a word in brackets): what a log header's other fields go with.
+fn is_time(t: &[u8]) -> bool {
+    is_stamp(t) && !is_bracketed(t) && t.contains(&b':')
+}
+
+/// klog's severity letter with the month and day (`E1201`).
+fn is_severity_date(t: &[u8]) -> bool {
+    t.len() == 5 && t[0].is_ascii_uppercase() && t[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// A month's name as syslog writes it (`Dec`).
+fn is_month(t: &[u8]) -> bool {
+    matches!(
+        t,
+        b"Jan"
+            | b"Feb"
+            | b"Mar"
+            | b"Apr"
+            | b"May"
+            | b"Jun"
+            | b"Jul"
+            | b"Aug"
+            | b"Sep"
+            | b"Oct"
+            | b"Nov"
+            | b"Dec"
+    )
+}
+
+fn is_number(t: &[u8], most: usize) -> bool {
+    (1..=most).contains(&t.len()) && t.iter().all(u8::is_ascii_digit)
+}
+
+/// A severity word: capitals only, 4 to 7 of them (`INFO`, `WARNING`).
+fn is_severity(t: &[u8]) -> bool {
+    (4..=7).contains(&t.len()) && t.iter().all(u8::is_ascii_uppercase)
+}
+
+/// A source file and line, as Go's loggers write it: `name.ext:digits`, then `]` or `:` at most
+/// (`pod_workers.go:1298]`, `server.go:42:`).
+fn is_source(t: &[u8]) -> bool {
+    let t = t.strip_suffix(b"]").or(t.strip_suffix(b":")).unwrap_or(t);
+    let Some(colon) = t.iter().rposition(|&c| c == b':') else {
+        return false;
+    };
+    let (file, line) = (&t[..colon], &t[colon + 1..]);
+    let Some(dot) = file.iter().rposition(|&c| c == b'.') else {
+        return false;
+    };
+    is_number(line, 7)
+        && dot > 0
+        && file[dot + 1..].iter().all(u8::is_ascii_alphabetic)
+        && dot + 1 < file.len()
+        && file
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/'))
+}
+
+/// The process that logged, as syslog writes it: `name[pid]:`, or `name:` where `bare` (after a
+/// month, day and time).
+fn is_ident(t: &[u8], bare: bool) -> bool {
+    let Some(t) = t.strip_suffix(b":") else {
+        return false;
+    };
+    let name = match t.strip_suffix(b"]") {
+        Some(s) => match s.iter().rposition(|&c| c == b'[') {
+            Some(open) if is_number(&s[open + 1..], 10) => &s[..open],
+            _ => return false,
+        },
+        None if bare => t,
+        None => return false,
+    };
+    !name.is_empty()
+        && name
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b'@'))
 }
 
 /// A token as compared between lines: each run of digits as one `0`.
@@ -125,63 +236,171 @@ fn shape(t: &[u8]) -> impl Iterator<Item = u8> + '_ {
 
 /// Whether two tokens (of the lines starting at `a_at` and `b_at` in `text`) have one shape.
 fn same_shape(text: &[u8], a_at: usize, a: &Token, b_at: usize, b: &Token) -> bool {
-    if a.flag || b.flag {
-        return a.flag == b.flag;
+    if a.kind != Kind::Text || b.kind != Kind::Text {
+        return a.kind == b.kind;
     }
     let a = &text[a_at + a.start..a_at + a.start + a.len];
     let b = &text[b_at + b.start..b_at + b.start + b.len];
     shape(a).eq(shape(b))
 }
 
-/// Whether `line` can have a leading token: most lines start with a word, and neither decoration
-/// nor a stamp can.
+/// Whether `line` can have a leading token: most lines start with a word, and neither decoration,
+/// a stamp, nor a log header (`E1201 `, `Dec `) can.
 fn may_start_a_prefix(line: &[u8]) -> bool {
-    line.iter()
-        .find(|&&c| !is_blank(c))
-        .is_some_and(|&c| c.is_ascii_digit() || c == b'[' || is_decoration_char(c))
+    let i = line.iter().take_while(|&&c| is_blank(c)).count();
+    let Some(&c) = line.get(i) else {
+        return false;
+    };
+    if c.is_ascii_uppercase() {
+        // klog's `E1201` or a month's name.
+        return line.get(i + 1).is_some_and(u8::is_ascii_digit)
+            || line.get(i..i + 3).is_some_and(is_month);
+    }
+    c.is_ascii_digit() || c == b'[' || is_decoration_char(c)
+}
+
+/// One blank-separated word of a line from `i`: its length, and whether a blank follows it.
+fn word(line: &[u8], i: usize) -> Option<(usize, bool)> {
+    let len = line[i..]
+        .iter()
+        .take(MAX_TOKEN + 1)
+        .take_while(|&&c| !is_blank(c))
+        .count();
+    (len <= MAX_TOKEN).then(|| {
+        (
+            len,
+            line.get(i + len).is_some_and(|&c| c == b' ' || c == b'\t'),
+        )
+    })
+}
+
+/// Where the blanks after `i` end.
+fn skip_blanks(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).is_some_and(|&c| is_blank(c)) {
+        i += 1;
+    }
+    i
+}
+
+/// What a log header still needs before its fields count (see the module's notes).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Nothing,
+    /// The day after a month's name.
+    Day,
+    /// The time after klog's severity and date, or after a month and day.
+    Time,
 }
 
 /// The leading tokens of `line` that could be a prefix, each with where it would end.
 fn tokens(line: &[u8]) -> Tokens {
     let mut out = Tokens::default();
-    let mut i = line.iter().take_while(|&&c| is_blank(c)).count();
+    let mut i = skip_blanks(line, 0);
+    // Tokens before a time they wait for (`Dec 01`, `E1201`) count only once it comes.
+    let mut want = Want::Nothing;
+    let mut sure = 0;
+    // A time was read (the fields of a header may follow), after a month and day (syslog).
+    let mut timed = false;
+    let mut syslog = false;
     while out.n < MAX_TOKENS && i < line.len() {
-        let len = line[i..]
-            .iter()
-            .take(MAX_TOKEN + 1)
-            .take_while(|&&c| !is_blank(c))
-            .count();
-        if len > MAX_TOKEN {
+        let Some((len, followed)) = word(line, i) else {
             break;
-        }
+        };
         let t = &line[i..i + len];
-        let followed = line.get(i + len).is_some_and(|&c| c == b' ' || c == b'\t');
-        // After a stamp, the stream and partial-line flag of the CRI log format
-        // (`2026-05-04T10:22:31.1Z stderr F `) belong to it.
-        let after_stamp = out.as_slice().last().is_some_and(|t| t.stamp);
-        let stream = after_stamp
-            && (matches!(t, b"stdout" | b"stderr") || (t.len() == 1 && t[0].is_ascii_uppercase()));
-        let stamp = is_stamp(t) || stream;
-        let ok = (is_decoration(t) && (followed || line[i + len..].iter().all(|&c| is_blank(c))))
-            || (stamp && followed);
+        let last = out.as_slice().last().copied();
+        let after_stamp = last.is_some_and(|t| t.stamp);
+        let mut kind = Kind::Text;
+        let mut stamp = false;
+        let mut pair = None;
+        let ok = match want {
+            Want::Day => {
+                want = Want::Time;
+                is_number(t, 2) && followed
+            }
+            Want::Time => {
+                want = Want::Nothing;
+                stamp = true;
+                timed = true;
+                is_time(t) && followed
+            }
+            Want::Nothing => {
+                // After a stamp, the stream and partial-line flag of the CRI log format
+                // (`2026-05-04T10:22:31.1Z stderr F `) belong to it.
+                let stream = after_stamp
+                    && (matches!(t, b"stdout" | b"stderr")
+                        || (t.len() == 1 && t[0].is_ascii_uppercase()));
+                if stream && t.len() == 1 {
+                    kind = Kind::Flag;
+                }
+                if (is_stamp(t) || stream) && followed {
+                    stamp = true;
+                    timed |= is_time(t);
+                    true
+                } else if is_decoration(t) {
+                    followed || line[i + len..].iter().all(|&c| is_blank(c))
+                } else if !followed {
+                    false
+                } else if is_severity_date(t) {
+                    (want, kind) = (Want::Time, Kind::SeverityDate);
+                    true
+                } else if is_month(t) {
+                    (want, kind, syslog) = (Want::Day, Kind::Month, true);
+                    true
+                } else if !timed {
+                    false
+                } else if is_number(t, 10) {
+                    true
+                } else if is_severity(t) {
+                    kind = Kind::Severity;
+                    true
+                } else if is_source(t) {
+                    kind = Kind::Source;
+                    true
+                } else if last.is_some_and(|t| t.stamp) {
+                    // A host, then the process that logged (`aks-node kubelet[4521]: `).
+                    let at = skip_blanks(line, i + len);
+                    pair = word(line, at)
+                        .filter(|&(n, _)| {
+                            !t.iter().any(|c| b"\"'{}<>\\[]".contains(c))
+                                && is_ident(&line[at..at + n], syslog)
+                        })
+                        .map(|(n, _)| (at, n));
+                    pair.is_some() && out.n + 1 < MAX_TOKENS
+                } else {
+                    false
+                }
+            }
+        };
         if !ok {
             break;
         }
-        let mut end = i + len;
-        while line.get(end).is_some_and(|&c| is_blank(c)) {
-            end += 1;
-        }
+        let end = skip_blanks(line, i + len);
         out.t[out.n] = Token {
             start: i,
             len,
             end,
             stamp,
-            // The partial-line flag differs from line to line (`P`, then `F`).
-            flag: stream && t.len() == 1,
+            kind,
         };
         out.n += 1;
         i = end;
+        if let Some((at, n)) = pair {
+            let end = skip_blanks(line, at + n);
+            out.t[out.n] = Token {
+                start: at,
+                len: n,
+                end,
+                stamp: false,
+                kind: Kind::Text,
+            };
+            out.n += 1;
+            i = end;
+        }
+        if want == Want::Nothing {
+            sure = out.n;
+        }
     }
+    out.n = sure;
     out
 }
 
@@ -291,6 +510,40 @@ mod tests {
                 "2026-05-04T10:22:31.1Z stderr P a\n2026-05-04T10:22:31.2Z stderr F b",
                 "a\nb",
             ),
+            // klog: severity and date, time, thread, source file and line all vary.
+            (
+                "E1201 10:21:33.123456    4521 pod_workers.go:1298] \"a\"\n\
+                 I1202 10:21:34.000001      17 kubelet.go:2226] b",
+                "\"a\"\nb",
+            ),
+            // journald (and syslog) before klog; the day padded with a blank.
+            (
+                "Nov 30 23:59:59 aks-node-1 kubelet[4521]: E1130 23:59:59.999999    4521 a.go:1] a\n\
+                 Dec  1 00:00:00 aks-node-1 kubelet[4521]: E1201 00:00:00.000001    4521 b.go:22] b",
+                "a\nb",
+            ),
+            ("Dec 01 10:21:33 node kernel: a\nDec 01 10:21:34 node kernel: b", "a\nb"),
+            // journalctl -o short-iso.
+            (
+                "2026-12-01T10:21:33+0000 node containerd[812]: a\n\
+                 2026-12-01T10:21:34+0000 node containerd[812]: b",
+                "a\nb",
+            ),
+            // ISO timestamps with a severity, and Go loggers' source file.
+            (
+                "2026-12-01 10:21:33,118 ERROR a\n2026-12-01 10:21:33,120 INFO b",
+                "a\nb",
+            ),
+            (
+                "2026/12/01 10:21:33 server.go:42: a\n2026/12/01 10:21:33 main.go:7: b",
+                "a\nb",
+            ),
+            // kubectl logs --prefix --timestamps, then klog.
+            (
+                "[pod/x/y] 2026-12-01T10:21:33.1Z E1201 10:21:33.1 1 a.go:1] a\n\
+                 [pod/x/y] 2026-12-01T10:21:33.2Z E1201 10:21:33.2 1 a.go:1] b",
+                "a\nb",
+            ),
         ] {
             assert_eq!(stripped(text), want, "{text:?}");
         }
@@ -311,6 +564,13 @@ mod tests {
             "agent_policy:126: a\nagent_policy:128: b",
             "stderr F a\nstderr F b",
             "18197025abfacf63: a\n18197025abfacf63: b",
+            // Words in the places of a header's fields, without its time.
+            "E1201 is a code\nE1202 is another",
+            "May 5 we met\nMay 6 we met",
+            "Dec 01 node kubelet[1]: a\nDec 01 node kubelet[1]: b",
+            "I1201 pod_workers.go:1] a\nI1201 pod_workers.go:1] b",
+            "4521 pod_workers.go:1] a\n4521 pod_workers.go:1] b",
+            "ERROR a\nERROR b",
         ] {
             assert_eq!(stripped(text), text, "{text:?}");
         }
@@ -387,6 +647,22 @@ mod tests {
             "[",
             "]",
             "agent_policy:126: ",
+            "E1201 ",
+            "I1202 ",
+            "10:21:33.123456 ",
+            "   4521 ",
+            "pod_workers.go:1298] ",
+            "kubelet.go:2226] ",
+            "Dec ",
+            "Nov ",
+            " 1 ",
+            "01 ",
+            "10:21:33 ",
+            "aks-node ",
+            "kubelet[4521]: ",
+            "kernel: ",
+            "ERROR ",
+            "INFO ",
         ])
     }
 
@@ -407,7 +683,7 @@ mod tests {
 
     /// The reader as it was before it was made fast (allocating per line), to compare with.
     mod reference {
-        use super::super::{is_blank, is_decoration, is_stamp, MAX_TOKEN, MAX_TOKENS};
+        use super::super::Kind;
         use std::ops::Range;
 
         /// The shape of one leading token, and where the prefix would end after it (blanks included).
@@ -437,50 +713,22 @@ mod tests {
             out
         }
 
-        /// The leading tokens of `line` that could be a prefix, each with where it would end.
+        /// The leading tokens of `line` (as the reader's own grammar reads them, on every line:
+        /// the fast reader skips the lines that cannot start a prefix), each with its shape.
         fn tokens(line: &[u8]) -> Vec<Token> {
-            let mut out = Vec::new();
-            let mut i = line.iter().take_while(|&&c| is_blank(c)).count();
-            while out.len() < MAX_TOKENS && i < line.len() {
-                let len = line[i..]
-                    .iter()
-                    .take(MAX_TOKEN + 1)
-                    .take_while(|&&c| !is_blank(c))
-                    .count();
-                if len > MAX_TOKEN {
-                    break;
-                }
-                let t = &line[i..i + len];
-                let end_of_line = line[i + len..].iter().all(|&c| is_blank(c));
-                let followed = line.get(i + len).is_some_and(|&c| c == b' ' || c == b'\t');
-                // After a stamp, the stream and partial-line flag of the CRI log format
-                // (`2026-05-04T10:22:31.1Z stderr F `) belong to it.
-                let after_stamp = out.last().is_some_and(|t: &Token| t.stamp);
-                let stream = after_stamp
-                    && (matches!(t, b"stdout" | b"stderr")
-                        || (t.len() == 1 && t[0].is_ascii_uppercase()));
-                let stamp = is_stamp(t) || stream;
-                let ok = (is_decoration(t) && (followed || end_of_line)) || (stamp && followed);
-                if !ok {
-                    break;
-                }
-                let mut end = i + len;
-                while line.get(end).is_some_and(|&c| is_blank(c)) {
-                    end += 1;
-                }
-                out.push(Token {
-                    // The partial-line flag differs from line to line (`P`, then `F`).
-                    shape: if stream && t.len() == 1 {
-                        "A".to_string()
-                    } else {
-                        shape(t)
+            super::super::tokens(line)
+                .as_slice()
+                .iter()
+                .map(|t| Token {
+                    // A field compared by its kind (`P`, then `F`) has that kind as its shape.
+                    shape: match t.kind {
+                        Kind::Text => shape(&line[t.start..t.start + t.len]),
+                        kind => format!("\0{kind:?}"),
                     },
-                    end,
-                    stamp,
-                });
-                i = end;
-            }
-            out
+                    end: t.end,
+                    stamp: t.stamp,
+                })
+                .collect()
         }
 
         /// How many leading tokens two lines share.

@@ -311,6 +311,14 @@ impl Iterator for Units<'_> {
 /// The text of `b[from..to]` with escapes resolved, whitespace collapsed to single spaces and
 /// ASCII lower-cased. Used to read the wrapper text around a blob.
 pub fn normalized_lower(b: &[u8], from: usize, to: usize) -> String {
+    let mut out = normalized(b, from, to);
+    out.make_ascii_lowercase();
+    out
+}
+
+/// [`normalized_lower`] with the case as written: byte for byte the same text but for ASCII
+/// capitals, so a range of one is the same range of the other.
+pub fn normalized(b: &[u8], from: usize, to: usize) -> String {
     let to = to.min(b.len());
     let mut out = String::with_capacity(to.saturating_sub(from));
     let mut last_space = true;
@@ -346,7 +354,6 @@ pub fn normalized_lower(b: &[u8], from: usize, to: usize) -> String {
             }
         }
     }
-    out.make_ascii_lowercase();
     out
 }
 

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::values::pretty;
-use crate::decode::{Alphabet, B64Note, DecodedBlob};
+use crate::decode::{Alphabet, B64Note, DecodedBlob, Origin};
 use crate::report::{plural, Block};
 
 /// Everything worth saying about how a blob decoded: (is it a warning, text).
@@ -114,6 +114,23 @@ pub fn blob_problems_at(b: &DecodedBlob, places: &[(usize, usize)]) -> Vec<(bool
     }
     if b.json.is_some() && b.decision.is_none() {
         out.push((true, "The JSON is not an object, so it is not a policy decision; it is shown below as it is.".into()));
+    }
+    if let Origin::Json {
+        escapes,
+        after_empty_blob,
+    } = b.origin
+    {
+        let from = if after_empty_blob {
+            "The policyDecision blob itself is empty (nothing between its markers); the decision was written as JSON right after it and was read from there."
+        } else {
+            "This decision was read as decoded JSON written in the paste (pasted already decoded, or raw where a blob would be), not from a blob's base64."
+        };
+        let unescaped = match escapes {
+            0 => String::new(),
+            1 => " It was escaped once inside a string and was unescaped first.".into(),
+            n => format!(" It was escaped {n} times inside strings and was unescaped first."),
+        };
+        out.push((false, format!("{from}{unescaped}")));
     }
     if b.text.is_empty() {
         out.push((true, "Nothing could be decoded from this blob.".into()));
