@@ -1165,7 +1165,7 @@ fn the_summary_is_written_by_the_report_markdown_writer() {
         "confidential.on",
     ] {
         let s = state(link);
-        let doc = report::wizard::summary_doc(&s, G);
+        let doc = aci_triage_core::wizard::doc::summary_doc(&s, G);
         assert_eq!(s.markdown(G), report::markdown(&doc), "{link}");
     }
     // What that writer does: the graph's title, the answers, the result with its sources as

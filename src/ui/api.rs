@@ -13,12 +13,12 @@ pub use crate::explain::{card_doc, card_heading_id, summary_doc};
 pub use crate::knowledge::{
     install as install_catalog, is_installed as is_catalog_installed, CATALOG_FILE,
 };
-pub use crate::report::wizard::{outcome_doc, question_doc};
 pub use crate::report::{inlines, Block, Inline};
 pub use crate::share::{is_share_fragment, repair_fragment, Content, Shared, WARN_LEN};
 pub use crate::share::{link_base, PolicyPlaces, HOSTED_URL};
 pub use crate::share::{open as open_share, prepare as prepare_share};
 pub use crate::share::{Inflate, InflateFailure, MAX_INFLATED};
+pub use crate::wizard::doc::{outcome_doc, question_doc};
 pub use crate::wizard::{
     load as load_graph, paste::doc as paste_doc, pre_answer, Facts, Graph, Node, WizardState,
     NETWORK_FILE,

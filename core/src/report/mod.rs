@@ -3,7 +3,6 @@
 //! copied ticket text never disagree, and one generic renderer keeps the WASM small.
 
 pub mod fold;
-pub mod wizard;
 
 use serde::{Deserialize, Serialize};
 

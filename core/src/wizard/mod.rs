@@ -9,11 +9,14 @@
 //! - [`state`]: [`WizardState`], the answers so far, with navigation (answer, back, jump to an
 //!   earlier answer), the breadcrumb, the URL-fragment encoding, reading a link (with the
 //!   corrected address of a damaged one) and the Markdown summary.
+//! - [`doc`]: questions, outcomes and the summary as documents of the report model (the wizard
+//!   uses the model; the model knows nothing of the wizard).
 //! - [`paste`]: what a pasted manifest answers ([`Facts`] → [`PreAnswer`]s), and how such a
 //!   state is addressed (the fragment keeps only answers; the pre-answers come from the paste).
 //!
 //! No browser APIs here: everything is tested on the host (`tests/wizard.rs`).
 
+pub mod doc;
 pub mod graph;
 mod load;
 pub mod network;

@@ -441,10 +441,10 @@ impl WizardState {
     /// A Markdown summary for a ticket: the answers so far as a numbered list, then the outcome
     /// (observation, cause, fix, how to verify, caveats, sources) with commands in fenced code
     /// blocks, or the open question if no outcome is reached yet. Written by
-    /// [`crate::report::markdown`] from [`crate::report::wizard::summary_doc`], like the
+    /// [`crate::report::markdown`] from [`super::doc::summary_doc`], like the
     /// findings' report.
     pub fn markdown(&self, g: &Graph) -> String {
-        crate::report::markdown(&crate::report::wizard::summary_doc(self, g))
+        crate::report::markdown(&super::doc::summary_doc(self, g))
     }
 }
 

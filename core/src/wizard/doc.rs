@@ -1,11 +1,11 @@
 //! Wizard questions, outcomes and the whole summary as documents, for the generic renderer and
 //! the Markdown writer.
 
-use super::{heading, inlines, para, para_class, sources_block, text, Block, Inline};
-use crate::wizard::{Graph, Node, Outcome, Question, Step, WizardState};
+use super::{Graph, Node, Outcome, Question, Step, WizardState};
+use crate::report::{heading, inlines, para, para_class, sources_block, text, Block, Inline};
 
 fn steps(list: &[Step]) -> Block {
-    super::steps(list.iter().map(|s| (s.text, s.run)))
+    crate::report::steps(list.iter().map(|s| (s.text, s.run)))
 }
 
 /// Why the question matters and how to find the answer (the answers themselves are links the UI
