@@ -165,7 +165,7 @@ impl Analysis {
 /// Finds, decodes and groups everything in `text`.
 pub fn analyze(text: &str) -> Analysis {
     let mut a = analyze_piece(text);
-    merge_bare_json(&mut a.findings);
+    group::merge_bare_json(&mut a.findings);
     a
 }
 
@@ -257,51 +257,6 @@ fn analyze_text(text: &str) -> Analysis {
     }
     let others = formats::find_other_formats(text, decisions.covered());
     group::collect(decisions, others, text)
-}
-
-/// A decision pasted as JSON with nothing around it to say its enforcement point is the same
-/// decision as an identical one whose blob or JSON had a wrapper sentence: its occurrences join
-/// that finding (grouping keeps decisions apart by their wrapper when they have no `input.rule`).
-pub(super) fn merge_bare_json(findings: &mut Vec<Finding>) {
-    let bare = |f: &Finding| match &f.kind {
-        FindingKind::Decision(d) => {
-            d.wrapper.is_none() && d.rule().is_none() && d.blob.origin != Origin::Blob
-        }
-        FindingKind::Other(_) => false,
-    };
-    if !findings.iter().any(bare) {
-        return;
-    }
-    // Each identity once, to the first finding with a wrapper that has it.
-    let mut with_wrapper: std::collections::HashMap<String, usize> = Default::default();
-    for (j, f) in findings.iter().enumerate() {
-        if let (FindingKind::Decision(d), false) = (&f.kind, bare(f)) {
-            with_wrapper.entry(d.blob.identity()).or_insert(j);
-        }
-    }
-    let mut merged = false;
-    for i in 0..findings.len() {
-        let FindingKind::Decision(d) = &findings[i].kind else {
-            continue;
-        };
-        if !bare(&findings[i]) {
-            continue;
-        }
-        let Some(&j) = with_wrapper.get(&d.blob.identity()) else {
-            continue;
-        };
-        let moved = std::mem::take(&mut findings[i].occurrences);
-        let into = &mut findings[j].occurrences;
-        into.extend(moved);
-        crate::order::sort_by_rank(into, |o| o.range.start as u64);
-        merged = true;
-    }
-    if merged {
-        findings.retain(|f| !f.occurrences.is_empty());
-        crate::order::sort_by_rank(findings, |f| {
-            f.occurrences.first().map_or(0, |o| o.range.start as u64)
-        });
-    }
 }
 
 /// A blob that only describes the format, as documentation writes it

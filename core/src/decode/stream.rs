@@ -35,8 +35,9 @@ use std::collections::HashMap;
 
 use super::context::{DESCRIBE_REACH, MAX_IMAGES};
 use super::group::finding_key;
+use super::group::merge_bare_json;
 use super::scan::count_newlines;
-use super::{analyze, analyze_piece, merge_bare_json, Analysis, Finding, FindingKind};
+use super::{analyze, analyze_piece, Analysis, Finding, FindingKind};
 
 /// How far either side of a cut rule 2 compares.
 pub const REACH: usize = 16 * 1024;
