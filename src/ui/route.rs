@@ -10,6 +10,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use std::cell::Cell;
+
 use super::api::{is_share_fragment, repair_fragment, Content, Shared, WizardState};
 use super::browser;
 use super::compress;
@@ -45,7 +47,7 @@ pub fn start(decoder: DecoderState, nav: Nav) {
     let fragment = browser::hash();
     // Without shared state, this tab's last paste comes back (once a share link is open, or known
     // not to bring a text).
-    nav.routing.update_value(|r| r.restore_pending = true);
+    RESTORE_PENDING.set(true);
     apply_fragment(&fragment, decoder, nav);
     // The wizard's graph is not part of the first download: it comes when the browser is idle.
     graph::prefetch_when_idle();
@@ -53,10 +55,8 @@ pub fn start(decoder: DecoderState, nav: Nav) {
 
 /// The start-up's restore of the keep-pastes choice and (`text`: no share link brought a text)
 /// this tab's last paste, once: when the address read at start-up has been applied.
-fn restore_once(decoder: DecoderState, nav: Nav, text: bool) {
-    let pending = nav.routing.with_value(|r| r.restore_pending);
-    if pending {
-        nav.routing.update_value(|r| r.restore_pending = false);
+fn restore_once(decoder: DecoderState, text: bool) {
+    if RESTORE_PENDING.replace(false) {
         decoder.restore(text);
     }
 }
@@ -64,9 +64,10 @@ fn restore_once(decoder: DecoderState, nav: Nav, text: bool) {
 /// Applies a fragment. A share link opens a moment later ([`open_link`]); anything else at once.
 pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) {
     // Every address is a new opening: one still under way is superseded.
-    nav.routing
-        .update_value(|r| r.openings = r.openings.wrapping_add(1));
-    let opening = nav.routing.with_value(|r| r.openings);
+    let opening = OPENINGS.with(|n| {
+        n.set(n.get().wrapping_add(1));
+        n.get()
+    });
     if decoder.opening.get_untracked() {
         decoder.opening.set(false);
     }
@@ -76,7 +77,7 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) {
             browser::replace_hash("");
         }
         nav.go(Route::Decoder);
-        restore_once(decoder, nav, true);
+        restore_once(decoder, true);
         return;
     }
     // A link percent-encoded or wrapped on its way is read as it was written, and the address
@@ -86,7 +87,7 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) {
     let fragment: &str = &repaired;
     if let Some(answers) = wizard_answers(fragment) {
         open_wizard(&answers, was_repaired, nav);
-        restore_once(decoder, nav, true);
+        restore_once(decoder, true);
         return;
     }
     if is_share_fragment(fragment) {
@@ -97,7 +98,7 @@ pub fn apply_fragment(fragment: &str, decoder: DecoderState, nav: Nav) {
         return;
     }
     nav.go(Route::Decoder);
-    restore_once(decoder, nav, true);
+    restore_once(decoder, true);
 }
 
 /// Opens the share link `fragment` (repaired already; `was_repaired` when it had to be) as the
@@ -108,7 +109,7 @@ fn open_link(fragment: String, was_repaired: bool, opening: u64, decoder: Decode
     let input = decoder.generation();
     spawn_local(async move {
         let opened = compress::decode(&fragment).await;
-        if nav.routing.with_value(|r| r.openings) != opening {
+        if OPENINGS.get() != opening {
             // The newer address decides what is shown (and restores the tab's paste at start-up).
             return;
         }
@@ -117,11 +118,11 @@ fn open_link(fragment: String, was_repaired: bool, opening: u64, decoder: Decode
             if is_share_fragment(&browser::hash()) {
                 browser::replace_hash("");
             }
-            restore_once(decoder, nav, false);
+            restore_once(decoder, false);
             return;
         }
         let brought_text = land(opened, was_repaired, decoder, nav);
-        restore_once(decoder, nav, !brought_text);
+        restore_once(decoder, !brought_text);
     });
 }
 
@@ -180,11 +181,11 @@ fn open_wizard(answers: &str, rewrite: bool, nav: Nav) {
         if rewrite {
             browser::replace_hash(&wizard_fragment(answers));
         }
-        nav.routing.update_value(|r| r.waiting = true);
+        WAITING.set(true);
         nav.go(Route::Wizard(answers.to_string()));
         return;
     };
-    nav.routing.update_value(|r| r.waiting = false);
+    WAITING.set(false);
     let opened = WizardState::open(g, answers);
     if let Some(notice) = opened.notice() {
         nav.notify(true, notice);
@@ -212,14 +213,22 @@ fn link_notice(content: Content, n: usize, repaired: bool) -> String {
     s
 }
 
+thread_local! {
+    /// The wizard's address was opened before its graph arrived.
+    static WAITING: Cell<bool> = const { Cell::new(false) };
+    /// How many addresses were applied: a share link opening as the n-th lands only while this
+    /// is still n.
+    static OPENINGS: Cell<u64> = const { Cell::new(0) };
+    /// The start-up's restore has not happened yet (its share link is still opening).
+    static RESTORE_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Listens for fragment changes (links, Back and Forward, an address edited by hand) for as long
 /// as the calling component lives, and opens the wizard's address waiting for the graph when the
 /// graph arrives.
 pub fn listen(decoder: DecoderState, nav: Nav) {
     Effect::new(move |_| {
-        let waiting = nav.routing.with_value(|r| r.waiting);
-        if graph::graph_tracked().is_some() && waiting {
-            nav.routing.update_value(|r| r.waiting = false);
+        if graph::graph_tracked().is_some() && WAITING.replace(false) {
             if let Route::Wizard(answers) = nav.route.get_untracked() {
                 open_wizard(&answers, false, nav);
             }

@@ -567,20 +567,6 @@ pub struct Nav {
     /// How many share links of findings were opened: each one shows the decoder as a fresh load
     /// of the link does (panels closed, first page of findings).
     pub links_opened: RwSignal<u32>,
-    /// Where the opening of addresses stands (not shown: read by `route` only).
-    pub(crate) routing: StoredValue<Routing>,
-}
-
-/// The bookkeeping of `route` between the addresses it applies.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Routing {
-    /// The wizard's address was opened before its graph arrived.
-    pub waiting: bool,
-    /// How many addresses were applied: a share link opening as the n-th lands only while this
-    /// is still n.
-    pub openings: u64,
-    /// The start-up's restore has not happened yet (its share link is still opening).
-    pub restore_pending: bool,
 }
 
 impl Default for Nav {
@@ -598,7 +584,6 @@ impl Nav {
             wizard_memory: RwSignal::new(String::new()),
             navigated: RwSignal::new(false),
             links_opened: RwSignal::new(0),
-            routing: StoredValue::new(Routing::default()),
         }
     }
 
