@@ -106,3 +106,15 @@ export const WIZARD_PARTS = ['nav.views a[aria-current]', 'section.wizard'];
 
 /** Resolves after the app has handled what was already queued and the browser painted twice. */
 export const settled = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+
+/** Clicks the wizard answer whose id is `id` (answer ids are stable; labels may be reworded). */
+export async function answer(page, id) {
+  const link = page.locator(`ul.answers a.answer[href$="/${id}"], ul.answers a.answer[href$=".${id}"]`);
+  await expect(link).toHaveCount(1);
+  const clicked = await link.elementHandle();
+  await link.click();
+  // The next step is a new component: wait until the clicked answer's step has gone, or a test
+  // reading the step right after would read the old one.
+  await page.waitForFunction((a) => !a.isConnected, clicked);
+  await clicked.dispose();
+}

@@ -2,7 +2,7 @@
 // yet check in a browser (the host tests in core/tests/paste_context.rs check the same documents;
 // these check what a user sees). The rest of the issue's bullets are in layout, wizard, summary,
 // share-offline, storage and console specs.
-import { test, expect, openApp, pasteText, findings } from './fixtures.mjs';
+import { test, expect, openApp, pasteText, findings, answer } from './fixtures.mjs';
 
 const b64 = (s) => Buffer.from(s).toString('base64');
 const blob = (obj) => `policyDecision< ${b64(JSON.stringify(obj))} >policyDecision`;
@@ -13,15 +13,6 @@ const ENV_DENIAL = `Warning  Failed  12s (x5 over 2m)  kubelet  Error: failed to
   reason: { errors: ['invalid env list: APP_IDENTITY_ENDPOINT'] },
 })}: unknown`;
 
-/** Clicks the answer whose id is `id` and waits until its step has gone. */
-async function answer(page, id) {
-  const link = page.locator(`ul.answers a.answer[href$="/${id}"], ul.answers a.answer[href$=".${id}"]`);
-  await expect(link).toHaveCount(1);
-  const clicked = await link.elementHandle();
-  await link.click();
-  await page.waitForFunction((a) => !a.isConnected, clicked);
-  await clicked.dispose();
-}
 
 test('each headline carries its key error, and the platform\'s identity variables are named', async ({ page, problems }) => {
   await openApp(page);

@@ -1,17 +1,6 @@
 // The network troubleshooting wizard (issues 4 and 15), on the release build.
-import { test, expect, openApp, rendered, settled, WIZARD_PARTS } from './fixtures.mjs';
+import { test, expect, openApp, rendered, settled, answer, WIZARD_PARTS } from './fixtures.mjs';
 
-/** Clicks the answer whose id is `id` (answer ids are stable; labels may be reworded). */
-async function answer(page, id) {
-  const link = page.locator(`ul.answers a.answer[href$="/${id}"], ul.answers a.answer[href$=".${id}"]`);
-  await expect(link).toHaveCount(1);
-  const clicked = await link.elementHandle();
-  await link.click();
-  // The next step is a new component: wait until the clicked answer's step has gone, or a test
-  // reading the step right after would read the old one.
-  await page.waitForFunction((a) => !a.isConnected, clicked);
-  await clicked.dispose();
-}
 
 const stepHeading = (page) => page.locator('#wizard-step');
 
