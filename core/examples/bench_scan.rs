@@ -22,6 +22,16 @@ const RUNS: usize = 15;
 /// How much the app feeds the chunked analysis at a time (src/ui/progress.rs, `CHUNK`).
 const FEED: usize = 256 * 1024;
 
+/// Where the feed that starts at `at` ends: `FEED` bytes on, or the end of the text, moved on
+/// to a character boundary.
+fn feed_end(text: &str, at: usize) -> usize {
+    let mut end = (at + FEED).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
+
 fn main() {
     let mut json = false;
     let mut file = None;
@@ -99,10 +109,7 @@ fn chunked(text: &str, whole: &aci_triage_core::decode::Analysis) -> (f64, usize
         let mut s = Scanner::new();
         let mut at = 0;
         while at < text.len() {
-            let mut end = (at + FEED).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
+            let end = feed_end(text, at);
             let f = Instant::now();
             s.feed(&text[at..end]);
             longest = longest.max(f.elapsed().as_secs_f64());
@@ -132,10 +139,7 @@ fn slices(times: usize) {
     let mut at = 0;
     let total = Instant::now();
     while at < text.len() {
-        let mut end = (at + FEED).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
+        let end = feed_end(&text, at);
         let f = Instant::now();
         s.feed(&text[at..end]);
         feeds.push(f.elapsed().as_secs_f64() * 1e3);
