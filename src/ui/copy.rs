@@ -78,6 +78,14 @@ impl Copier {
     }
 }
 
+impl Copier {
+    /// Takes the shown outcome away (what was copied is no longer what is shown).
+    pub fn forget(self) {
+        let _ = self.outcome.try_set(None);
+        let _ = self.timer.try_set_value(None);
+    }
+}
+
 impl Default for Copier {
     fn default() -> Self {
         Self::new()

@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use super::api::{describe_pod_example, lookalike, summary_doc, ticket_report, Block, Shared};
 use super::copy::CopyButton;
 use super::finding::FindingCard;
+use super::policy::PolicyView;
 use super::progress::{self, AnalysisProgress};
 use super::share::SharePanel;
 use super::state::{DecoderState, Nav, Origin, LARGE, PAGE, SLICED_ABOVE};
@@ -202,11 +203,25 @@ pub fn Decoder() -> impl IntoView {
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
     // must remove it from the link too) and the policy reader's answer (where the policy is).
+    // Until the reader has answered for this very paste, the link waits: a link copied before
+    // would leave out less (or other text) than the one shown a moment later.
     let make_link = Callback::new(move |(full, with_policy): (bool, bool)| {
-        let places = policy.with(|p| p.report().map(|r| r.places.clone()));
-        text.with(|t| {
-            let places = super::share::policy_places(t, places);
-            Shared::decoder_with_policy(t, full, places.as_ref(), with_policy)
+        policy.with(|p| {
+            text.with(|t| {
+                let places = match p {
+                    PolicyView::Reading => return None,
+                    PolicyView::Ready(r) if !r.places.fits(t) => return None,
+                    PolicyView::Ready(r) => Some(r.places.clone()),
+                    _ => None,
+                };
+                let places = super::share::policy_places(t, places);
+                Some(Shared::decoder_with_policy(
+                    t,
+                    full,
+                    places.as_ref(),
+                    with_policy,
+                ))
+            })
         })
     });
     let has_policy = Signal::derive(move || text.with(|t| super::api::policy_worth_reading(t)));

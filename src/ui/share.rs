@@ -11,8 +11,9 @@ use super::compress;
 use super::copy::{Copier, CopyButton};
 
 /// What the panel shares: the state, for the state of the boxes ("include the full text",
-/// "include the pod's policy").
-pub type MakeLink = Callback<(bool, bool), Shared>;
+/// "include the pod's policy"); `None` while it is not known yet (the policy reader has not
+/// answered for this paste: its answer says what to leave out), and the link waits.
+pub type MakeLink = Callback<(bool, bool), Option<Shared>>;
 
 /// Where the policies are in `text`: the policy reader's places when they are for this very
 /// text, else (no answer yet, or no reader: the single offline file) the base64 policies found
@@ -38,9 +39,10 @@ pub fn policy_note(with_policy: bool) -> &'static str {
 /// (while true) the policy box, unticked at first.
 ///
 /// The link is built a moment after the state changes (the browser compresses it, see
-/// [`compress`]): meanwhile the field says "Building the link…" and Copy is disabled, and only
-/// the build of the current state lands, so neither the field nor Copy ever holds the link of an
-/// earlier state.
+/// [`compress`]), and once the state is known (see [`MakeLink`]): meanwhile the field says
+/// "Building the link…" and Copy is disabled, and only the build of the current state lands, so
+/// neither the field nor Copy ever holds the link of an earlier state. The copy made on opening
+/// waits for that link; a later link takes the "Copied" away (it was said of another link).
 #[component]
 pub fn SharePanel(
     make: MakeLink,
@@ -60,7 +62,7 @@ pub fn SharePanel(
     let base = link_base(&browser::base_url(), HOSTED_URL);
     let reach_warning = base.warning();
     let base = base.best().to_string();
-    // The state to share while the panel is open.
+    // The state to share while the panel is open (inside: `None` while not known yet).
     let wanted = Memo::new(move |_| open.get().then(|| make.run(choice())));
     // The last build that landed: its state and its link (or why there is none).
     let built = RwSignal::new(None::<(Shared, Result<String, String>)>);
@@ -70,13 +72,18 @@ pub fn SharePanel(
     let copy_when_built = StoredValue::new(false);
     let copier = Copier::new();
     Effect::new(move |_| {
-        let Some(state) = wanted.get() else {
-            builds.update_value(|g| *g += 1);
+        let state = wanted.get();
+        // Whatever is being built is for an earlier state.
+        builds.update_value(|g| *g += 1);
+        let Some(state) = state else {
             copy_when_built.set_value(false);
             return;
         };
-        let generation = builds.with_value(|g| g + 1);
-        builds.set_value(generation);
+        // Not known yet: the copy on opening waits for it.
+        let Some(state) = state else {
+            return;
+        };
+        let generation = builds.get_value();
         let base = base.clone();
         spawn_local(async move {
             let result = compress::encode(&state)
@@ -91,6 +98,8 @@ pub fn SharePanel(
                 if let Ok(l) = &result {
                     copier.copy(l.clone());
                 }
+            } else {
+                copier.forget();
             }
             built.set(Some((state, result)));
         });
@@ -98,7 +107,7 @@ pub fn SharePanel(
     // The link of the state shown, once built: never one of an earlier state.
     let result = Memo::new(move |_| {
         wanted.with(|w| {
-            let w = w.as_ref()?;
+            let w = w.as_ref()?.as_ref()?;
             built.with(|b| match b {
                 Some((state, result)) if state == w => Some(result.clone()),
                 _ => None,

@@ -219,8 +219,10 @@ fn WizardStep(g: &'static Graph, encoded: String) -> impl IntoView {
     });
 
     let answers_text = state.encode();
-    let share = Callback::new(move |_: (bool, bool)| Shared::Wizard {
-        answers: answers_text.clone(),
+    let share = Callback::new(move |_: (bool, bool)| {
+        Some(Shared::Wizard {
+            answers: answers_text.clone(),
+        })
     });
     let describe = Callback::new(|_: (bool, bool)| {
         "The link carries only your answers to these questions: a colleague who opens it sees the same step.".to_string()

@@ -148,3 +148,43 @@ test('a share link carries the pod\'s policy only when ticked, and says when it 
   await expect(findings(p2).first().getByRole('heading', { name: "Against the pod's policy" })).toBeVisible();
   await context.close();
 });
+
+test('the link copied on opening waits for the policy reader: the clipboard holds the link shown, which says the policy was left out', async ({ page, problems, context, browser }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  // The reader answers late, as on a slow machine or a big paste: each answer of a worker
+  // reaches the page 2 s after it was sent.
+  await page.addInitScript(() => {
+    const add = Worker.prototype.addEventListener;
+    Worker.prototype.addEventListener = function (type, fn, opts) {
+      if (type !== 'message') return add.call(this, type, fn, opts);
+      return add.call(this, type, (e) => setTimeout(() => fn(e), 2000), opts);
+    };
+  });
+  await openApp(page);
+  // This describe's policy (a short Rego text in base64, in the `ccepolicy` annotation) is found
+  // by the reader only: a link made before its answer would carry it and not say so.
+  const text = fixtureText('describe-pod.txt');
+  await pasteText(page, text);
+  await expect(findings(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const field = page.getByRole('textbox', { name: 'Share link' });
+  await expect(page.locator('.share-panel').getByRole('status')).toHaveText('Building the link\u2026');
+  await expect(field).toHaveValue(/#v2\./, { timeout: 10_000 });
+  await expect(page.locator('.share-panel').getByRole('status')).toHaveText('Copied');
+  const link = await field.inputValue();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await p2.goto(link);
+  await expect(findings(p2)).toHaveCount(2);
+  await expect(p2.getByText(LEFT_OUT)).toBeVisible();
+  await other.close();
+  // An edit makes another link: "Copied" was said of the one before, and goes.
+  const lines = text.split('\n');
+  await page.getByRole('textbox', { name: 'Event text' }).fill(lines.filter((l) => !l.includes('mounting scsi device')).join('\n'));
+  await expect(findings(page)).toHaveCount(1);
+  await expect(field).not.toHaveValue(link, { timeout: 10_000 });
+  await expect(field).toHaveValue(/#v2\./);
+  await expect(page.locator('.share-panel').getByRole('status')).toHaveText('');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+});
