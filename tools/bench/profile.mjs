@@ -53,28 +53,41 @@ function classify(task, inside) {
   return { cause, ...kinds };
 }
 
-/** Self time by function from the V8 sampling profiler, in the tasks of `rows` over 50 ms. */
-function printSamples(trace, pid, rows) {
+/** Self time by function from the V8 sampling profiler on the page's main thread (`pid`, `tid`):
+ * over all its samples, then for each task of `tasks` (trace events) over 100 ms its top functions. */
+function printSamples(trace, pid, tid, tasks) {
   const nodes = new Map();
-  const self = new Map();
-  let t = null;
-  const long = rows.filter((r) => r.ms > 50);
+  const samples = [];
+  // Each thread's profile is one `Profile` event on that thread; its chunks carry its id.
+  const profiles = trace.filter((e) => e.name === 'Profile' && e.pid === pid && e.tid === tid);
+  const ids = new Set(profiles.map((e) => e.id));
+  const start0 = profiles[0]?.args?.data?.startTime ?? 0;
   for (const e of trace) {
-    if (e.pid !== pid || e.name !== 'ProfileChunk') continue;
+    if (e.pid !== pid || !ids.has(e.id) || e.name !== 'ProfileChunk') continue;
     const d = e.args?.data?.cpuProfile;
     if (!d) continue;
     for (const n of d.nodes || []) nodes.set(n.id, n);
     const deltas = e.args.data.timeDeltas || [];
+    let t = samples.length ? samples[samples.length - 1].ts : start0;
     (d.samples || []).forEach((id, i) => {
-      t = (t ?? e.args.data.startTime ?? 0) + (deltas[i] || 0);
+      t += deltas[i] || 0;
       const n = nodes.get(id);
       const name = n ? `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url ? n.callFrame.url.split('/').pop() : ''}` : '?';
-      self.set(name, (self.get(name) || 0) + (deltas[i + 1] || 0) / 1000);
+      samples.push({ ts: t, name });
     });
   }
-  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
-  console.log('self time by function (all samples, ms):');
-  for (const [n, ms] of top) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
+  const top = (list, k) => {
+    const self = new Map();
+    for (let i = 0; i + 1 < list.length; i++) self.set(list[i].name, (self.get(list[i].name) || 0) + (list[i + 1].ts - list[i].ts) / 1000);
+    return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, k);
+  };
+  console.log('self time by function on the main thread (all samples, ms):');
+  for (const [n, ms] of top(samples, 25)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
+  for (const t of tasks.filter((x) => x.dur > 100_000)) {
+    const inside = samples.filter((x) => x.ts >= t.ts && x.ts <= t.ts + t.dur);
+    console.log(`task of ${(t.dur / 1000).toFixed(0)} ms:`);
+    for (const [n, ms] of top(inside, 8)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
+  }
 }
 
 async function main() {
@@ -126,7 +139,7 @@ async function main() {
     for (const x of rows) {
       console.log(`${fmt(x.atMs)} | ${fmt(x.ms)} |${fmt(x.script)} |${fmt(x.gc)} |${fmt(x.style)} |${fmt(x.layout)} |${fmt(x.paint)} | ${x.cause}`);
     }
-    if (args.includes('--samples')) printSamples(trace, paste.pid, rows);
+    if (args.includes('--samples')) printSamples(trace, paste.pid, paste.tid, tasks.filter((t) => t.ts >= paste.ts - 1000));
     if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ result: r, rows, t0wall }, null, 1));
   } finally {
     await browser.close();
