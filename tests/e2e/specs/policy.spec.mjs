@@ -22,6 +22,12 @@ test('the reader is not part of a first visit; a pod YAML with a denial shows th
   page.on('request', (r) => requested.push(r.url()));
   await openApp(page);
   expect(requested.filter((u) => /policy/.test(u)), 'no policy reader on load').toEqual([]);
+  // Nor for a paste without a policy or a manifest (the reader is started at the app's root, for
+  // the wizard too, but loads only for a paste worth reading).
+  await pasteText(page, fixtureText('events.json'));
+  await expect(findings(page)).toHaveCount(2);
+  await page.waitForTimeout(600);
+  expect(requested.filter((u) => /policy/.test(u)), 'no policy reader for events without a policy').toEqual([]);
   await pasteText(page, `${pod()}\n---\n# Events:\n#  Warning  Failed  kubelet  Error: failed to create containerd task: ${denial}: unknown\n`);
   const card = findings(page).first();
   await expect(findings(page)).toHaveCount(1);
