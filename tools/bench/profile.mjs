@@ -4,7 +4,7 @@
 // paste event, a MessageChannel message = the app's yield between slices, a timer, a frame) and
 // the time inside it spent in script, garbage collection, style/layout and paint.
 //
-//   node tools/bench/profile.mjs [--dist DIR] [--times 5] [--min 30] [--json FILE]
+//   node tools/bench/profile.mjs [--dist DIR] [--times 5] [--min 30] [--json FILE] [--samples [--top 8]]
 //
 // Not part of `make bench`: a tool for finding what to fix, printed as a table.
 import fs from 'node:fs';
@@ -29,6 +29,8 @@ const DIST = path.resolve(ROOT, opt('--dist', 'dist'));
 const TIMES = Number(opt('--times', 5));
 const MIN_MS = Number(opt('--min', 30));
 const JSON_OUT = opt('--json', null);
+/** How many functions to print for each task over 100 ms (--samples). */
+const TOP = Number(opt('--top', 8));
 
 /** What a task did: its direct cause and the time of the kinds of work nested in it. */
 function classify(task, inside) {
@@ -86,7 +88,7 @@ function printSamples(trace, pid, tid, tasks) {
   for (const t of tasks.filter((x) => x.dur > 100_000)) {
     const inside = samples.filter((x) => x.ts >= t.ts && x.ts <= t.ts + t.dur);
     console.log(`task of ${(t.dur / 1000).toFixed(0)} ms:`);
-    for (const [n, ms] of top(inside, 8)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
+    for (const [n, ms] of top(inside, TOP)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
   }
 }
 
@@ -121,7 +123,9 @@ async function main() {
     if (!paste) throw new Error('no paste event in the trace');
     const main = `${paste.pid}:${paste.tid}`;
     const onMain = trace.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X').sort((a, b) => a.ts - b.ts);
-    const tasks = onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+    // (Chromium records a task twice, as ThreadControllerImpl::RunTask and RunTask inside it: once here.)
+    const outer = onMain.some((e) => e.name === 'ThreadControllerImpl::RunTask') ? 'ThreadControllerImpl::RunTask' : 'RunTask';
+    const tasks = onMain.filter((e) => e.name === outer);
     const rows = [];
     let j = 0;
     for (const t of tasks) {
