@@ -386,7 +386,10 @@ pub fn Decoder() -> impl IntoView {
     };
     // A long list lays out only the cards scrolled to (see app.css); a short one, all of them.
     let long_list = Memo::new(move |_| cards.with(|c| c.len() >= LONG_LIST));
-    let summary = Memo::new(move |_| decoded.with(summary));
+    let summary = Memo::new(move |_| {
+        let running = st.progress.with(Option::is_some);
+        decoded.with(|d| summary(d, running))
+    });
     // The triage summary: made anew whenever what it shows changes (the memo compares the
     // documents), like a card.
     let triage = Memo::new(move |_| {
@@ -525,13 +528,19 @@ fn TriageSummary(doc: std::sync::Arc<Vec<Block>>) -> impl IntoView {
     }
 }
 
-fn summary(d: &super::state::Decoded) -> String {
+/// The findings in one line. While a large paste is still analysed (`running`), the findings
+/// shown are the last snapshot: the line says so and gives no total that is not one yet.
+fn summary(d: &super::state::Decoded, running: bool) -> String {
     let a = &d.analysis;
     if d.blank || a.findings.is_empty() {
         return String::new();
     }
     let distinct = a.findings.len();
-    let mut s = format!("{} found", plural(distinct, "finding", "distinct findings"));
+    let found = plural(distinct, "finding", "distinct findings");
+    if running {
+        return format!("{found} so far; the counts are final when the analysis ends.");
+    }
+    let mut s = format!("{found} found");
     if a.total_occurrences > distinct {
         s.push_str(&format!(
             " ({} in all)",

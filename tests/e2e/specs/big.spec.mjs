@@ -48,6 +48,8 @@ test('during a 50 MB paste the page answers: Clear is handled within 100 ms and 
   // Findings appear while it runs, with the count so far.
   await expect(findings(page).first()).toBeVisible();
   await expect(page.locator('.analysis-progress')).toContainText(/Analysing: .* of 50\.0 MB read/);
+  // The line above the findings gives no total while the counts still grow.
+  await expect(page.locator('p.summary')).toHaveText(/^1 finding so far; the counts are final when the analysis ends\.$/);
   // A click mid-analysis, timed from the trusted click event to the next frame after its
   // handler ran (so the wait for a running slice counts).
   await page.evaluate(() => {
@@ -98,6 +100,7 @@ test('a paste replaced mid-analysis shows only the new text\'s findings', async 
   // The same as a fresh page given the second text.
   const shown = await page.getByRole('region', { name: 'Findings' }).innerText();
   const status = await page.getByRole('status').filter({ hasText: 'found' }).innerText();
+  expect(status).toMatch(/^1 finding found \(\d+ occurrences in all\)\.$/);
   await page.reload();
   await expect(page.locator('body.app-ready')).toHaveCount(1);
   await page.evaluate((b) => { window.__second = b.repeat(12); }, second);
