@@ -210,3 +210,68 @@ fn follow_on_messages_say_so_in_the_card() {
         "{md}"
     );
 }
+
+/// `kubectl get events -A -o json` with one denial event for each of `pods` pods.
+fn events_of_pods(pods: usize) -> String {
+    let items: Vec<serde_json::Value> = (0..pods)
+        .map(|i| {
+            serde_json::json!({
+                "apiVersion": "v1",
+                "count": 1,
+                "firstTimestamp": "2026-05-04T10:14:02Z",
+                "lastTimestamp": "2026-05-04T10:14:02Z",
+                "involvedObject": {
+                    "kind": "Pod",
+                    "name": format!("web-{i}"),
+                    "namespace": "shop",
+                    "fieldPath": "spec.containers{app}"
+                },
+                "kind": "Event",
+                "message": format!("failed to create containerd task: failed to create shim task: guest RPC failure: container creation denied due to policy: {}: unknown", blob(r#"{"decision":"deny","reason":{"errors":["invalid command"]},"truncated":["input"]}"#)),
+                "reason": "Failed",
+                "type": "Warning"
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(
+        &serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List"}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn many_places_list_ten_then_the_others_in_one_paragraph_and_say_what_is_not_listed() {
+    let text = events_of_pods(230);
+    let a = analyze(&text);
+    assert_eq!(a.findings.len(), 1);
+    assert_eq!(a.findings[0].occurrences.len(), 230);
+    let md = card(&text, 0);
+    // The first ten one per line.
+    for i in 0..10 {
+        assert!(
+            md.contains(&format!(
+                "Pod `web-{i}` in namespace `shop`, container `app`"
+            )),
+            "{md}"
+        );
+    }
+    assert!(!md.contains("Pod `web-10` in namespace"), "{md}");
+    // The others by namespace/pod/container with their first line, each once, in one paragraph.
+    let rest = md
+        .lines()
+        .find(|l| l.starts_with("And 220 more: "))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        rest.starts_with("And 220 more: shop/web-10/app (line "),
+        "{rest}"
+    );
+    assert_eq!(rest.matches("; ").count(), 189, "{rest}");
+    assert!(rest.contains("; shop/web-199/app (line "), "{rest}");
+    assert!(!rest.contains("web-200"), "{rest}");
+    // Beyond the longest list a card shows, it says how many are not listed.
+    assert!(md.contains("… and 30 more, not listed here."), "{md}");
+    // A finding with few places lists them all one per line, with nothing after.
+    let md = card(&events_of_pods(10), 0);
+    assert!(md.contains("Pod `web-9` in namespace `shop`"), "{md}");
+    assert!(!md.contains(" more: "), "{md}");
+}

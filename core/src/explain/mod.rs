@@ -31,6 +31,10 @@ use crate::decode::{Analysis, Finding, FindingKind, Occurrence, OtherFormat, Pla
 use crate::knowledge;
 use crate::report::{hint, markdown, para_class, plural, text, Block, Inline};
 
+/// How many distinct places (pod, namespace, container) of a finding are listed one per line;
+/// the others follow in one paragraph.
+const PLACES_LISTED: usize = 10;
+
 /// How many occurrence line numbers are listed before "and N more".
 const MAX_LINES_LISTED: usize = 20;
 
@@ -278,7 +282,7 @@ fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
     }
     let items: Vec<Vec<Block>> = distinct
         .iter()
-        .take(MAX_ITEMS)
+        .take(PLACES_LISTED)
         .map(|(p, lines)| {
             let mut t = place_inlines(p);
             let shown: Vec<String> = lines
@@ -305,11 +309,40 @@ fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
     if items.is_empty() {
         return Vec::new();
     }
-    vec![Block::List {
+    let mut out = vec![Block::List {
         ordered: false,
         class: hint::PLACE,
         items,
-    }]
+    }];
+    // The others in one paragraph, `namespace/pod` each: a card of a large paste listed hundreds
+    // of places one per line (thousands of elements to lay out).
+    if distinct.len() > PLACES_LISTED {
+        let rest: Vec<String> = distinct[PLACES_LISTED..]
+            .iter()
+            .take(MAX_ITEMS - PLACES_LISTED)
+            .map(|(p, lines)| {
+                // namespace/pod/container, as far as the paste names them.
+                let name: Vec<&str> = [&p.namespace, &p.pod, &p.container]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                let more = if lines.len() > 1 { " \u{2026}" } else { "" };
+                format!("{} (line {}{more})", name.join("/"), lines[0])
+            })
+            .collect();
+        // (Plain text: the names are the paste's, never markup.)
+        out.push(Block::Para {
+            class: hint::PLACE,
+            text: vec![Inline::Text(format!(
+                "And {} more: {}.",
+                distinct.len() - PLACES_LISTED,
+                rest.join("; ")
+            ))],
+        });
+        out.extend(more_items(distinct.len()));
+    }
+    out
 }
 
 /// The ARM and resource-provider codes given with a finding, outermost first.
