@@ -223,7 +223,7 @@ css = read(css_name.group(1))
 glue = glue_original
 wasm_b64 = base64.b64encode(read(wasm_name.group(1), "rb")).decode()
 boot = read("boot.js")
-icon = base64.b64encode(read([f for f in assets if f.startswith("icon-") and f.endswith(".svg")][0], "rb")).decode()
+icon = base64.b64encode(read("icon.svg", "rb")).decode()
 
 loader = (
     glue
