@@ -54,10 +54,11 @@ pub fn kubectl_count(text: &str, at: usize) -> u32 {
         .rposition(|&c| c == b'\n')
         .map_or(from, |p| from + p + 1);
     let row = &b[line..at];
-    row.windows(2)
-        .enumerate()
-        .filter(|(_, w)| w == b"(x")
-        .find_map(|(i, _)| {
+    let mut counts = std::iter::successors(units::find_exact(row, 0, b"(x"), |&i| {
+        units::find_exact(row, i + 2, b"(x")
+    });
+    counts
+        .find_map(|i| {
             let digits = &row[i + 2..];
             let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
             let count = std::str::from_utf8(&digits[..n]).ok()?.parse().ok()?;
@@ -473,6 +474,10 @@ fn event_keys(b: &[u8]) -> (bool, bool) {
     let (mut json, mut yaml, mut count, mut message) = (false, false, false, false);
     let mut at_key = |q: usize| {
         let before = &b[..q];
+        // Every key ends in one of these letters; most quotes and colons follow none of them.
+        if !matches!(before.last(), Some(b't' | b'g' | b'e')) {
+            return false;
+        }
         if b[q] == b'"' {
             json |= [&b"\"involvedObject"[..], b"\"regarding", b"\"count"]
                 .iter()
@@ -827,8 +832,10 @@ pub fn latest_images(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'/' | b'_' | b'-');
     let mut out: Vec<String> = Vec::new();
-    for (at, _) in text.match_indices(":latest") {
+    let mut from = 0;
+    while let Some(at) = units::find_exact(b, from, b":latest") {
         let end = at + ":latest".len();
+        from = end;
         if b.get(end).is_some_and(|&c| {
             c.is_ascii_alphanumeric()
                 || c == b'-'
@@ -919,6 +926,14 @@ fn is_word(c: char) -> bool {
 
 /// Matches `pattern` so that it ends exactly at the end of `window`.
 fn match_suffix(window: &str, pattern: &str) -> Option<(usize, Vec<(String, String)>)> {
+    // The literal after the last variable ends the window, or nothing matches: most windows
+    // end in none of them, and this tells before anything is split or allocated.
+    let last = pattern
+        .rfind('}')
+        .map_or(pattern, |close| &pattern[close + 1..]);
+    if !window.ends_with(last) {
+        return None;
+    }
     // Split into literals and variable names: lit0 {v1} lit1 {v2} lit2 ...
     let mut literals: Vec<&str> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
