@@ -54,11 +54,10 @@ pub fn kubectl_count(text: &str, at: usize) -> u32 {
         .rposition(|&c| c == b'\n')
         .map_or(from, |p| from + p + 1);
     let row = &b[line..at];
-    let mut counts = std::iter::successors(units::find_exact(row, 0, b"(x"), |&i| {
-        units::find_exact(row, i + 2, b"(x")
-    });
-    counts
-        .find_map(|i| {
+    row.windows(2)
+        .enumerate()
+        .filter(|(_, w)| w == b"(x")
+        .find_map(|(i, _)| {
             let digits = &row[i + 2..];
             let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
             let count = std::str::from_utf8(&digits[..n]).ok()?.parse().ok()?;
@@ -926,12 +925,9 @@ fn is_word(c: char) -> bool {
 
 /// Matches `pattern` so that it ends exactly at the end of `window`.
 fn match_suffix(window: &str, pattern: &str) -> Option<(usize, Vec<(String, String)>)> {
-    // The literal after the last variable ends the window, or nothing matches: most windows
-    // end in none of them, and this tells before anything is split or allocated.
-    let last = pattern
-        .rfind('}')
-        .map_or(pattern, |close| &pattern[close + 1..]);
-    if !window.ends_with(last) {
+    // The pattern ends in a literal that must end the window: most windows do not even end in
+    // its last byte, and this tells before anything is split or allocated.
+    if window.as_bytes().last() != pattern.as_bytes().last() {
         return None;
     }
     // Split into literals and variable names: lit0 {v1} lit1 {v2} lit2 ...

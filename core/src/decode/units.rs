@@ -208,8 +208,9 @@ pub fn find_exact(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// The search of [`find_ci`] and [`find_exact`]: tests eight positions at a time for the needle's
 /// first *and* last byte (a pair that rarely occurs by chance, even in base64), and compares the
-/// whole needle only there.
-#[inline(always)]
+/// whole needle only there. One copy serves both: an exact search folds nothing, so its loop is
+/// the same.
+#[inline(never)]
 fn find_pair(b: &[u8], from: usize, needle: &[u8], ignore_case: bool) -> Option<usize> {
     let n = needle.len();
     let last = b.len().checked_sub(n)?;
