@@ -831,10 +831,8 @@ pub fn latest_images(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'/' | b'_' | b'-');
     let mut out: Vec<String> = Vec::new();
-    let mut from = 0;
-    while let Some(at) = units::find_exact(b, from, b":latest") {
+    for (at, _) in text.match_indices(":latest") {
         let end = at + ":latest".len();
-        from = end;
         if b.get(end).is_some_and(|&c| {
             c.is_ascii_alphanumeric()
                 || c == b'-'
