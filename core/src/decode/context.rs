@@ -473,6 +473,10 @@ fn event_keys(b: &[u8]) -> (bool, bool) {
     let (mut json, mut yaml, mut count, mut message) = (false, false, false, false);
     let mut at_key = |q: usize| {
         let before = &b[..q];
+        // Every key ends in one of these letters; most quotes and colons follow none of them.
+        if !matches!(before.last(), Some(b't' | b'g' | b'e')) {
+            return false;
+        }
         if b[q] == b'"' {
             json |= [&b"\"involvedObject"[..], b"\"regarding", b"\"count"]
                 .iter()
@@ -919,6 +923,11 @@ fn is_word(c: char) -> bool {
 
 /// Matches `pattern` so that it ends exactly at the end of `window`.
 fn match_suffix(window: &str, pattern: &str) -> Option<(usize, Vec<(String, String)>)> {
+    // The pattern ends in a literal that must end the window: most windows do not even end in
+    // its last byte, and this tells before anything is split or allocated.
+    if window.as_bytes().last() != pattern.as_bytes().last() {
+        return None;
+    }
     // Split into literals and variable names: lit0 {v1} lit1 {v2} lit2 ...
     let mut literals: Vec<&str> = Vec::new();
     let mut names: Vec<&str> = Vec::new();

@@ -318,7 +318,9 @@ fn match_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)> {
             continue;
         };
         let boundary = start == 0 || !b[start - 1].is_ascii_alphanumeric();
-        if boundary && eq_at(b, start, sig.as_bytes()) {
+        // The first byte tells most signatures apart before the whole is compared.
+        let first = b[start].eq_ignore_ascii_case(&sig.as_bytes()[0]);
+        if boundary && first && eq_at(b, start, sig.as_bytes()) {
             let mut start = start;
             let mut end = start + sig.len();
             // Keep the variable tail of messages that carry one (the compiler's complaint).
@@ -586,6 +588,39 @@ const JSON_POLICY: &[(&str, &str, &str)] = &[
         "invalid mount list",
     ),
 ];
+/// Where the anchor sits in each ending of [`JSON_POLICY`] ("policy …" or "mount constraints"),
+/// evaluated at compile time: every "polic" in a paste is compared against every ending.
+const JSON_POLICY_ANCHORS: [usize; JSON_POLICY.len()] = {
+    let mut out = [0; JSON_POLICY.len()];
+    let mut k = 0;
+    while k < JSON_POLICY.len() {
+        let tail = JSON_POLICY[k].1;
+        out[k] = anchor_offset(tail);
+        if out[k] == usize::MAX {
+            out[k] = offset_of(tail.as_bytes(), MOUNT_ANCHOR);
+        }
+        assert!(out[k] != usize::MAX, "an ending without its anchor");
+        k += 1;
+    }
+    out
+};
+
+/// Where `needle` first starts in `s` (`usize::MAX`: nowhere), at compile time.
+const fn offset_of(s: &[u8], needle: &[u8]) -> usize {
+    let mut i = 0;
+    while i + needle.len() <= s.len() {
+        let mut k = 0;
+        while k < needle.len() && s[i + k] == needle[k] {
+            k += 1;
+        }
+        if k == needle.len() {
+            return i;
+        }
+        i += 1;
+    }
+    usize::MAX
+}
+
 /// The JSON enforcer's answer to every mount and container when the policy lists no containers.
 const NO_CONTAINERS: &str = "policy doesn't allow mounting containers";
 
@@ -597,14 +632,7 @@ fn json_policy_at(text: &str, pos: usize) -> Option<(OtherFormat, Range<usize>)>
     if at_word(pos) && eq_at(b, pos, NO_CONTAINERS.as_bytes()) {
         found = Some((pos, pos + NO_CONTAINERS.len(), None));
     }
-    for &(head, tail, today) in JSON_POLICY {
-        // Where the anchor sits in this ending ("policy …" or "mount constraints").
-        let Some(off) = tail
-            .find("polic")
-            .or_else(|| tail.find("mount constraints"))
-        else {
-            continue;
-        };
+    for (&(head, tail, today), &off) in JSON_POLICY.iter().zip(&JSON_POLICY_ANCHORS) {
         let Some(tail_at) = pos
             .checked_sub(off)
             .filter(|&t| eq_at(b, t, tail.as_bytes()))

@@ -134,13 +134,15 @@ fn is_decoration_char(c: u8) -> bool {
 /// letters (a date or time: `2026-05-04T10:22:31.1Z`, `2026/05/04`, `10:22:31.118`), or a word
 /// in square brackets (`[pod/x/y]`). Not `agent_policy:126:`, which starts with letters.
 fn is_stamp(t: &[u8]) -> bool {
-    if t.iter()
-        .any(|c| matches!(c, b'"' | b'\'' | b'{' | b'}' | b'<' | b'>' | b'\\'))
-    {
-        return false;
+    // One pass over the token: it runs on every token of every line that may start a prefix.
+    let (mut letters, mut punct) = (0, false);
+    for &c in t {
+        if matches!(c, b'"' | b'\'' | b'{' | b'}' | b'<' | b'>' | b'\\') {
+            return false;
+        }
+        letters += c.is_ascii_alphabetic() as usize;
+        punct |= c.is_ascii_punctuation();
     }
-    let letters = t.iter().filter(|c| c.is_ascii_alphabetic()).count();
-    let punct = t.iter().any(|c| c.is_ascii_punctuation());
     is_bracketed(t) || (t.len() >= 8 && t[0].is_ascii_digit() && punct && letters <= 3)
 }
 
@@ -150,7 +152,12 @@ fn is_bracketed(t: &[u8]) -> bool {
 
 /// A stamp that is a time (not a word in brackets): what a log header's other fields go with.
 fn is_time(t: &[u8]) -> bool {
-    is_stamp(t) && !is_bracketed(t) && t.contains(&b':')
+    is_stamp(t) && stamp_is_time(t)
+}
+
+/// Whether a stamp is a time.
+fn stamp_is_time(t: &[u8]) -> bool {
+    !is_bracketed(t) && t.contains(&b':')
 }
 
 /// klog's severity letter with the month and day (`E1201`).
@@ -241,7 +248,8 @@ fn same_shape(text: &[u8], a_at: usize, a: &Token, b_at: usize, b: &Token) -> bo
     }
     let a = &text[a_at + a.start..a_at + a.start + a.len];
     let b = &text[b_at + b.start..b_at + b.start + b.len];
-    shape(a).eq(shape(b))
+    // Most tokens repeat as they are (`Dec`, a host name): no need to read their shapes.
+    a == b || shape(a).eq(shape(b))
 }
 
 /// Whether `line` can have a leading token: most lines start with a word, and neither decoration,
@@ -332,9 +340,11 @@ fn tokens(line: &[u8]) -> Tokens {
                 if stream && t.len() == 1 {
                     kind = Kind::Flag;
                 }
-                if (is_stamp(t) || stream) && followed {
+                // (`followed` first: the rest of a line is one word that no blank follows.)
+                let is_a_stamp = followed && is_stamp(t);
+                if followed && (is_a_stamp || stream) {
                     stamp = true;
-                    timed |= is_time(t);
+                    timed |= is_a_stamp && stamp_is_time(t);
                     true
                 } else if is_decoration(t) {
                     followed || line[i + len..].iter().all(|&c| is_blank(c))

@@ -176,14 +176,6 @@ fn entity_unit(b: &[u8], i: usize) -> Option<(Unit, usize)> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// The eight bytes of `b` at `i` as one word (`i + 8 <= b.len()`).
-#[inline(always)]
-fn word_at(b: &[u8], i: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[i..i + 8]);
-    u64::from_le_bytes(w)
-}
-
 /// The high bit of every byte of `x` that is zero, and maybe of some bytes above a zero one (a
 /// borrow): never misses a zero byte, and the lowest flag is always exact.
 #[inline(always)]
@@ -216,8 +208,9 @@ pub fn find_exact(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// The search of [`find_ci`] and [`find_exact`]: tests eight positions at a time for the needle's
 /// first *and* last byte (a pair that rarely occurs by chance, even in base64), and compares the
-/// whole needle only there.
-#[inline(always)]
+/// whole needle only there. One copy serves both: an exact search folds nothing, so its loop is
+/// the same.
+#[inline(never)]
 fn find_pair(b: &[u8], from: usize, needle: &[u8], ignore_case: bool) -> Option<usize> {
     let n = needle.len();
     let last = b.len().checked_sub(n)?;
@@ -244,21 +237,25 @@ fn find_pair(b: &[u8], from: usize, needle: &[u8], ignore_case: bool) -> Option<
     let off = n - 1;
     let (fold_a, want_a) = pattern(needle[0]);
     let (fold_b, want_b) = pattern(needle[off]);
+    // Eight candidates while both words fit (`i + 7 + off < b.len()`, so each is `<= last`); the
+    // words come as slices of eight, so the loop does no bounds checks of its own.
+    let heads = b[from..].as_chunks::<8>().0;
+    let tails = b[from + off..].as_chunks::<8>().0;
     let mut i = from;
-    // Eight candidates while both words fit: `i + 7 + off < b.len()`, so each is `<= last`.
-    while i + off + 8 <= b.len() {
-        let a = (word_at(b, i) | fold_a) ^ want_a;
-        let z = (word_at(b, i + off) | fold_b) ^ want_b;
-        let both = zero_bytes(a) & zero_bytes(z);
-        if both == 0 {
-            i += 8;
-            continue;
+    for (head, tail) in heads.iter().zip(tails) {
+        let a = (u64::from_le_bytes(*head) | fold_a) ^ want_a;
+        let z = (u64::from_le_bytes(*tail) | fold_b) ^ want_b;
+        // Every candidate of the eight in order: the lowest flag is exact, the others may be
+        // false (a borrow) but no true one is missed.
+        let mut both = zero_bytes(a) & zero_bytes(z);
+        while both != 0 {
+            let at = i + (both.trailing_zeros() / 8) as usize;
+            if matches_at(at) {
+                return Some(at);
+            }
+            both &= both - 1;
         }
-        let at = i + (both.trailing_zeros() / 8) as usize;
-        if matches_at(at) {
-            return Some(at);
-        }
-        i = at + 1;
+        i += 8;
     }
     (i..=last).find(|&at| matches_at(at))
 }
@@ -266,15 +263,17 @@ fn find_pair(b: &[u8], from: usize, needle: &[u8], ignore_case: bool) -> Option<
 /// The first position at or after `from` where the byte `c` is, eight bytes at a time.
 pub fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
     let want = ONES * c as u64;
+    let rest = b.get(from..)?;
+    let (words, tail) = rest.as_chunks::<8>();
     let mut i = from;
-    while i + 8 <= b.len() {
-        let z = zero_bytes(word_at(b, i) ^ want);
+    for w in words {
+        let z = zero_bytes(u64::from_le_bytes(*w) ^ want);
         if z != 0 {
             return Some(i + (z.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    b.get(i..)?.iter().position(|&x| x == c).map(|p| i + p)
+    tail.iter().position(|&x| x == c).map(|p| i + p)
 }
 
 /// Iterates the logical units of `b[from..to]` with their byte positions.
