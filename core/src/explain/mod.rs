@@ -314,31 +314,36 @@ fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
         class: hint::PLACE,
         items,
     }];
-    // The others in one paragraph, `namespace/pod` each: a card of a large paste listed hundreds
+    // The others in one paragraph, `namespace/pod/container` each: a card of a large paste listed hundreds
     // of places one per line (thousands of elements to lay out).
     if distinct.len() > PLACES_LISTED {
-        let rest: Vec<String> = distinct[PLACES_LISTED..]
-            .iter()
-            .take(MAX_ITEMS - PLACES_LISTED)
-            .map(|(p, lines)| {
-                // namespace/pod/container, as far as the paste names them.
-                let name: Vec<&str> = [&p.namespace, &p.pod, &p.container]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
-                let more = if lines.len() > 1 { " \u{2026}" } else { "" };
-                format!("{} (line {}{more})", name.join("/"), lines[0])
-            })
-            .collect();
         // (Plain text: the names are the paste's, never markup.)
+        let mut s = format!("And {} more: ", distinct.len() - PLACES_LISTED);
+        for (k, (p, lines)) in distinct.iter().enumerate().take(MAX_ITEMS) {
+            if k < PLACES_LISTED {
+                continue;
+            }
+            if k > PLACES_LISTED {
+                s.push_str("; ");
+            }
+            // namespace/pod/container, as far as the paste names them.
+            let mut sep = "";
+            for part in [&p.namespace, &p.pod, &p.container].into_iter().flatten() {
+                s.push_str(sep);
+                s.push_str(part);
+                sep = "/";
+            }
+            s.push_str(" (line ");
+            s.push_str(&lines.first().copied().unwrap_or_default().to_string());
+            if lines.len() > 1 {
+                s.push_str(" \u{2026}");
+            }
+            s.push(')');
+        }
+        s.push('.');
         out.push(Block::Para {
             class: hint::PLACE,
-            text: vec![Inline::Text(format!(
-                "And {} more: {}.",
-                distinct.len() - PLACES_LISTED,
-                rest.join("; ")
-            ))],
+            text: vec![Inline::Text(s)],
         });
         out.extend(more_items(distinct.len()));
     }
