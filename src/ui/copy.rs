@@ -62,6 +62,12 @@ impl Copier {
         }
     }
 
+    /// Takes the shown outcome away (what was copied is no longer what is shown).
+    pub fn forget(self) {
+        let _ = self.outcome.try_set(None);
+        let _ = self.timer.try_set_value(None);
+    }
+
     /// Copies `text` and shows whether it worked.
     pub fn copy(self, text: String) {
         spawn_local(async move {
@@ -75,14 +81,6 @@ impl Copier {
                 let _ = self.timer.try_set_value(Some(clear));
             }
         });
-    }
-}
-
-impl Copier {
-    /// Takes the shown outcome away (what was copied is no longer what is shown).
-    pub fn forget(self) {
-        let _ = self.outcome.try_set(None);
-        let _ = self.timer.try_set_value(None);
     }
 }
 

@@ -13,7 +13,6 @@ use wasm_bindgen::JsCast;
 use super::api::{describe_pod_example, lookalike, summary_doc, ticket_report, Block, Shared};
 use super::copy::CopyButton;
 use super::finding::FindingCard;
-use super::policy::PolicyView;
 use super::progress::{self, AnalysisProgress};
 use super::share::SharePanel;
 use super::state::{DecoderState, Nav, Origin, LARGE, PAGE, SLICED_ABOVE};
@@ -208,17 +207,11 @@ pub fn Decoder() -> impl IntoView {
     let make_link = Callback::new(move |(full, with_policy): (bool, bool)| {
         policy.with(|p| {
             text.with(|t| {
-                let places = match p {
-                    PolicyView::Reading => return None,
-                    PolicyView::Ready(r) if !r.places.fits(t) => return None,
-                    PolicyView::Ready(r) => Some(r.places.clone()),
-                    _ => None,
-                };
-                let places = super::share::policy_places(t, places);
+                let places = super::share::policy_places(t, p)?;
                 Some(Shared::decoder_with_policy(
                     t,
                     full,
-                    places.as_ref(),
+                    Some(&places),
                     with_policy,
                 ))
             })

@@ -9,18 +9,21 @@ use super::api::{link_base, PolicyPlaces, Shared, HOSTED_URL, WARN_LEN};
 use super::browser;
 use super::compress;
 use super::copy::{Copier, CopyButton};
+use super::policy::PolicyView;
 
 /// What the panel shares: the state, for the state of the boxes ("include the full text",
 /// "include the pod's policy"); `None` while it is not known yet (the policy reader has not
 /// answered for this paste: its answer says what to leave out), and the link waits.
 pub type MakeLink = Callback<(bool, bool), Option<Shared>>;
 
-/// Where the policies are in `text`: the policy reader's places when they are for this very
-/// text, else (no answer yet, or no reader: the single offline file) the base64 policies found
-/// by their start ([`PolicyPlaces::guess`]).
-pub fn policy_places(text: &str, reader: Option<PolicyPlaces>) -> Option<PolicyPlaces> {
+/// Where the policies are in `text`, as far as known: the policy reader's places when it has
+/// answered for this very text; `None` while it has not (reading, or its answer is for an earlier
+/// text: the link waits for it); without a reader (nothing worth reading, the single offline file,
+/// a failed reader) the base64 policies found by their start ([`PolicyPlaces::guess`]).
+pub fn policy_places(text: &str, reader: &PolicyView) -> Option<PolicyPlaces> {
     match reader {
-        Some(p) if p.fits(text) => Some(p),
+        PolicyView::Reading => None,
+        PolicyView::Ready(r) => r.places.fits(text).then(|| r.places.clone()),
         _ => Some(PolicyPlaces::guess(text)),
     }
 }

@@ -314,15 +314,17 @@ fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
         class: hint::PLACE,
         items,
     }];
-    // The others in one paragraph, `namespace/pod/container` each: a card of a large paste listed hundreds
-    // of places one per line (thousands of elements to lay out).
+    // The others in one paragraph, `namespace/pod/container` each: a card of a large paste listed
+    // hundreds of places one per line (thousands of elements to lay out).
     if distinct.len() > PLACES_LISTED {
         // (Plain text: the names are the paste's, never markup.)
         let mut s = format!("And {} more: ", distinct.len() - PLACES_LISTED);
-        for (k, (p, lines)) in distinct.iter().enumerate().take(MAX_ITEMS) {
-            if k < PLACES_LISTED {
-                continue;
-            }
+        for (k, (p, lines)) in distinct
+            .iter()
+            .enumerate()
+            .take(MAX_ITEMS)
+            .skip(PLACES_LISTED)
+        {
             if k > PLACES_LISTED {
                 s.push_str("; ");
             }
