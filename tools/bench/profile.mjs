@@ -9,22 +9,12 @@
 // Not part of `make bench`: a tool for finding what to fix, printed as a table.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { CASES, generate, expected } from './gen.mjs';
 import { buildBig, bigPaste, hookWasmMemory } from './big.mjs';
 import { openPage } from './run.mjs';
 import { serve } from './server.mjs';
+import { ROOT, args, chromium, opt } from './cli.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const { chromium } = createRequire(path.join(ROOT, 'tests/e2e/package.json'))('@playwright/test');
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const DIST = path.resolve(ROOT, opt('--dist', 'dist'));
 const TIMES = Number(opt('--times', 5));
 const MIN_MS = Number(opt('--min', 30));

@@ -33,23 +33,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CASES, generate, expected } from './gen.mjs';
 import { loadBench } from './load.mjs';
 import { BIG_CASES, bigRun } from './big.mjs';
 import { PLAIN_PAGE, serve } from './server.mjs';
+import { ROOT, args, chromium, opt } from './cli.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const { chromium } = createRequire(path.join(ROOT, 'tests/e2e/package.json'))('@playwright/test');
-
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const DIST = path.resolve(ROOT, opt('--dist', 'dist'));
 const RUNS = Number(opt('--runs', 5));
 const TYPING_RUNS = Number(opt('--typing-runs', 3));

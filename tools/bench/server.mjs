@@ -129,8 +129,7 @@ export function serve({ dist, extra = {}, encodings = ['br', 'gzip'], port = 0 }
 export const PLAIN_PAGE = { '/plain.html': path.join(HERE, 'plain.html'), '/plain.js': path.join(HERE, 'plain.js') };
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+  const { opt } = await import('./cli.mjs');
   const server = await serve({ dist: opt('--dist', 'dist'), extra: PLAIN_PAGE,
     encodings: opt('--encodings', 'br,gzip').split(',').filter(Boolean), port: Number(opt('--port', 0)) });
   console.log(`serving on http://127.0.0.1:${server.address().port}/`);
