@@ -1,6 +1,6 @@
 // Accessibility, keyboard, hostile and broken input, files, large pastes, theme, report,
 // layout and print (issue 6), on the release build.
-import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
+import { test, expect, openApp, pasteText, findings, fixtureText, dropFile } from './fixtures.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,25 +112,13 @@ test('a corpus of broken inputs never causes a console error and always shows a 
 test('a dropped file with a BOM and CRLF line endings is read like a paste', async ({ page, problems }) => {
   await openApp(page);
   const content = '\ufeff' + fixtureText('describe-pod.txt').replace(/\n/g, '\r\n');
-  await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'events.log', { type: 'text/plain' }));
-    const target = document.querySelector('section.paste');
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, content);
+  await dropFile(page, content);
   await expect(findings(page)).toHaveCount(2);
   await expect(findings(page).nth(1)).toContainText('Seen 2 times');
   const box = await page.getByRole('textbox', { name: 'Event text' }).inputValue();
   expect(box.startsWith('\ufeff')).toBe(false);
   // Dropped beside the paste box (here on the footer) it is taken too, not opened by the browser.
-  const notCancelled = await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'portal.html', { type: 'text/html' }));
-    const target = document.querySelector('footer');
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    return target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, fixtureText('portal.html'));
+  const notCancelled = await dropFile(page, fixtureText('portal.html'), { name: 'portal.html', type: 'text/html', on: 'footer' });
   expect(notCancelled).toBe(false);
   await expect(findings(page)).toHaveCount(1);
 });
@@ -145,11 +133,7 @@ test('a binary file is shown as read, with a warning', async ({ page, problems }
   });
   await expect(page.getByRole('alert').filter({ hasText: 'screenshot.png does not look like text' })).toBeVisible();
   // A text file clears the warning.
-  await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'events.log', { type: 'text/plain' }));
-    document.querySelector('main').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, fixtureText('describe-pod.txt'));
+  await dropFile(page, fixtureText('describe-pod.txt'), { on: 'main', dragover: false });
   await expect(findings(page)).toHaveCount(2);
   await expect(page.getByRole('alert').filter({ hasText: 'does not look like text' })).toHaveCount(0);
 });

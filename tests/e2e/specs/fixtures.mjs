@@ -37,6 +37,20 @@ export async function pasteText(page, text) {
   await box.fill(text);
 }
 
+/**
+ * Drops a file holding `text` on the element `on` (a CSS selector), after a `dragover` as a
+ * browser sends one unless `dragover` is false. Returns whether the drop was not cancelled.
+ */
+export function dropFile(page, text, { name = 'events.log', type = 'text/plain', on = 'section.paste', dragover = true } = {}) {
+  return page.evaluate(([t, n, ty, sel, over]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], n, { type: ty }));
+    const target = document.querySelector(sel);
+    if (over) target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [text, name, type, on, dragover]);
+}
+
 /** The release build's directory. */
 export const dist = path.join(here, '..', '..', '..', 'dist');
 

@@ -4,7 +4,7 @@
 // customer's events through the real clipboard, edit, undo, clear, click through the wizard, go
 // Back and Forward, open a share link while something else is on screen, switch views, reload.
 // Every comparison reads the whole Findings region or wizard section (`rendered`).
-import { test, expect, openApp, fixtureText, rendered, settled, DECODER_PARTS, WIZARD_PARTS } from './fixtures.mjs';
+import { test, expect, openApp, fixtureText, rendered, settled, dropFile, DECODER_PARTS, WIZARD_PARTS } from './fixtures.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -788,13 +788,7 @@ test('a dropped or opened file over another paste, a reordered paste, and redo w
   await sameAsFreshDecoder(page, fresh, 'many', PASTES.many);
 
   // A file dropped on the page replaces the paste.
-  await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'kata.log', { type: 'text/plain' }));
-    const target = document.querySelector('section.paste');
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, PASTES.kata);
+  await dropFile(page, PASTES.kata, { name: 'kata.log' });
   await expect(box(page)).toHaveValue(PASTES.kata);
   await sameAsFreshDecoder(page, fresh, 'a file dropped over a paste', PASTES.kata);
 
