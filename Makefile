@@ -46,8 +46,12 @@ clippy: tools
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --bins --test web --quiet -- -D warnings
 
+## make test-host: the pure crates' tests (core). The app crate has no host tests (its tests run
+## in the browser: test-wasm, test-e2e), and building it natively for none took minutes; the
+## guard keeps a host test added to src/ from going unrun.
 test-host:
-	cargo test --workspace --quiet
+	@if grep -rqE '#\[test\]|cfg\(test\)' src; then echo "src/ has host tests, which make test-host does not run: move them to core/ or to tests/web.rs"; exit 1; fi
+	cargo test --workspace --exclude aci-triage --quiet
 
 test-wasm: tools browser
 	cargo test --target wasm32-unknown-unknown --test web
