@@ -414,39 +414,95 @@ fn tokens(line: &[u8]) -> Tokens {
     out
 }
 
+/// The stripped text as it is written, block by block (nothing until the first cut).
+struct Stripped<'a> {
+    text: &'a str,
+    out: String,
+    removed: Vec<(usize, usize)>,
+    /// The paste is copied up to here; this many bytes were taken out.
+    copied: usize,
+    total: usize,
+}
+
+impl Stripped<'_> {
+    /// Takes `cut` (after what was cut before) out.
+    fn cut(&mut self, cut: Range<usize>) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(self.text.len());
+        }
+        self.out.push_str(&self.text[self.copied..cut.start]);
+        self.total += cut.len();
+        self.removed.push((self.out.len(), self.total));
+        self.copied = cut.end;
+    }
+}
+
+/// The lines of the block being read: for each, its start and where its first `stride` tokens
+/// end (the block's first line's token count: what the lines share can only get fewer). Flat and
+/// in `u32` (inputs stay far below 4 GiB), so a block of short lines costs a few bytes per line.
+#[derive(Default)]
+struct Block {
+    stride: usize,
+    lines: usize,
+    data: Vec<u32>,
+}
+
+impl Block {
+    fn push(&mut self, line_at: usize, toks: &Tokens) {
+        if self.lines == 0 {
+            self.stride = toks.n;
+        }
+        self.data.push(line_at as u32);
+        for i in 0..self.stride {
+            // A line with fewer tokens shares no more than it has: its missing ends are never read.
+            let end = if i < toks.n { toks.t[i].end } else { 0 };
+            self.data.push(end as u32);
+        }
+        self.lines += 1;
+    }
+
+    /// Takes the `n` shared tokens out of every line of a block of two or more, and starts a new
+    /// block.
+    fn flush(&mut self, n: usize, out: &mut Stripped) {
+        if self.lines >= 2 && n > 0 {
+            for line in self.data.chunks_exact(self.stride + 1) {
+                let start = line[0] as usize;
+                out.cut(start..start + line[n] as usize);
+            }
+        }
+        self.data.clear();
+        self.lines = 0;
+    }
+}
+
 /// `text` without the prefixes its blocks of lines share (borrowed when there are none).
 pub fn strip(text: &str) -> View<'_> {
     let b = text.as_bytes();
-    let mut cuts: Vec<Range<usize>> = Vec::new();
-    // The block being read: its lines' starts and where each token of them ends, and the tokens
-    // all of them share (as the block's first line, at `common_at`, wrote them).
-    let mut block: Vec<(usize, [usize; MAX_TOKENS])> = Vec::new();
+    let mut out = Stripped {
+        text,
+        out: String::new(),
+        removed: Vec::new(),
+        copied: 0,
+        total: 0,
+    };
+    // The block being read, and the tokens all of its lines share (as the block's first line, at
+    // `common_at`, wrote them).
+    let mut block = Block::default();
     let mut common = Tokens::default();
     let mut common_at = 0;
-    let flush =
-        |block: &mut Vec<(usize, [usize; MAX_TOKENS])>, n: usize, cuts: &mut Vec<Range<usize>>| {
-            if block.len() >= 2 && n > 0 {
-                cuts.extend(
-                    block
-                        .iter()
-                        .map(|(start, ends)| *start..start + ends[n - 1]),
-                );
-            }
-            block.clear();
-        };
     let mut start = 0;
     while start <= b.len() {
         let end = find_byte(b, start, b'\n').unwrap_or(b.len());
         let line_at = start;
         start = end + 1;
         let line = &b[line_at..end];
-        if block.is_empty() && !may_start_a_prefix(line) {
+        if block.lines == 0 && !may_start_a_prefix(line) {
             // The common case: no tokens, nothing being read.
             common.n = 0;
             continue;
         }
         let toks = tokens(line);
-        let n = if block.is_empty() {
+        let n = if block.lines == 0 {
             0
         } else {
             common
@@ -457,36 +513,31 @@ pub fn strip(text: &str) -> View<'_> {
                 .count()
         };
         if n == 0 {
-            flush(&mut block, common.n, &mut cuts);
+            block.flush(common.n, &mut out);
             common = toks;
             common_at = line_at;
         } else {
             common.n = n;
         }
         if toks.n > 0 {
-            block.push((line_at, toks.t.map(|t| t.end)));
+            block.push(line_at, &toks);
         } else {
             common.n = 0;
         }
     }
-    let keep = common.n;
-    flush(&mut block, keep, &mut cuts);
-    if cuts.is_empty() {
+    block.flush(common.n, &mut out);
+    if out.removed.is_empty() {
         return View {
             text: Cow::Borrowed(text),
             removed: Vec::new(),
         };
     }
-    let mut out = String::with_capacity(text.len());
-    let mut removed = Vec::with_capacity(cuts.len());
-    let mut copied = 0;
-    let mut total = 0;
-    for cut in cuts {
-        out.push_str(&text[copied..cut.start]);
-        total += cut.len();
-        removed.push((out.len(), total));
-        copied = cut.end;
-    }
+    let Stripped {
+        mut out,
+        removed,
+        copied,
+        ..
+    } = out;
     out.push_str(&text[copied..]);
     View {
         text: Cow::Owned(out),
