@@ -12,11 +12,61 @@
 //!
 //! `--hostile` prints, for each shape that once made a stage slow (every byte a `{`, one long
 //! line, a marker on every line, a prefix on every line …), the time at 2 MB and at 8 MB: linear
-//! code takes about four times as long for the larger one (the `x` column).
+//! code takes about four times as long for the larger one (the `x` column), and the peak heap of
+//! the 8 MB analysis per byte of input (`heap/B`). The plain run prints the peak heap per input
+//! byte of `analyze` and of the chunked analysis too: an allocator that counts (below) measures
+//! what the analysis holds at its peak, beside the input itself.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
+
+/// The system allocator, counting the bytes allocated now and at the peak.
+struct Counting;
+
+static NOW: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = NOW.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        NOW.fetch_sub(layout.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                let now =
+                    NOW.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+                PEAK.fetch_max(now, Relaxed);
+            } else {
+                NOW.fetch_sub(layout.size() - new_size, Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// The peak heap that `f` adds to what was allocated before it, per byte of `input` bytes.
+fn heap_per_byte<T>(input: usize, f: impl FnOnce() -> T) -> f64 {
+    let base = NOW.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    std::hint::black_box(f());
+    (PEAK.load(Relaxed) - base) as f64 / input.max(1) as f64
+}
 
 const RUNS: usize = 15;
 /// How much the app feeds the chunked analysis at a time (src/ui/progress.rs, `CHUNK`).
@@ -67,11 +117,22 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let median = times[RUNS / 2];
     let (chunked, pieces, longest_feed) = chunked(&text, &a);
+    let heap = heap_per_byte(text.len(), || aci_triage_core::decode::analyze(&text));
+    let heap_chunked = heap_per_byte(text.len(), || {
+        let mut s = aci_triage_core::decode::stream::Scanner::new();
+        let mut at = 0;
+        while at < text.len() {
+            let end = feed_end(&text, at);
+            s.feed(&text[at..end]);
+            at = end;
+        }
+        s.finish()
+    });
     let mb = text.len() as f64 / 1e6;
     let mbps = mb / median;
     if json {
         println!(
-            "{{\"bytes\":{},\"findings\":{},\"occurrences\":{},\"runs\":{RUNS},\"median_ms\":{:.3},\"min_ms\":{:.3},\"mb_per_s\":{:.1},\"chunked_mb_per_s\":{:.1},\"pieces\":{pieces},\"longest_feed_ms\":{:.3}}}",
+            "{{\"bytes\":{},\"findings\":{},\"occurrences\":{},\"runs\":{RUNS},\"median_ms\":{:.3},\"min_ms\":{:.3},\"mb_per_s\":{:.1},\"chunked_mb_per_s\":{:.1},\"pieces\":{pieces},\"longest_feed_ms\":{:.3},\"heap_per_byte\":{heap:.3},\"chunked_heap_per_byte\":{heap_chunked:.3}}}",
             text.len(),
             a.findings.len(),
             a.total_occurrences,
@@ -94,6 +155,9 @@ fn main() {
             chunked * 1e3,
             mb / chunked,
             longest_feed * 1e3
+        );
+        println!(
+            "peak heap per input byte (beside the input): analyze {heap:.2}, chunked {heap_chunked:.2}"
         );
     }
 }
@@ -220,6 +284,8 @@ const HOSTILE: &[(&str, &str)] = &[
         "a log header on every line",
         "Dec 01 10:21:33 aks-node kubelet[4521]: E1201 10:21:33.123456    4521 pod_workers.go:1298] x\n",
     ),
+    ("deep JSON arrays", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"),
+    ("deep JSON objects", "{\"decision\":{\"a\":{\"b\":[{\"c\":{\"d\":"),
     (
         "the format anchors",
         "policy permission framework_ mount constraints ",
@@ -228,8 +294,8 @@ const HOSTILE: &[(&str, &str)] = &[
 
 fn hostile() {
     println!(
-        "{:28} {:>9} {:>9} {:>5}",
-        "shape", "2 MB ms", "8 MB ms", "x"
+        "{:28} {:>9} {:>9} {:>5} {:>7}",
+        "shape", "2 MB ms", "8 MB ms", "x", "heap/B"
     );
     for &(name, unit) in HOSTILE {
         let [small, large] = [2_000_000, 8_000_000].map(|len| {
@@ -242,8 +308,10 @@ fn hostile() {
                 })
                 .fold(f64::MAX, f64::min)
         });
+        let text = unit.repeat(8_000_000 / unit.len());
+        let heap = heap_per_byte(text.len(), || aci_triage_core::decode::analyze(&text));
         println!(
-            "{name:28} {:9.1} {:9.1} {:5.1}",
+            "{name:28} {:9.1} {:9.1} {:5.1} {heap:7.2}",
             small * 1e3,
             large * 1e3,
             large / small
