@@ -195,3 +195,39 @@ fn a_snapshot_shows_what_the_analysed_part_holds() {
     assert!(seen_early, "the finding came before the end");
     assert_eq!(s.finish(), analyze(&text));
 }
+
+#[test]
+fn describes_back_to_back_are_cut_at_their_names() {
+    // `kubectl describe pod` of many Confidential pods, one after the other: each holds a long
+    // policy annotation (no prose, no cut there) and an Events table that belongs to its name,
+    // so the only safe cuts are at the `Name:` lines. The real fixture's describe is the model.
+    let one = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/describe-pod.txt"),
+    )
+    .unwrap();
+    let text: String = (0..60)
+        .map(|i| {
+            let policy = format!("cGFja2FnZSBwb2xpY3kK{i:04}").repeat(700);
+            let pod = one
+                .replace("web-7d4b9c6f5-x2xkq", &format!("web-7d4b9c6f5-{i:05}"))
+                .replace(
+                    "cGFja2FnZSBwb2xpY3kKCmFwaV92ZXJzaW9uIDo9ICIwLjEwLjAiCg==",
+                    &policy,
+                );
+            let pod = if pod.ends_with('\n') { pod } else { pod + "\n" };
+            format!("{pod}{}", filler(20, i))
+        })
+        .collect();
+    let want = analyze(&text);
+    assert!(want.total_occurrences >= 60, "{}", want.total_occurrences);
+    let mut s = Scanner::new();
+    for chunk in text.as_bytes().chunks(64 * 1024) {
+        s.feed(std::str::from_utf8(chunk).unwrap());
+    }
+    // Every cut the scanner made is at a `Name:` line, and there are many: the text is not
+    // analysed as one piece at the end.
+    let pieces = s.pieces();
+    assert_eq!(s.line_breaks(), text.matches('\n').count());
+    assert!(pieces >= 10, "only {pieces} pieces");
+    assert_same(&s.finish(), &want, "describes");
+}

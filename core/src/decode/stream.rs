@@ -221,6 +221,12 @@ impl Scanner {
         self.done.offset
     }
 
+    /// How many line breaks the text fed so far has: counted once, as the pieces are merged
+    /// (only the text still waiting is counted here), so a caller need not count them again.
+    pub fn line_breaks(&self) -> usize {
+        self.done.lines + count_newlines(self.pending.as_bytes())
+    }
+
     /// How many pieces were analysed so far.
     pub fn pieces(&self) -> usize {
         self.pieces
@@ -253,7 +259,9 @@ impl Scanner {
             if prose < MIN_PROSE {
                 continue;
             }
-            if inside_describe(text, cand) {
+            if let Some(name) = inside_describe(text, cand) {
+                // Every line start back to the describe's `Name:` line is inside it too.
+                p = p.min(name);
                 continue;
             }
             checks += 1;
@@ -268,28 +276,31 @@ impl Scanner {
 /// Whether `cut` falls between a `kubectl describe`'s `Name:` line and the end of its Events
 /// table: an event there is read as that pod's, however far below its name it is (a describe
 /// of a Confidential pod shows tens of KB of policy annotation in between), so no cut there.
-fn inside_describe(text: &str, cut: usize) -> bool {
+/// Returns where that `Name:` line starts. A cut at a `Name:` line itself is not inside: the
+/// describe before ends there (its table runs up to the next pod's name).
+fn inside_describe(text: &str, cut: usize) -> Option<usize> {
+    if text[cut..].starts_with("Name:") {
+        return None;
+    }
     let from = cut.saturating_sub(DESCRIBE_REACH);
     let from = (from..cut)
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(cut);
     let before = &text[from..cut];
-    let Some(name) = before
+    let name = before
         .rmatch_indices("Name:")
         .map(|(i, _)| i)
-        .find(|&i| i == 0 || before.as_bytes()[i - 1] == b'\n')
-    else {
-        return false;
-    };
+        .find(|&i| i == 0 || before.as_bytes()[i - 1] == b'\n')?;
     let after_name = &before[name..];
     let Some(events) = after_name.find("\nEvents:") else {
-        return true;
+        return Some(from + name);
     };
     // Still inside the table while every line since `Events:` is one of its indented rows.
     after_name[events + 1..]
         .lines()
         .skip(1)
         .all(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty())
+        .then_some(from + name)
 }
 
 /// Rule 2: `analyze` of the window around `cut` equals that of its two halves, merged.
