@@ -22,7 +22,7 @@ pub fn App() -> impl IntoView {
     provide_context(nav);
     // The policy reader lives as long as the app: the wizard reads the paste's answers from it
     // too, while the decoder is not shown.
-    ui::provide_policy_reader(decoder.text);
+    ui::provide_policy_reader(decoder);
     ui::route::start(decoder, nav);
     ui::route::listen(decoder, nav);
     decoder.follow();

@@ -198,13 +198,17 @@ pub fn Decoder() -> impl IntoView {
     // The pod's own policy, read by the lazily loaded policy reader (the app's, see `lib.rs`).
     let policy = use_context::<super::policy::Watched>()
         .map(|w| w.0)
-        .unwrap_or_else(|| super::policy::watch(text));
+        .unwrap_or_else(|| super::policy::watch(st));
 
     // Tracked: while the panel is open the link follows the paste (an edit that removes text
     // must remove it from the link too) and the policy reader's answer (where the policy is).
     // Until the reader has answered for this very paste, the link waits: a link copied before
     // would leave out less (or other text) than the one shown a moment later.
+    // A large paste still analysed waits too: whether it holds a policy is known at the end.
     let make_link = Callback::new(move |(full, with_policy): (bool, bool)| {
+        if st.progress.with(Option::is_some) {
+            return None;
+        }
         policy.with(|p| {
             text.with(|t| {
                 let places = super::share::policy_places(t, p)?;
@@ -217,7 +221,7 @@ pub fn Decoder() -> impl IntoView {
             })
         })
     });
-    let has_policy = Signal::derive(move || text.with(|t| super::api::policy_worth_reading(t)));
+    let has_policy = Signal::derive(move || st.may_hold_policy());
     let describe = Callback::new(move |(full, with_policy): (bool, bool)| {
         let n = decoded.with(|d| d.analysis.findings.len());
         let mut s = if full {

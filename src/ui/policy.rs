@@ -1,7 +1,7 @@
 //! The pod's own CCE policy beside its denials (issue 13). Reading policies and holding denials
 //! against them is a second WebAssembly module (`src/bin/policy.rs`), too large for a first
 //! visit: it runs in a worker (`public/policy-worker.js`) started only when the paste may hold a
-//! policy or a manifest ([`policy_worth_reading`]), and answers with a report as JSON.
+//! policy or a manifest ([`DecoderState::may_hold_policy`]), and answers with a report as JSON.
 //!
 //! Each request carries a generation number; only the answer to the newest request lands, so a
 //! result for an older text never replaces a newer one. The report's comparisons go into the
@@ -15,8 +15,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::api::{policy_from_json, policy_worth_reading, Analysis, FindingKind, PolicyReport};
+use super::api::{policy_from_json, Analysis, FindingKind, PolicyReport};
 use super::finding::Card;
+use super::state::DecoderState;
 
 /// The worker script (a copied file; it loads the reader's hashed files).
 const WORKER_URL: &str = "policy-worker.js";
@@ -33,9 +34,9 @@ pub const OFFLINE_NOTE: &str = "This paste holds a CCE policy or a manifest. Rea
 #[derive(Clone, Copy)]
 pub struct Watched(pub RwSignal<PolicyView>);
 
-/// Starts the app's policy reader on `text` and makes it the context's [`Watched`].
-pub fn provide(text: RwSignal<String>) {
-    provide_context(Watched(watch(text)));
+/// Starts the app's policy reader on the decoder's text and makes it the context's [`Watched`].
+pub fn provide(st: DecoderState) {
+    provide_context(Watched(watch(st)));
 }
 
 /// What the policy reader has for the current text.
@@ -133,15 +134,17 @@ fn from_disk() -> bool {
     window().location().protocol().is_ok_and(|p| p == "file:")
 }
 
-/// Follows `text`: asks the reader for each text worth reading (after a pause in typing) and
-/// holds its newest answer. The worker lives as long as the calling component.
-pub fn watch(text: RwSignal<String>) -> RwSignal<PolicyView> {
+/// Follows the decoder's text: asks the reader for each text worth reading (after a pause in
+/// typing; a large text once its analysis has looked at all of it) and holds its newest answer.
+/// The worker lives as long as the calling component.
+pub fn watch(st: DecoderState) -> RwSignal<PolicyView> {
+    let text = st.text;
     let view = RwSignal::new(PolicyView::Nothing);
     let generation = StoredValue::new(0u64);
     let reader = StoredValue::new_local(None::<Reader>);
     let pending = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
-        let worth = text.with(|t| policy_worth_reading(t));
+        let worth = st.may_hold_policy();
         generation.update_value(|g| *g += 1);
         let id = generation.get_value();
         // A request not sent yet is for an older text.

@@ -41,12 +41,9 @@ pub fn now_ms() -> f64 {
 /// Lets the browser handle input and paint, then continues: a message through a fresh
 /// `MessageChannel` (a task, not a microtask, and not clamped like nested timers are).
 pub async fn yield_now() {
+    // Every browser the app runs in has channels (they came with workers); without one the
+    // work goes on without a yield.
     let Ok(channel) = web_sys::MessageChannel::new() else {
-        // No channel (a very old browser): a timer works as well, only slower.
-        let timer = js_sys::Promise::new(&mut |resolve, _| {
-            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
         return;
     };
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -123,6 +120,20 @@ pub fn chunk_end_by(t: &str, at: usize, size: usize) -> usize {
         end += 1;
     }
     end
+}
+
+/// How far a slice looked at for a mark reaches back into the slice before it: further than the
+/// longest mark the policy reader looks for, so a mark split by a slice's edge is seen whole.
+pub const OVERLAP: usize = 64;
+
+/// The chunk `t[at..end]` with up to [`OVERLAP`] bytes of the text before it (from a character
+/// boundary).
+pub fn overlapping(t: &str, at: usize, end: usize) -> &str {
+    let mut from = at.saturating_sub(OVERLAP);
+    while !t.is_char_boundary(from) {
+        from += 1;
+    }
+    &t[from..end]
 }
 
 /// The progress bar and what it has found so far, while a large paste is read or analysed.

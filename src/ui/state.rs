@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::api::{
-    analyze, count_newlines, describe_pod_example, is_share_fragment, Analysis, Scanner,
-    WizardState,
+    analyze, count_newlines, describe_pod_example, is_share_fragment, policy_worth_reading,
+    Analysis, Scanner, WizardState,
 };
 use super::browser;
 use super::progress::{self, Progress};
@@ -96,6 +96,9 @@ pub struct DecoderState {
     pub progress: RwSignal<Option<Progress>>,
     /// How many lines the text has, once counted (a large text's while it is analysed).
     pub lines: RwSignal<Option<usize>>,
+    /// Whether a large text may hold a policy or a manifest, read slice by slice with its
+    /// analysis (false until the analysis ends); see [`DecoderState::may_hold_policy`].
+    worth: RwSignal<bool>,
     /// A share link is being opened (see `route`): the text is not the link's yet, so storage
     /// and the address wait for it.
     pub opening: RwSignal<bool>,
@@ -131,6 +134,7 @@ impl DecoderState {
             undo: RwSignal::new(None),
             progress: RwSignal::new(None),
             lines: RwSignal::new(Some(1)),
+            worth: RwSignal::new(false),
             opening: RwSignal::new(false),
             generation: StoredValue::new(0),
             pending: StoredValue::new_local(None),
@@ -172,6 +176,17 @@ impl DecoderState {
         }
     }
 
+    /// Whether the text may hold a policy or a manifest, for the policy reader (tracked). A small
+    /// text is looked at now; a large one slice by slice with its analysis, and not before it
+    /// ends (looking at 50 MB in one piece would block the page for a long task).
+    pub fn may_hold_policy(&self) -> bool {
+        if self.text.with(|t| t.len() <= SLICED_ABOVE) {
+            self.text.with(|t| policy_worth_reading(t))
+        } else {
+            self.worth.get()
+        }
+    }
+
     /// Starts a new read or analysis; any running one stops at its next slice.
     fn next_generation(&self) -> u64 {
         let g = self.generation.get_value().wrapping_add(1);
@@ -198,6 +213,9 @@ impl DecoderState {
         // The findings shown belong to the new text from the start: none yet.
         self.shown.set(PAGE);
         self.lines.set(None);
+        if self.worth.get_untracked() {
+            self.worth.set(false);
+        }
         self.decoded.set(Decoded {
             analysis: Analysis {
                 input_len: len,
@@ -214,22 +232,34 @@ impl DecoderState {
         }));
         let this = *self;
         spawn_local(async move {
+            // The first slice in a task of its own: the one that set the text (the end of a copy,
+            // a file read) is long enough.
+            progress::yield_now().await;
+            if this.superseded(generation) {
+                return;
+            }
             let mut scanner = Scanner::new();
             let mut at = 0;
             let mut shown_at = progress::now_ms();
             let mut shown_count = (0, 0);
-            let mut lines = 1;
+            let mut worth = false;
             loop {
                 let start = progress::now_ms();
                 while at < len && progress::now_ms() - start < progress::SLICE_MS {
                     at = this.text.with_untracked(|t| {
                         let end = progress::chunk_end(t, at);
                         scanner.feed(&t[at..end]);
-                        lines += count_newlines(&t.as_bytes()[at..end]);
+                        // A mark split by the chunk's edge is seen in the overlap.
+                        worth = worth || policy_worth_reading(progress::overlapping(t, at, end));
                         end
                     });
                 }
                 if at >= len {
+                    // The rest (the text after the last cut) is analysed in a task of its own.
+                    progress::yield_now().await;
+                    if this.superseded(generation) {
+                        return;
+                    }
                     break;
                 }
                 let count = (scanner.findings().len(), scanner.total_occurrences());
@@ -256,10 +286,15 @@ impl DecoderState {
                     return;
                 }
             }
+            // The scanner counted the line breaks as it merged its pieces.
+            let lines = scanner.line_breaks() + 1;
             let analysis = scanner.finish();
             let blank = this.text.with_untracked(|t| t.trim().is_empty());
             this.progress.set(None);
             this.lines.set(Some(lines));
+            if worth {
+                this.worth.set(true);
+            }
             this.decoded.set(Decoded { analysis, blank });
         });
     }

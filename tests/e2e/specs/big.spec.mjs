@@ -3,6 +3,8 @@
 // afterwards; above the limit a clear message and nothing lost.
 import { test, expect, openApp, pasteText, findings, fixtureText } from './fixtures.mjs';
 
+const CHUNK = 256 * 1024; // src/ui/progress.rs CHUNK: what one feed of the sliced analysis takes
+
 const b64 = (s) => Buffer.from(s).toString('base64');
 const blob = (json) => `policyDecision< ${b64(JSON.stringify(json))} >policyDecision`;
 
@@ -132,4 +134,24 @@ test('above the limit a paste gets a clear message and nothing is lost (limit lo
   await expect(findings(page)).toHaveCount(1);
   await expect(findings(page).first()).toContainText('deviceHash not found');
   await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a large paste whose only policy mark is split by a slice edge still gets the pod\'s policy read', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  // Events, then the pod's policy as Rego text (its only mark is "package policy"), sized so that
+  // the first slice of the analysis ends inside that mark; more events make the paste large.
+  const rego = fixtureText('policy/01-vn2-nginx-policy.rego');
+  const split = 'package pol'.length;
+  const before = eventsText(CHUNK - 20_000, OLD, 1_000_000);
+  const pad = `${'#'.repeat(CHUNK - before.length - split - 1)}\n`;
+  const head = `${before}${pad}${rego}`;
+  expect(head.slice(0, CHUNK).endsWith('\npackage pol')).toBe(true);
+  const text = `${head}\n${eventsText(5_000_000, OLD)}`;
+  await page.evaluate((t) => { window.__withPolicy = t; }, text);
+  await pasteFromPage(page, '__withPolicy');
+  await expect(page.locator('.analysis-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(findings(page).first()).toContainText('invalid command');
+  await expect(page.getByRole('region', { name: "The pod's policy" })
+    .getByRole('heading', { level: 2, name: /CCE policy/ })).toBeVisible({ timeout: 30_000 });
 });
