@@ -266,6 +266,12 @@ impl DecoderState {
                 // The first findings at once, then at most every SHOW_EVERY_MS.
                 let since = progress::now_ms() - shown_at;
                 if count.0 != shown_count.0 && (shown_count.0 == 0 || since >= SHOW_EVERY_MS) {
+                    // Showing them (cards built, laid out) is a task of its own, not the end of a
+                    // slice's.
+                    progress::yield_now().await;
+                    if this.superseded(generation) {
+                        return;
+                    }
                     shown_count = count;
                     shown_at = progress::now_ms();
                     this.decoded.set(Decoded {
