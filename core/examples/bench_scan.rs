@@ -14,58 +14,22 @@
 //! line, a marker on every line, a prefix on every line …), the time at 2 MB and at 8 MB: linear
 //! code takes about four times as long for the larger one (the `x` column), and the peak heap of
 //! the 8 MB analysis per byte of input (`heap/B`). The plain run prints the peak heap per input
-//! byte of `analyze` and of the chunked analysis too: an allocator that counts (below) measures
-//! what the analysis holds at its peak, beside the input itself.
+//! byte of `analyze` and of the chunked analysis too: an allocator that counts
+//! (`tests/support/counting_alloc.rs`, shared with the hostile-input test) measures what the
+//! analysis holds at its peak, beside the input itself.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-/// The system allocator, counting the bytes allocated now and at the peak.
-struct Counting;
-
-static NOW: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = NOW.fetch_add(layout.size(), Relaxed) + layout.size();
-            PEAK.fetch_max(now, Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        NOW.fetch_sub(layout.size(), Relaxed);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                let now =
-                    NOW.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
-                PEAK.fetch_max(now, Relaxed);
-            } else {
-                NOW.fetch_sub(layout.size() - new_size, Relaxed);
-            }
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+#[path = "../tests/support/counting_alloc.rs"]
+mod counting_alloc;
 
 /// The peak heap that `f` adds to what was allocated before it, per byte of `input` bytes.
 fn heap_per_byte<T>(input: usize, f: impl FnOnce() -> T) -> f64 {
-    let base = NOW.load(Relaxed);
-    PEAK.store(base, Relaxed);
-    std::hint::black_box(f());
-    (PEAK.load(Relaxed) - base) as f64 / input.max(1) as f64
+    let (out, peak) = counting_alloc::peak_of(f);
+    std::hint::black_box(out);
+    peak as f64 / input.max(1) as f64
 }
 
 const RUNS: usize = 15;

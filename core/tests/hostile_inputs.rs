@@ -6,66 +6,21 @@
 //! single test that runs the cases one after another.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use aci_triage_core::decode::{self, repair};
 use aci_triage_core::explain::finding_doc;
 use aci_triage_core::report;
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-/// Every byte ever allocated: work that allocates per pair of things shows here even when it
-/// frees as it goes.
-static TOTAL: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    TOTAL.fetch_add(by, Relaxed);
-    let now = CURRENT.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged; only sizes are counted.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Relaxed);
-            }
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{peak_of, total_allocated};
 
 /// Peak extra memory and time of `f`.
 fn measure(f: impl FnOnce()) -> (usize, Duration) {
-    let base = CURRENT.load(Relaxed);
-    PEAK.store(base, Relaxed);
     let t = Instant::now();
-    f();
-    (PEAK.load(Relaxed).saturating_sub(base), t.elapsed())
+    let ((), peak) = peak_of(f);
+    (peak, t.elapsed())
 }
 
 /// What the app does with a paste: analyse it, explain every finding, write the Markdown.
@@ -112,9 +67,9 @@ fn many_describe_blocks() {
             )
         })
         .collect();
-    let before = TOTAL.load(Relaxed);
+    let before = total_allocated();
     check("many describe blocks", text.len(), || full_pipeline(&text));
-    let allocated = TOTAL.load(Relaxed) - before;
+    let allocated = total_allocated() - before;
     eprintln!(
         "many describe blocks: {allocated} bytes allocated in all ({}/byte)",
         allocated / text.len()
