@@ -205,6 +205,13 @@ impl DecoderState {
         self.generation.get_value() != generation
     }
 
+    /// Lets the browser handle input and paint ([`progress::yield_now`]); returns whether the
+    /// read or analysis of `generation` may go on (it was not superseded meanwhile).
+    async fn pause(&self, generation: u64) -> bool {
+        progress::yield_now().await;
+        !self.superseded(generation)
+    }
+
     /// Analyses the (large) text in slices of about [`progress::SLICE_MS`], yielding to the
     /// browser between them: the findings so far and a progress bar show meanwhile, and the end
     /// result is what [`analyze`] gives for the whole text.
@@ -234,8 +241,7 @@ impl DecoderState {
         spawn_local(async move {
             // The first slice in a task of its own: the one that set the text (the end of a copy,
             // a file read) is long enough.
-            progress::yield_now().await;
-            if this.superseded(generation) {
+            if !this.pause(generation).await {
                 return;
             }
             let mut scanner = Scanner::new();
@@ -256,8 +262,7 @@ impl DecoderState {
                 }
                 if at >= len {
                     // The rest (the text after the last cut) is analysed in a task of its own.
-                    progress::yield_now().await;
-                    if this.superseded(generation) {
+                    if !this.pause(generation).await {
                         return;
                     }
                     break;
@@ -268,8 +273,7 @@ impl DecoderState {
                 if count.0 != shown_count.0 && (shown_count.0 == 0 || since >= SHOW_EVERY_MS) {
                     // Showing them (cards built, laid out) is a task of its own, not the end of a
                     // slice's.
-                    progress::yield_now().await;
-                    if this.superseded(generation) {
+                    if !this.pause(generation).await {
                         return;
                     }
                     shown_count = count;
@@ -286,8 +290,7 @@ impl DecoderState {
                     findings: count.0,
                     occurrences: count.1,
                 }));
-                progress::yield_now().await;
-                if this.superseded(generation) {
+                if !this.pause(generation).await {
                     // Dropping the scanner is all a cancel takes.
                     return;
                 }
@@ -347,8 +350,7 @@ impl DecoderState {
         };
         self.progress.set(Some(reading(0)));
         // The copy starts in a task of its own, after the paste's.
-        progress::yield_now().await;
-        if self.superseded(generation) {
+        if !self.pause(generation).await {
             return false;
         }
         let mut text = String::new();
@@ -370,8 +372,7 @@ impl DecoderState {
             }
             if at < units {
                 self.progress.set(Some(reading(at)));
-                progress::yield_now().await;
-                if self.superseded(generation) {
+                if !self.pause(generation).await {
                     return false;
                 }
             }
