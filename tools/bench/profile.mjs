@@ -4,7 +4,7 @@
 // paste event, a MessageChannel message = the app's yield between slices, a timer, a frame) and
 // the time inside it spent in script, garbage collection, style/layout and paint.
 //
-//   node tools/bench/profile.mjs [--dist DIR] [--times 5] [--min 30] [--json FILE] [--samples [--top 8]]
+//   node tools/bench/profile.mjs [--dist DIR] [--times 5] [--min 30] [--json FILE] [--samples [--top 8] [--inclusive]]
 //
 // Not part of `make bench`: a tool for finding what to fix, printed as a table.
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ const DIST = path.resolve(ROOT, opt('--dist', 'dist'));
 const TIMES = Number(opt('--times', 5));
 const MIN_MS = Number(opt('--min', 30));
 const JSON_OUT = opt('--json', null);
-/** How many functions to print for each task over 100 ms (--samples). */
+/** How many functions to print for each task over --min ms (--samples). */
 const TOP = Number(opt('--top', 8));
 
 /** What a task did: its direct cause and the time of the kinds of work nested in it. */
@@ -46,8 +46,9 @@ function classify(task, inside) {
 }
 
 /** Self time by function from the V8 sampling profiler on the page's main thread (`pid`, `tid`):
- * over all its samples, then for each task of `tasks` (trace events) over 100 ms its top functions. */
+ * over all its samples, then for each task of `tasks` (trace events) over --min ms its top functions. */
 function printSamples(trace, pid, tid, tasks) {
+  const nameOf = (n) => (n ? `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url ? n.callFrame.url.split('/').pop() : ''}` : '?');
   const nodes = new Map();
   const samples = [];
   // Each thread's profile is one `Profile` event on that thread; its chunks carry its id.
@@ -63,11 +64,20 @@ function printSamples(trace, pid, tid, tasks) {
     let t = samples.length ? samples[samples.length - 1].ts : start0;
     (d.samples || []).forEach((id, i) => {
       t += deltas[i] || 0;
-      const n = nodes.get(id);
-      const name = n ? `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url ? n.callFrame.url.split('/').pop() : ''}` : '?';
-      samples.push({ ts: t, name });
+      samples.push({ ts: t, name: nameOf(nodes.get(id)), id });
     });
   }
+  // Time by function including its callees (--inclusive): each function once per sample's stack.
+  const inclusive = (list, k) => {
+    const total = new Map();
+    for (let i = 0; i + 1 < list.length; i++) {
+      const dt = (list[i + 1].ts - list[i].ts) / 1000;
+      const seen = new Set();
+      for (let n = nodes.get(list[i].id); n; n = nodes.get(n.parent)) seen.add(nameOf(n));
+      for (const name of seen) total.set(name, (total.get(name) || 0) + dt);
+    }
+    return [...total.entries()].filter(([n]) => n.includes('wasm')).sort((a, b) => b[1] - a[1]).slice(0, k);
+  };
   const top = (list, k) => {
     const self = new Map();
     for (let i = 0; i + 1 < list.length; i++) self.set(list[i].name, (self.get(list[i].name) || 0) + (list[i + 1].ts - list[i].ts) / 1000);
@@ -75,10 +85,10 @@ function printSamples(trace, pid, tid, tasks) {
   };
   console.log('self time by function on the main thread (all samples, ms):');
   for (const [n, ms] of top(samples, 25)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
-  for (const t of tasks.filter((x) => x.dur > 100_000)) {
+  for (const t of tasks.filter((x) => x.dur > MIN_MS * 1000)) {
     const inside = samples.filter((x) => x.ts >= t.ts && x.ts <= t.ts + t.dur);
     console.log(`task of ${(t.dur / 1000).toFixed(0)} ms:`);
-    for (const [n, ms] of top(inside, TOP)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
+    for (const [n, ms] of (args.includes('--inclusive') ? inclusive : top)(inside, TOP)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
   }
 }
 
