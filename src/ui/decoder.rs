@@ -15,7 +15,7 @@ use super::copy::CopyButton;
 use super::finding::FindingCard;
 use super::progress::{self, AnalysisProgress};
 use super::share::SharePanel;
-use super::state::{DecoderState, Nav, Origin, LARGE, PAGE, SLICED_ABOVE};
+use super::state::{DecoderState, Nav, Origin, LARGE, PAGE};
 use super::{focus_on_mount, megabytes, plural};
 
 /// From this many cards on, cards below the fold are laid out only when scrolled to.
@@ -336,20 +336,19 @@ pub fn Decoder() -> impl IntoView {
             return Vec::new();
         }
         let shown = st.shown.get();
-        let (want, large) = policy.with(|p| {
+        let want = policy.with(|p| {
             decoded.with(|d| {
-                let want = d
-                    .analysis
+                d.analysis
                     .findings
                     .iter()
                     .take(shown)
                     .enumerate()
                     .map(|(i, _)| super::policy::card(i, &d.analysis, p))
-                    .collect::<Vec<_>>();
-                (want, d.analysis.input_len > SLICED_ABOVE)
+                    .collect::<Vec<_>>()
             })
         });
-        let (cards, behind) = match prev.filter(|_| large) {
+        // (Not the analysis's input length: a snapshot's is what was read so far.)
+        let (cards, behind) = match prev.filter(|_| st.sliced()) {
             Some(prev) => step_cards(prev, want),
             None => (want, false),
         };

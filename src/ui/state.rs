@@ -148,7 +148,7 @@ impl DecoderState {
         // Dropping a waiting timer cancels it.
         self.pending.set_value(None);
         let generation = self.next_generation();
-        if self.text.with_untracked(String::len) > SLICED_ABOVE {
+        if self.sliced() {
             self.run_sliced(generation);
             return;
         }
@@ -185,6 +185,12 @@ impl DecoderState {
         } else {
             self.worth.get()
         }
+    }
+
+    /// Whether the text is analysed in slices (it is large): its cards are built one per task,
+    /// from the first findings on (not tracked).
+    pub fn sliced(&self) -> bool {
+        self.text.with_untracked(|t| t.len() > SLICED_ABOVE)
     }
 
     /// Starts a new read or analysis; any running one stops at its next slice.

@@ -155,3 +155,38 @@ test('a large paste whose only policy mark is split by a slice edge still gets t
   await expect(page.getByRole('region', { name: "The pod's policy" })
     .getByRole('heading', { level: 2, name: /CCE policy/ })).toBeVisible({ timeout: 30_000 });
 });
+
+test('a large paste\'s cards come one per task from its first findings on, and end as a fresh load shows them', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  // Four distinct denials in the first slice, then 6 MB of ordinary events (above the 4 MB from
+  // which a paste is analysed in slices).
+  const errors = ['invalid command', 'deviceHash not found', 'invalid env for container', 'invalid mount'];
+  const head = errors.map((e) => eventsText(2_000, blob({ decision: 'deny', reason: { errors: [e] } }), 10)).join('');
+  const text = head + eventsText(6_000_000, OLD, 1_000_000);
+  await page.evaluate((t) => {
+    window.__big = t;
+    // The number of cards after each batch of DOM changes (one batch per task at most).
+    window.__counts = [];
+    new MutationObserver(() => {
+      const n = document.querySelectorAll('section[aria-label="Findings"] article').length;
+      if (window.__counts[window.__counts.length - 1] !== n) window.__counts.push(n);
+    }).observe(document.body, { childList: true, subtree: true });
+  }, text);
+  await pasteFromPage(page, '__big');
+  await expect(page.locator('.analysis-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(findings(page)).toHaveCount(4);
+  const counts = await page.evaluate(() => window.__counts);
+  // Never more than one new card at a time: building a page of cards at once is one long task.
+  const steps = counts.map((n, i) => n - (counts[i - 1] ?? 0));
+  expect(counts.at(-1)).toBe(4);
+  expect(Math.max(...steps), `card counts ${counts.join(' → ')}`).toBe(1);
+  const shown = await page.getByRole('region', { name: 'Findings' }).innerText();
+  await page.reload();
+  await expect(page.locator('body.app-ready')).toHaveCount(1);
+  await page.evaluate((t) => { window.__big = t; }, text);
+  await pasteFromPage(page, '__big');
+  await expect(page.locator('.analysis-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(findings(page)).toHaveCount(4);
+  expect(await page.getByRole('region', { name: 'Findings' }).innerText()).toBe(shown);
+});
