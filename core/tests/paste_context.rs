@@ -275,3 +275,37 @@ fn many_places_list_ten_then_the_others_in_one_paragraph_and_say_what_is_not_lis
     assert!(md.contains("Pod `web-9` in namespace `shop`"), "{md}");
     assert!(!md.contains(" more: "), "{md}");
 }
+
+#[test]
+fn a_pod_seen_again_later_is_one_place_with_all_its_lines() {
+    // The same 30 pods twice (web-0 … web-29, web-0 … web-29): each place once, with two lines,
+    // in the order first seen.
+    let mut list: serde_json::Value = serde_json::from_str(&events_of_pods(30)).unwrap();
+    let items = list["items"].as_array().unwrap().clone();
+    list["items"]
+        .as_array_mut()
+        .unwrap()
+        .extend(items.iter().cloned());
+    let text = serde_json::to_string_pretty(&list).unwrap();
+    let a = analyze(&text);
+    assert_eq!(a.findings.len(), 1);
+    assert_eq!(a.findings[0].occurrences.len(), 60);
+    let md = card(&text, 0);
+    for i in 0..10 {
+        let line = md
+            .lines()
+            .find(|l| l.contains(&format!("Pod `web-{i}` in namespace `shop`")))
+            .unwrap_or_else(|| panic!("{md}"));
+        assert!(line.contains(" Lines "), "{line}");
+        assert_eq!(md.matches(&format!("Pod `web-{i}` in")).count(), 1, "{md}");
+    }
+    let rest = md
+        .lines()
+        .find(|l| l.starts_with("And 20 more: "))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        rest.starts_with("And 20 more: shop/web-10/app (line"),
+        "{rest}"
+    );
+    assert_eq!(rest.matches("web-29/").count(), 1, "{rest}");
+}

@@ -243,6 +243,10 @@ fn place_inlines(p: &Place) -> Vec<Inline> {
 /// lines of the paste when there are several.
 fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
     let mut distinct: Vec<(&Place, Vec<usize>)> = Vec::new();
+    // A place's index in `distinct` by a hash of its names (the last place of that hash): a large
+    // paste has thousands of occurrences in hundreds of pods, and a search of `distinct` for
+    // each was quadratic.
+    let mut by_hash: std::collections::HashMap<u64, usize> = Default::default();
     for o in occ.iter().filter(|o| {
         let p = &o.place;
         p.pod.is_some()
@@ -256,9 +260,25 @@ fn place_blocks(occ: &[Occurrence]) -> Vec<Block> {
                 && p.namespace == o.place.namespace
                 && p.container == o.place.container
         };
-        match distinct.iter_mut().find(|(p, _)| same(p)) {
-            Some((_, lines)) => lines.push(o.line),
-            None => distinct.push((&o.place, vec![o.line])),
+        // (FNV-1a over the names, each ended by a byte no name has.)
+        let key = [&o.place.pod, &o.place.namespace, &o.place.container]
+            .iter()
+            .flat_map(|n| n.as_deref().unwrap_or("").bytes().chain([0xff]))
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+        // The indexed place, or (two places of one hash) the one that is the same.
+        let at = match by_hash.get(&key) {
+            Some(&i) if same(distinct[i].0) => Some(i),
+            Some(_) => distinct.iter().position(|(p, _)| same(p)),
+            None => None,
+        };
+        match at {
+            Some(i) => distinct[i].1.push(o.line),
+            None => {
+                by_hash.insert(key, distinct.len());
+                distinct.push((&o.place, vec![o.line]));
+            }
         }
     }
     if distinct.len() == 1 && distinct[0].1.len() == occ.len() {
