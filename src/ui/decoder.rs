@@ -329,14 +329,14 @@ pub fn Decoder() -> impl IntoView {
     // Cards of a large paste are built one per task, first card first (see `step_cards`).
     let card_tick = RwSignal::new(0u32);
     let cards_behind = StoredValue::new(false);
-    // No card before the catalog is there (each message would read as unknown).
-    let cards = Memo::new(move |prev: Option<&Vec<super::finding::Card>>| {
-        card_tick.track();
+    // The cards the findings make, each document built once for each analysis (not once for
+    // each step below). No card before the catalog is there (each message would read as unknown).
+    let want = Memo::new(move |_| {
         if !super::catalog::ready() {
             return Vec::new();
         }
         let shown = st.shown.get();
-        let want = policy.with(|p| {
+        policy.with(|p| {
             decoded.with(|d| {
                 d.analysis
                     .findings
@@ -346,14 +346,19 @@ pub fn Decoder() -> impl IntoView {
                     .map(|(i, _)| super::policy::card(i, &d.analysis, p))
                     .collect::<Vec<_>>()
             })
-        });
-        // (Not the analysis's input length: a snapshot's is what was read so far.)
-        let (cards, behind) = match prev.filter(|_| st.sliced()) {
-            Some(prev) => step_cards(prev, want),
-            None => (want, false),
-        };
-        cards_behind.set_value(behind);
-        cards
+        })
+    });
+    let cards = Memo::new(move |prev: Option<&Vec<super::finding::Card>>| {
+        card_tick.track();
+        want.with(|want| {
+            // (Not the analysis's input length: a snapshot's is what was read so far.)
+            let (cards, behind) = match prev.filter(|_| st.sliced()) {
+                Some(prev) => step_cards(prev, want, st.progress.with(Option::is_some)),
+                None => (want.clone(), false),
+            };
+            cards_behind.set_value(behind);
+            cards
+        })
     });
     // While cards are behind, the next one is built in a task of its own.
     Effect::new(move |_| {
@@ -381,7 +386,8 @@ pub fn Decoder() -> impl IntoView {
         st.shown.update(|s| *s += PAGE);
     };
     // A long list lays out only the cards scrolled to (see app.css); a short one, all of them.
-    let long_list = Memo::new(move |_| cards.with(|c| c.len() >= LONG_LIST));
+    // So do a large paste's cards: they come while it is analysed, a few to a frame.
+    let long_list = Memo::new(move |_| cards.with(|c| c.len() >= LONG_LIST) || st.sliced());
     let summary = Memo::new(move |_| {
         let running = st.progress.with(Option::is_some);
         decoded.with(|d| summary(d, running))
@@ -454,26 +460,35 @@ pub fn Decoder() -> impl IntoView {
     }
 }
 
+/// How many cards one step of [`step_cards`] builds (the first step, while the code is cold,
+/// one): about 15 ms of DOM.
+const CARDS_PER_STEP: usize = 3;
+
 /// The cards to show on the way from `prev` (what is shown) to `want`: every card of `want` that
-/// is shown already as it is, and the first one that is not (new, or changed: its counts grew).
-/// The cards after it stay as shown until their turn, so building a page of cards for a large
+/// is shown already as it is, and the next few that are not (new, or changed: its counts grew).
+/// The cards after them stay as shown until their turn, so building a page of cards for a large
 /// paste (each card is a few milliseconds of DOM) never makes one long task, and the first card
-/// comes first. Returns whether the result is still behind `want`; once it is not, what is shown
-/// is exactly `want`, what a fresh load of the same text shows. `prev` is always of the same
-/// text: a new text starts with no findings.
+/// comes first. While the analysis `running`, a card shown for the same finding stays as it is
+/// (its counts so far; they are made final once, when the analysis ends) and only new findings
+/// are built. Returns whether the result is still behind `want`; once it is not and the analysis
+/// has ended, what is shown is exactly `want`, what a fresh load of the same text shows. `prev`
+/// is always of the same text: a new text starts with no findings.
 fn step_cards(
     prev: &[super::finding::Card],
-    want: Vec<super::finding::Card>,
+    want: &[super::finding::Card],
+    running: bool,
 ) -> (Vec<super::finding::Card>, bool) {
-    let mut built = false;
+    let mut budget = if prev.is_empty() { 1 } else { CARDS_PER_STEP };
     let mut behind = false;
     let mut out = Vec::with_capacity(want.len());
-    for (i, card) in want.into_iter().enumerate() {
+    for (i, card) in want.iter().enumerate() {
         match prev.get(i) {
-            Some(p) if *p == card => out.push(card),
-            _ if !built => {
-                built = true;
-                out.push(card);
+            Some(p) if p == card => out.push(card.clone()),
+            // The same finding (its heading), its counts still growing.
+            Some(p) if running && p.doc.first() == card.doc.first() => out.push(p.clone()),
+            _ if budget > 0 => {
+                budget -= 1;
+                out.push(card.clone());
             }
             Some(p) => {
                 behind = true;
