@@ -326,7 +326,7 @@ pub fn Decoder() -> impl IntoView {
     let any = Memo::new(move |_| total.get() > 0);
     // Changes only when the text becomes large or small again: the editor is made anew then.
     let large = Memo::new(move |_| st.large.get());
-    // Cards of a large paste are built one per task, first card first (see `step_cards`).
+    // Cards of a large paste are built a few per task, first card first (see `step_cards`).
     let card_tick = RwSignal::new(0u32);
     let cards_behind = StoredValue::new(false);
     // The cards the findings make, each document built once for each analysis (not once for
@@ -360,7 +360,7 @@ pub fn Decoder() -> impl IntoView {
             cards
         })
     });
-    // While cards are behind, the next one is built in a task of its own.
+    // While cards are behind, the next ones are built in a task of their own.
     Effect::new(move |_| {
         cards.track();
         if cards_behind.get_value() {

@@ -187,7 +187,7 @@ impl DecoderState {
         }
     }
 
-    /// Whether the text is analysed in slices (it is large): its cards are built one per task,
+    /// Whether the text is analysed in slices (it is large): its cards are built a few per task,
     /// from the first findings on (not tracked).
     pub fn sliced(&self) -> bool {
         self.text.with_untracked(|t| t.len() > SLICED_ABOVE)
