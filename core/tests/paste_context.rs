@@ -21,6 +21,13 @@ fn card(text: &str, i: usize) -> String {
     markdown(&card_doc(&a, i))
 }
 
+/// The line of `md` that holds `part` (the test fails, with the whole card, if none does).
+fn line_with<'a>(md: &'a str, part: &str) -> &'a str {
+    md.lines()
+        .find(|l| l.contains(part))
+        .unwrap_or_else(|| panic!("no line with {part:?} in:\n{md}"))
+}
+
 fn blob(json: &str) -> String {
     format!(
         "policyDecision< {} >policyDecision",
@@ -257,10 +264,7 @@ fn many_places_list_ten_then_the_others_in_one_paragraph_and_say_what_is_not_lis
     }
     assert!(!md.contains("Pod `web-10` in namespace"), "{md}");
     // The others by namespace/pod/container with their first line, each once, in one paragraph.
-    let rest = md
-        .lines()
-        .find(|l| l.starts_with("And 220 more: "))
-        .unwrap_or_else(|| panic!("{md}"));
+    let rest = line_with(&md, "And 220 more: ");
     assert!(
         rest.starts_with("And 220 more: shop/web-10/app (line "),
         "{rest}"
@@ -292,17 +296,11 @@ fn a_pod_seen_again_later_is_one_place_with_all_its_lines() {
     assert_eq!(a.findings[0].occurrences.len(), 60);
     let md = card(&text, 0);
     for i in 0..10 {
-        let line = md
-            .lines()
-            .find(|l| l.contains(&format!("Pod `web-{i}` in namespace `shop`")))
-            .unwrap_or_else(|| panic!("{md}"));
+        let line = line_with(&md, &format!("Pod `web-{i}` in namespace `shop`"));
         assert!(line.contains(" Lines "), "{line}");
         assert_eq!(md.matches(&format!("Pod `web-{i}` in")).count(), 1, "{md}");
     }
-    let rest = md
-        .lines()
-        .find(|l| l.starts_with("And 20 more: "))
-        .unwrap_or_else(|| panic!("{md}"));
+    let rest = line_with(&md, "And 20 more: ");
     assert!(
         rest.starts_with("And 20 more: shop/web-10/app (line"),
         "{rest}"

@@ -67,7 +67,8 @@ function printSamples(trace, pid, tid, tasks) {
       samples.push({ ts: t, name: nameOf(nodes.get(id)), id });
     });
   }
-  // Time by function including its callees (--inclusive): each function once per sample's stack.
+  // Time by function including its callees (--inclusive): each function once per sample's stack,
+  // the WASM's functions and its calls out to JavaScript only (the rest is the browser's and glue).
   const inclusive = (list, k) => {
     const total = new Map();
     for (let i = 0; i + 1 < list.length; i++) {
