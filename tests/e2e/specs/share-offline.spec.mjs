@@ -371,10 +371,23 @@ test('a new deployment: the open page offers a reload that keeps the paste; then
           waiting: w(r && r.waiting), installing: w(r && r.installing),
           caches: await caches.keys() };
       }).catch((x) => String(x));
-      throw new Error(`${e.message}\nworkers: ${JSON.stringify(state)}\nserver, last requests:\n${log.slice(-40).join('\n')}`);
+      throw new Error(`${e.message}\nworkers: ${JSON.stringify(state)}\nversions:\n${versions.slice(-30).join('\n')}` +
+        `\nserver, last requests:\n${log.slice(-40).join('\n')}`);
     }
   };
   const reload = notice.getByRole('button', { name: 'Reload' });
+  // What the browser did with each worker version (installed, waiting, running or stopped, its
+  // clients), kept for the dump above: a worker left waiting says more with its history.
+  const started = Date.now();
+  const versions = [];
+  const cdp = await context.newCDPSession(page);
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => {
+    for (const v of vs) {
+      versions.push(`${Date.now() - started} ms: version ${v.versionId} ${v.status} ${v.runningStatus}, ` +
+        `${(v.controlledClients || []).length} client(s)`);
+    }
+  });
+  await cdp.send('ServiceWorker.enable');
   try {
     await page.goto(url);
     await expect(page.locator('body.app-ready')).toHaveCount(1);
