@@ -336,7 +336,9 @@ impl DecoderState {
             return false;
         }
         if units as usize <= SLICED_ABOVE / 3 {
-            return self.load(String::from(js), origin);
+            let mut text = String::new();
+            progress::push_js(&mut text, &js);
+            return self.load(text, origin);
         }
         self.pending.set_value(None);
         let generation = self.next_generation();
@@ -366,7 +368,7 @@ impl DecoderState {
             let start = progress::now_ms();
             while at < units && progress::now_ms() - start < progress::SLICE_MS {
                 let end = progress::slice_end(&js, at, progress::COPY_UNITS);
-                text.push_str(&String::from(js.substring(at, end)));
+                progress::push_js(&mut text, &js.substring(at, end));
                 at = end;
             }
             if text.len() > progress::max_input() {

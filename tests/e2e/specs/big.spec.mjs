@@ -193,3 +193,42 @@ test('a large paste\'s cards come a few per task from its first findings on, the
   await expect(findings(page)).toHaveCount(4);
   expect(await page.getByRole('region', { name: 'Findings' }).innerText()).toBe(shown);
 });
+
+test('a large paste of mostly non-ASCII text comes into the app whole: characters split by no slice edge, a lone surrogate as U+FFFD', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  const COPY_UNITS = 1024 * 1024; // src/ui/progress.rs COPY_UNITS: UTF-16 units copied at a time
+  // Lines of two-, three- and four-byte characters (an emoji is two UTF-16 units), so the text
+  // outgrows the room reserved for it (one byte per unit) again and again; a denial among them.
+  const line = (i) => `  Normal  Pulled  ${i}s  kubelet  image « café-中文-${i % 97} » 😀 prête, größe ${i}\n`;
+  const rows = [];
+  let units = 0;
+  for (let i = 0; units < 3 * COPY_UNITS; i++) {
+    const row = i === 20_000
+      ? `  Warning  Failed  1s  kubelet  Error: failed to create container 01234567: guest RPC failure: container creation denied due to policy: ${NEW}: unknown\n`
+      : line(i);
+    rows.push(row);
+    units += row.length;
+  }
+  let text = rows.join('');
+  // An emoji across the first slice's edge (its high half is the edge's last unit), and a lone
+  // high surrogate, which no copy of a JavaScript string into UTF-8 can keep.
+  text = `${text.slice(0, COPY_UNITS - 1)}😀${text.slice(COPY_UNITS - 1, 2 * COPY_UNITS)}\ud800${text.slice(2 * COPY_UNITS)}`;
+  expect(text.charCodeAt(COPY_UNITS - 1)).toBe(0xd83d);
+  await page.evaluate((t) => { window.__wide = t; }, text);
+  await pasteFromPage(page, '__wide');
+  await expect(page.locator('.analysis-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(findings(page)).toHaveCount(1);
+  await expect(findings(page).first()).toContainText('deviceHash not found');
+  await page.getByRole('button', { name: 'Edit as text' }).click();
+  const box = page.getByRole('textbox', { name: 'Event text' });
+  await expect(box).toBeVisible();
+  const same = await page.evaluate(() => {
+    const got = document.querySelector('#event-text').value;
+    const want = window.__wide.toWellFormed();
+    let at = 0;
+    while (at < want.length && got.charCodeAt(at) === want.charCodeAt(at)) at++;
+    return { equal: got === want, length: got.length, wanted: want.length, firstDifferenceAt: at };
+  });
+  expect(same).toEqual({ equal: true, length: text.length, wanted: text.length, firstDifferenceAt: text.length });
+});
