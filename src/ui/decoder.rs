@@ -348,12 +348,15 @@ pub fn Decoder() -> impl IntoView {
             })
         })
     });
+    // Whether an analysis runs: its progress changes at every slice, and a step of cards at the
+    // end of a slice's task would make that task long (the steps have tasks of their own).
+    let running = Memo::new(move |_| st.progress.with(Option::is_some));
     let cards = Memo::new(move |prev: Option<&Vec<super::finding::Card>>| {
         card_tick.track();
         want.with(|want| {
             // (Not the analysis's input length: a snapshot's is what was read so far.)
             let (cards, behind) = match prev.filter(|_| st.sliced()) {
-                Some(prev) => step_cards(prev, want, st.progress.with(Option::is_some)),
+                Some(prev) => step_cards(prev, want, running.get()),
                 None => (want.clone(), false),
             };
             cards_behind.set_value(behind);
@@ -389,7 +392,7 @@ pub fn Decoder() -> impl IntoView {
     // So do a large paste's cards: they come while it is analysed, a few to a frame.
     let long_list = Memo::new(move |_| cards.with(|c| c.len() >= LONG_LIST) || st.sliced());
     let summary = Memo::new(move |_| {
-        let running = st.progress.with(Option::is_some);
+        let running = running.get();
         decoded.with(|d| summary(d, running))
     });
     // The triage summary: made anew whenever what it shows changes (the memo compares the
