@@ -831,8 +831,13 @@ pub fn latest_images(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'/' | b'_' | b'-');
     let mut out: Vec<String> = Vec::new();
-    for (at, _) in text.match_indices(":latest") {
-        let end = at + ":latest".len();
+    const TAG: &[u8] = b":latest";
+    // This runs over the whole paste: the word-at-a-time search, not `str::match_indices`.
+    let tags = std::iter::successors(units::find_exact(b, 0, TAG), |&at| {
+        units::find_exact(b, at + TAG.len(), TAG)
+    });
+    for at in tags {
+        let end = at + TAG.len();
         if b.get(end).is_some_and(|&c| {
             c.is_ascii_alphanumeric()
                 || c == b'-'
