@@ -4,7 +4,7 @@
 // paste event, a MessageChannel message = the app's yield between slices, a timer, a frame) and
 // the time inside it spent in script, garbage collection, style/layout and paint.
 //
-//   node tools/bench/profile.mjs [--dist DIR] [--times 5] [--min 30] [--json FILE] [--samples [--top 8] [--inclusive]]
+//   node tools/bench/profile.mjs [--dist DIR] [--times 5] [--min 30] [--json FILE] [--samples [--top 8] [--inclusive] [--callers REGEX]]
 //
 // Not part of `make bench`: a tool for finding what to fix, printed as a table.
 import fs from 'node:fs';
@@ -84,6 +84,21 @@ function printSamples(trace, pid, tid, tasks) {
     for (let i = 0; i + 1 < list.length; i++) self.set(list[i].name, (self.get(list[i].name) || 0) + (list[i + 1].ts - list[i].ts) / 1000);
     return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, k);
   };
+  // Who calls the functions matching --callers REGEX: their callers' chains (three deep), by time.
+  const callers = opt('--callers', null);
+  if (callers) {
+    const re = new RegExp(callers);
+    const chains = new Map();
+    for (let i = 0; i + 1 < samples.length; i++) {
+      if (!re.test(samples[i].name)) continue;
+      const up = [];
+      for (let n = nodes.get(nodes.get(samples[i].id)?.parent); n && up.length < 3; n = nodes.get(n.parent)) up.push(nameOf(n).split(' ')[0]);
+      const key = up.join(' < ');
+      chains.set(key, (chains.get(key) || 0) + (samples[i + 1].ts - samples[i].ts) / 1000);
+    }
+    console.log(`callers of /${callers}/ (ms):`);
+    for (const [k, ms] of [...chains].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`${ms.toFixed(1).padStart(8)}  ${k}`);
+  }
   console.log('self time by function on the main thread (all samples, ms):');
   for (const [n, ms] of top(samples, 25)) console.log(`${ms.toFixed(1).padStart(8)}  ${n}`);
   for (const t of tasks.filter((x) => x.dur > MIN_MS * 1000)) {
