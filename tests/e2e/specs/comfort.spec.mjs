@@ -179,6 +179,80 @@ test('a large paste is taken like a file, decoded in full, and editable on reque
   await expect(box).toHaveValue('AAAA ' + text + 'BBBB');
 });
 
+// Real pastes (core/tests/fixtures/real, sources in its SOURCES.md) joined as a log bundle is.
+const realBundle = () => fs.readdirSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'core', 'tests', 'fixtures', 'real'))
+  .filter((n) => n.endsWith('.txt')).sort().map((n) => fixtureText(`real/${n}`)).join('\n')
+  // As a text box holds them.
+  .replace(/\r\n?/g, '\n');
+
+/** Ctrl+A in the focused box of `page`, in milliseconds until the next frame has been drawn. */
+async function selectAllTime(page, box) {
+  await box.focus();
+  const t0 = Date.now();
+  await page.keyboard.press('Control+A');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  return Date.now() - t0;
+}
+
+/** A real Ctrl+V of `text` from the system clipboard (the context must grant clipboard access). */
+async function clipboardPaste(page, text) {
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await page.keyboard.press('Control+V');
+}
+
+test('Ctrl+A, Ctrl+V in a box holding half a megabyte with findings shown: as fast as on a bare page', async ({ page, problems, context }) => {
+  // Chromium selects quadratically slowly while any part of the page is left unlaid out (a closed
+  // <details>, a card laid out when scrolled to): 3 s for this text before app.css's rule.
+  test.setTimeout(60_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page);
+  const bundle = realBundle();
+  const text = bundle.repeat(Math.floor(480_000 / bundle.length));
+  expect(text.length).toBeGreaterThan(400_000);
+  const box = page.getByRole('textbox', { name: 'Event text' });
+  await box.focus();
+  await clipboardPaste(page, text);
+  await expect(box).toHaveValue(text);
+  await expect(page.getByRole('status').filter({ hasText: 'found' })).toContainText('occurrences');
+  const closed = page.locator('details.raw:not([open])').first();
+  await expect(closed).toHaveCount(1);
+  const content = () => closed.evaluate((d) => getComputedStyle(d, '::details-content').display);
+  // A bare page with the same text, in the same browser.
+  const bare = await context.newPage();
+  await bare.setContent('<textarea rows="10" style="width: 60rem"></textarea>');
+  await bare.locator('textarea').evaluate((a, t) => { a.value = t; }, text);
+  const plain = Math.min(await selectAllTime(bare, bare.locator('textarea')), await selectAllTime(bare, bare.locator('textarea')));
+  await bare.close();
+  const inApp = await selectAllTime(page, box);
+  expect(await box.evaluate((a) => [a.selectionStart, a.selectionEnd])).toEqual([0, text.length]);
+  expect(inApp, `Ctrl+A took ${inApp} ms in the app, ${plain} ms on a bare page`).toBeLessThan(3 * plain + 300);
+  // Meanwhile a closed part's content is not laid out at all; a wide screen's folds show their
+  // parts in place as ever.
+  expect(await content()).toBe('none');
+  const fold = page.locator('details.fold:not([open])').first();
+  await expect(fold).toHaveCount(1);
+  expect(await fold.evaluate((d) => getComputedStyle(d, '::details-content').display)).toBe('contents');
+  await expect(fold.locator('li').first()).toBeVisible();
+  await expect(findings(page).first()).toBeVisible();
+  // The paste replaces the whole text, as in any text box: the new text's findings only.
+  const other = fixtureText('real/vn2-troubleshooting-event.txt').replace(/\r\n?/g, '\n');
+  await clipboardPaste(page, other);
+  await expect(box).toHaveValue(other);
+  await expect(findings(page)).toHaveCount(1);
+  // A short text leaves the page as it always is: a closed part is found by find-in-page.
+  await expect(closed).toHaveCount(1);
+  expect(await content()).toBe('block');
+  // So does a box without the keyboard.
+  await page.keyboard.press('Control+A');
+  await clipboardPaste(page, text);
+  await expect(box).toHaveValue(text);
+  await expect(page.getByRole('status').filter({ hasText: 'found' })).toContainText('occurrences');
+  expect(await content()).toBe('none');
+  await page.locator('h1').first().click();
+  await expect(box).not.toBeFocused();
+  expect(await content()).toBe('block');
+});
+
 test('an input above 256 MB gets a clear message and changes nothing', async ({ page, problems }) => {
   test.setTimeout(90_000);
   await openApp(page);
