@@ -231,3 +231,51 @@ fn describes_back_to_back_are_cut_at_their_names() {
     assert!(pieces >= 10, "only {pieces} pieces");
     assert_same(&s.finish(), &want, "describes");
 }
+
+#[test]
+fn a_describe_whose_events_end_in_a_blob_does_not_hold_the_pieces_back() {
+    // Pods back to back as `kubectl describe` prints them, every other one with a blob in its
+    // last event row, the others with a few more rows after their blobs: the `Name:` line after
+    // a blob is a cut that rule 3 voids (a finding ends right before it). The scanner must not pick it and then wait twice as long for the
+    // next cut: whatever the chunk sizes, the text not yet analysed stays under two feeds.
+    let one = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/describe-pod.txt"),
+    )
+    .unwrap();
+    let one = if one.ends_with('\n') { one } else { one + "\n" };
+    let backoff = one.lines().last().unwrap().to_string() + "\n";
+    assert!(backoff.contains("Back-off"), "{backoff}");
+    let text: String = (0..900)
+        .map(|i| {
+            let pod = one.replace("web-7d4b9c6f5-x2xkq", &format!("web-7d4b9c6f5-{i:05}"));
+            if i % 2 == 1 {
+                pod.replace(&backoff, "")
+            } else {
+                pod + &filler(4, i)
+            }
+        })
+        .collect();
+    assert!(text.len() > 2_000_000, "{}", text.len());
+    for (feed, first) in [
+        (256 * 1024, 64 * 1024),
+        (256 * 1024, 200_000),
+        (512 * 1024, 128 * 1024),
+        (512 * 1024, 300_000),
+    ] {
+        let mut s = Scanner::new();
+        let mut at = 0;
+        while at < text.len() {
+            let end = (at + if at == 0 { first } else { feed }).min(text.len());
+            s.feed(&text[at..end]);
+            at = end;
+            let waiting = s.fed() - s.analysed();
+            assert!(
+                waiting < 2 * feed,
+                "{waiting} bytes wait after {at} fed ({feed}-byte feeds, the first {first})"
+            );
+        }
+        if feed == 256 * 1024 {
+            assert_same(&s.finish(), &analyze(&text), "describes ending in blobs");
+        }
+    }
+}

@@ -8,7 +8,7 @@
 use super::units::{find_byte, find_ci, unit_at, Unit, Units};
 use std::ops::Range;
 
-const MARKER: &[u8] = b"policydecision";
+pub(super) const MARKER: &[u8] = b"policydecision";
 /// How far apart an opening and a closing marker may be before the pair is not trusted when the
 /// text between them is not base64.
 const MAX_DIRTY_BODY: usize = 16 * 1024;

@@ -36,7 +36,8 @@ use std::collections::HashMap;
 use super::context::{DESCRIBE_REACH, MAX_IMAGES};
 use super::group::finding_key;
 use super::group::merge_bare_json;
-use super::scan::count_newlines;
+use super::scan::{count_newlines, MARKER};
+use super::units::find_ci;
 use super::{analyze, analyze_piece, Analysis, Finding, FindingKind};
 
 /// How far either side of a cut rule 2 compares.
@@ -259,9 +260,16 @@ impl Scanner {
             if prose < MIN_PROSE {
                 continue;
             }
+            // A blob that ends the line before (an event row's last words) would void the cut by
+            // rule 3, after the piece was analysed: not tried.
+            if find_ci(&b[cand - TAIL_GUARD..cand], 0, MARKER).is_some() {
+                continue;
+            }
             if let Some(name) = inside_describe(text, cand) {
-                // Every line start back to the describe's `Name:` line is inside it too.
-                p = p.min(name);
+                // Every line start back to the describe's `Name:` line is inside it too: that
+                // line is the next candidate (a step back of the whole window would pass over
+                // the `Name:` line of a describe shorter than the window).
+                p = name;
                 continue;
             }
             checks += 1;
