@@ -1,6 +1,6 @@
 //! Host throughput of the scanner and decoder: `aci_triage_core::decode::analyze` over the 10 MB
 //! benchmark paste (see tools/bench/gen.mjs), median of several runs, in MB/s (10^6 bytes); and
-//! of the chunked analysis (`decode::stream::Scanner`, fed 256 KiB at a time as the app feeds
+//! of the chunked analysis (`decode::stream::Scanner`, fed 1 MiB at a time as the app feeds
 //! it): its MB/s, how many pieces it cut, and its longest single `feed` call.
 //!
 //! ```sh
@@ -34,12 +34,13 @@ fn heap_per_byte<T>(input: usize, f: impl FnOnce() -> T) -> f64 {
 
 const RUNS: usize = 15;
 /// How much the app feeds the chunked analysis at a time (src/ui/progress.rs, `CHUNK`).
-const FEED: usize = 256 * 1024;
+const FEED: usize = 1024 * 1024;
 
-/// Where the feed that starts at `at` ends: `FEED` bytes on, or the end of the text, moved on
-/// to a character boundary.
+/// Where the feed that starts at `at` ends: `FEED` bytes on (a quarter of that for the first,
+/// as the app feeds), or the end of the text, moved on to a character boundary.
 fn feed_end(text: &str, at: usize) -> usize {
-    let mut end = (at + FEED).min(text.len());
+    let size = if at == 0 { FEED / 4 } else { FEED };
+    let mut end = (at + size).min(text.len());
     while !text.is_char_boundary(end) {
         end += 1;
     }
@@ -115,7 +116,7 @@ fn main() {
             times[0] * 1e3
         );
         println!(
-            "chunked (256 KiB feeds): median {:.1} ms = {:.0} MB/s, {pieces} pieces, longest feed {:.1} ms",
+            "chunked (1 MiB feeds): median {:.1} ms = {:.0} MB/s, {pieces} pieces, longest feed {:.1} ms",
             chunked * 1e3,
             mb / chunked,
             longest_feed * 1e3
@@ -155,7 +156,7 @@ fn chunked(text: &str, whole: &aci_triage_core::decode::Analysis) -> (f64, usize
 }
 
 /// Where the time of a big paste's sliced analysis goes, as the app runs it (src/ui/state.rs):
-/// `times` copies of the 10 MB paste fed 256 KiB at a time; each feed timed, a snapshot of the
+/// `times` copies of the 10 MB paste fed 1 MiB at a time; each feed timed, a snapshot of the
 /// findings so far taken every 16 feeds (the app shows them about every 100 ms), the finish, and
 /// the first page of cards' documents of the result.
 fn slices(times: usize) {

@@ -255,9 +255,16 @@ impl DecoderState {
             let mut shown_at = progress::now_ms();
             let mut shown_count = (0, 0);
             let mut worth = false;
+            // What a feed may cost: the last one's time, or half the one before if more (a feed
+            // that finds no cut is cheap, and the next analyses all that waited).
+            let mut feed_ms = 0.0;
             loop {
                 let start = progress::now_ms();
-                while at < len && progress::now_ms() - start < progress::SLICE_MS {
+                let mut now = start;
+                let mut first = true;
+                // A feed is started only if it should end within the slice (the first always).
+                while at < len && (first || now - start + feed_ms < progress::SLICE_MS) {
+                    first = false;
                     at = this.text.with_untracked(|t| {
                         let end = progress::chunk_end(t, at);
                         scanner.feed(&t[at..end]);
@@ -265,6 +272,9 @@ impl DecoderState {
                         worth = worth || policy_worth_reading(progress::overlapping(t, at, end));
                         end
                     });
+                    let t = progress::now_ms();
+                    feed_ms = (t - now).max(feed_ms / 2.0);
+                    now = t;
                 }
                 if at >= len {
                     // The rest (the text after the last cut) is analysed in a task of its own.
