@@ -236,8 +236,9 @@ fn describes_back_to_back_are_cut_at_their_names() {
 fn a_describe_whose_events_end_in_a_blob_does_not_hold_the_pieces_back() {
     // Pods back to back as `kubectl describe` prints them, every other one with a blob in its
     // last event row, the others with a few more rows after their blobs: the `Name:` line after
-    // a blob is a cut that rule 3 voids (a finding ends right before it). The scanner must not pick it and then wait twice as long for the
-    // next cut: whatever the chunk sizes, the text not yet analysed stays under two feeds.
+    // a blob is a cut that rule 3 voids (a finding ends right before it). The scanner must not
+    // pick it and then wait twice as long for the next cut: whatever the chunk sizes, the text
+    // not yet analysed stays under two feeds.
     let one = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/describe-pod.txt"),
     )

@@ -1,6 +1,6 @@
 // Accessibility, keyboard, hostile and broken input, files, large pastes, theme, report,
 // layout and print (issue 6), on the release build.
-import { test, expect, openApp, pasteText, findings, fixtureText, dropFile } from './fixtures.mjs';
+import { test, expect, openApp, pasteText, findings, fixtureText, fixtureNames, dropFile } from './fixtures.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,11 +179,12 @@ test('a large paste is taken like a file, decoded in full, and editable on reque
   await expect(box).toHaveValue('AAAA ' + text + 'BBBB');
 });
 
+/** A text as a text box holds it once pasted: line breaks as `\n`. */
+const asInBox = (t) => t.replace(/\r\n?/g, '\n');
+
 // Real pastes (core/tests/fixtures/real, sources in its SOURCES.md) joined as a log bundle is.
-const realBundle = () => fs.readdirSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'core', 'tests', 'fixtures', 'real'))
-  .filter((n) => n.endsWith('.txt')).sort().map((n) => fixtureText(`real/${n}`)).join('\n')
-  // As a text box holds them.
-  .replace(/\r\n?/g, '\n');
+const realBundle = () => asInBox(fixtureNames('real').filter((n) => n.endsWith('.txt'))
+  .map((n) => fixtureText(`real/${n}`)).join('\n'));
 
 /** Ctrl+A in the focused box of `page`, in milliseconds until the next frame has been drawn. */
 async function selectAllTime(page, box) {
@@ -235,7 +236,7 @@ test('Ctrl+A, Ctrl+V in a box holding half a megabyte with findings shown: as fa
   await expect(fold.locator('li').first()).toBeVisible();
   await expect(findings(page).first()).toBeVisible();
   // The paste replaces the whole text, as in any text box: the new text's findings only.
-  const other = fixtureText('real/vn2-troubleshooting-event.txt').replace(/\r\n?/g, '\n');
+  const other = asInBox(fixtureText('real/vn2-troubleshooting-event.txt'));
   await clipboardPaste(page, other);
   await expect(box).toHaveValue(other);
   await expect(findings(page)).toHaveCount(1);

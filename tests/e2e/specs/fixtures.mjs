@@ -6,7 +6,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const fixtureText = (name) => fs.readFileSync(path.join(here, '..', '..', '..', 'core', 'tests', 'fixtures', name), 'utf8');
+const fixtures = path.join(here, '..', '..', '..', 'core', 'tests', 'fixtures');
+export const fixtureText = (name) => fs.readFileSync(path.join(fixtures, name), 'utf8');
+/** The names of the fixture files in the folder `dir` (below core/tests/fixtures), sorted. */
+export const fixtureNames = (dir) => fs.readdirSync(path.join(fixtures, dir)).sort();
 
 export const test = base.extend({
   problems: async ({ page }, use) => {
